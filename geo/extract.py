@@ -1,0 +1,24 @@
+"""From a file on disk to parsed measures: the first step of the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.parse import Extraction, parse_text
+from geo.source import Document, InputError, read_document
+
+DEFAULT_DOCUMENT = (
+    Path(__file__).resolve().parents[1] / "data" / "tiltak" / "handlingsprogram-ostfold-2025-2028.txt"
+)
+
+
+def extract_file(path: str | Path) -> tuple[Document, Extraction]:
+    """Read and parse a programme text; raise InputError if it holds no measure headers."""
+    document = read_document(path)
+    extraction = parse_text(document.text)
+    if not any(h.kind != "toc" for h in extraction.headers):
+        raise InputError(
+            f"{path}: no measure headers found (lines such as '1.2.3 Title'); "
+            "give the action programme's text"
+        )
+    return document, extraction

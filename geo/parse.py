@@ -1,0 +1,499 @@
+"""Parse the action programme text into measures, accounting for every header line.
+
+The text comes from a PDF, so it carries artefacts: page footers, page breaks that repeat a
+measure's header inside its body, labels split over two lines, and short stubs that only repeat
+the number and title of a measure described elsewhere. Every line that looks like a measure
+header ends up in exactly one class: ``measure``, ``page_repeat``, ``stub``, ``toc`` or
+``unclassified``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from geo.periods import Period, parse_period
+
+# A measure number: plan.strategy.measure, sometimes with a stray trailing dot.
+_NUM = r"\d{1,2}\.\d{1,2}\.\d{1,3}\.?"
+# Further numbers after "/": measure numbers or bare strategy numbers ("3.14").
+_MORE = r"(?:\s*/\s*\d{1,2}(?:\.\d{1,3}){1,2}\.?)*"
+HEADER_LIKE = re.compile(rf"^\s*{_NUM}(?=[\s/]|$)")
+_HEADER = re.compile(rf"^\s*(?P<nums>{_NUM}{_MORE})(?:\s+(?P<title>.*?))?\s*$")
+_PLAN = re.compile(r"^\s*(?P<title>Regional plan\b.*?)\s*$")
+_THEME = re.compile(r"^\s*Tema(?:\s+\d+)?\s*:\s*(?P<title>.*?)\s*$")
+_STRATEGY = re.compile(r"^\s*Strategi\s+(?P<num>\d{1,2}\.\d{1,2})\s*:\s*(?P<title>.*?)\s*$")
+_FOOTER = re.compile(r"^\s*Handlingsprogram\s+\d{4}\s*[-–]\s*\d{4}\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
+_URL = re.compile(r"^\s*https?://\S+\s*$")
+_BULLET = re.compile(r"^\s*(?:[•o▪◦\-–]|\d+\.)\s")
+
+WHY, WHO, WHEN = "why_how", "actors", "period"
+_RANK = {None: 0, WHY: 1, WHO: 2, WHEN: 3}
+
+CLASSES = ("measure", "page_repeat", "stub", "toc", "unclassified")
+
+
+@dataclass
+class Header:
+    """One line that looks like a measure header, and what the parser made of it."""
+
+    line: int
+    text: str
+    numbers: list[str]
+    title: str
+    kind: str = "unclassified"
+    note: str = ""
+
+
+@dataclass
+class Block:
+    """A measure header in the body with the lines that follow it up to the next structure."""
+
+    header: Header
+    plan: str | None
+    plan_number: int
+    theme: str | None
+    body: list[str] = field(default_factory=list)
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def is_full(self) -> bool:
+        return bool(self.fields.get("labels"))
+
+
+@dataclass
+class Measure:
+    """A distinct measure of the programme (see the README for the field meanings)."""
+
+    id: str
+    aliases: list[str]
+    title: str
+    plan: str | None
+    theme: str | None
+    strategy: str | None
+    strategy_title: str | None
+    why_how: str
+    actors: list[str]
+    actors_label: str | None
+    period: Period
+    strategy_refs: list[str]
+    line: int
+    footnotes: list[str]
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "aliases": self.aliases,
+            "title": self.title,
+            "plan": self.plan,
+            "theme": self.theme,
+            "strategy": self.strategy,
+            "strategy_title": self.strategy_title,
+            "why_how": self.why_how,
+            "actors": self.actors,
+            "actors_label": self.actors_label,
+            "period": self.period.as_dict(),
+            "strategy_refs": self.strategy_refs,
+            "line": self.line,
+            "footnotes": self.footnotes,
+        }
+
+
+@dataclass
+class TocEntry:
+    line: int
+    numbers: list[str]
+    title: str
+
+
+@dataclass
+class Extraction:
+    """Everything the parser found: measures, every header line classified, and checks."""
+
+    measures: list[Measure]
+    headers: list[Header]
+    toc: list[TocEntry]
+    strategies: dict[str, str]
+    footers: int
+    toc_missing: list[TocEntry]
+    toc_title_mismatches: list[tuple[TocEntry, Header]]
+    not_in_toc: list[Header]
+    warnings: list[str]
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(CLASSES, 0)
+        for header in self.headers:
+            counts[header.kind] += 1
+        return counts
+
+    @property
+    def unclassified(self) -> list[Header]:
+        return [h for h in self.headers if h.kind == "unclassified"]
+
+
+def normalise_number(raw: str) -> str:
+    """'3.18.1.' -> '3.18.1'; ' 3.13.4' -> '3.13.4'."""
+    return raw.strip().rstrip(".")
+
+
+def split_numbers(raw: str) -> list[str]:
+    """Split '3.19.1/ 3.13.4/3.17/3.18./2.7.5' into normalised numbers, in order."""
+    return [normalise_number(part) for part in raw.split("/") if part.strip()]
+
+
+def squash(text: str) -> str:
+    """Collapse white space and unify dashes, for comparing titles."""
+    text = text.replace("–", "-").replace("—", "-")
+    return " ".join(text.split()).casefold()
+
+
+def parse_header(line: str, lineno: int) -> Header | None:
+    """Parse a header-like line into numbers and the title's first line."""
+    if not HEADER_LIKE.match(line):
+        return None
+    match = _HEADER.match(line)
+    if match is None:
+        # Looks like a header but the numbers run into text ("1.2.3abc"): keep it visible.
+        return Header(lineno, line.strip(), [normalise_number(line.split()[0])], "")
+    return Header(lineno, line.strip(), split_numbers(match["nums"]), match["title"] or "")
+
+
+def _is_structure(line: str) -> bool:
+    return bool(
+        HEADER_LIKE.match(line)
+        or _PLAN.match(line)
+        or _THEME.match(line)
+        or _STRATEGY.match(line)
+        or _FOOTER.match(line)
+    )
+
+
+def _label(lines: list[str], j: int) -> tuple[str, str, str, int] | None:
+    """Match a field label at lines[j]; return (field, label, rest, lines consumed)."""
+    s = lines[j].strip()
+    nxt = lines[j + 1].strip() if j + 1 < len(lines) else ""
+    if m := re.match(r"^Hvorfor og hvordan\b\s*(.*)$", s):
+        return WHY, "Hvorfor og hvordan", m[1], 1
+    if re.match(r"^Hvorfor og$", s) and (m := re.match(r"^hvordan\b\s*(.*)$", nxt)):
+        return WHY, "Hvorfor og hvordan", m[1], 2
+    if re.match(r"^Hvorfor:?$", s):
+        return WHY, "Hvorfor", "", 1
+    if m := re.match(r"^Hvem har ansvar\b:?\s*(.*)$", s):
+        return WHO, "Hvem har ansvar", m[1], 1
+    if m := re.match(r"^Hvem bør være med\b:?\s*(.*)$", s):
+        return WHO, "Hvem bør være med", m[1], 1
+    if re.match(r"^Hvem bør være$", s) and (m := re.match(r"^med\b:?\s*(.*)$", nxt)):
+        return WHO, "Hvem bør være med", m[1], 2
+    if m := re.match(r"^Hvem\b:?\s*(.*)$", s):
+        return WHO, "Hvem", m[1], 1
+    if m := re.match(r"^Tidsperiode\b:?\s*(.*)$", s):
+        return WHEN, "Tidsperiode", m[1], 1
+    return None
+
+
+def paragraphs(lines: list[str]) -> str:
+    """Join body lines: strip each, keep one blank line between paragraphs.
+
+    A blank line inside a sentence (the previous line ends without punctuation and the next
+    starts in lower case) is a PDF artefact, e.g. around a page break, and is dropped.
+    """
+    out: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if s and len(out) > 1 and not out[-1] and out[-2][-1] not in ".:;!?" and s[0].islower():
+            out.pop()
+        if s or (out and out[-1]):
+            out.append(s)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join wrapped lines into one: 'Helse Sør-' + 'Øst' -> 'Helse Sør-Øst'.
+
+    A hyphen that starts a shared compound ('Energi-' + 'og industri…') keeps its space.
+    """
+    text = ""
+    for line in (s.strip() for s in lines):
+        if not line:
+            continue
+        if (
+            text.endswith("-")
+            and len(text) > 1
+            and not text[-2].isspace()
+            and not re.match(r"(og|eller|til)\b", line)
+        ):
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def split_actors(text: str) -> list[str]:
+    """Split a 'Hvem' text on commas and semicolons outside parentheses."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        if char in ",;" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    actors = [" ".join(p.split()).rstrip(".").strip() for p in parts]
+    return [a for a in actors if a]
+
+
+def split_fields(body: list[str]) -> dict:
+    """Split a measure body into its labelled fields."""
+    sections: dict[str | None, list[str]] = {None: [], WHY: [], WHO: [], WHEN: []}
+    labels: dict[str, str] = {}
+    current: str | None = None
+    j = 0
+    while j < len(body):
+        found = _label(body, j)
+        if found and _RANK[found[0]] > _RANK[current]:
+            current, label, rest, used = found
+            labels[current] = label
+            if rest:
+                sections[current].append(rest)
+            j += used
+            continue
+        sections[current].append(body[j])
+        j += 1
+
+    period_lines = [s.strip() for s in sections[WHEN] if s.strip()]
+    footnotes = _unique(s for s in period_lines if _URL.match(s))
+    period_text = "\n".join(s for s in period_lines if not _URL.match(s))
+    return {
+        "labels": labels,
+        "note": paragraphs(sections[None]),
+        WHY: paragraphs(sections[WHY]),
+        WHO: split_actors(join_wrapped(sections[WHO])),
+        "actors_label": labels.get(WHO),
+        WHEN: parse_period(period_text),
+        "footnotes": footnotes,
+    }
+
+
+class _Walker:
+    """One pass over the lines, tracking plan, theme and strategy, cutting measure blocks."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.i = 0
+        self.plan: str | None = None
+        self.plan_number = 0
+        self.theme: str | None = None
+        self.strategies: dict[str, str] = {}
+        self.block: Block | None = None
+        self.blocks: list[Block] = []
+        self.headers: list[Header] = []
+        self.toc: list[TocEntry] = []
+        self.footers = 0
+
+    def _continuation(self, stop_at_bullets: bool) -> list[str]:
+        """Consume lines that continue a wrapped title, up to a blank line or structure."""
+        out = []
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if (
+                not line.strip()
+                or line.startswith("\t")
+                or _is_structure(line)
+                or _label(self.lines, self.i)
+                or (stop_at_bullets and (_BULLET.match(line) or line.strip().startswith("Strategien")))
+            ):
+                break
+            out.append(line.strip())
+            self.i += 1
+        return out
+
+    def _close(self) -> None:
+        if self.block is not None:
+            self.block.fields = split_fields(self.block.body)
+            self.blocks.append(self.block)
+            self.block = None
+
+    def _is_repeat(self, header: Header) -> bool:
+        block = self.block
+        if block is None or header.numbers != block.header.numbers:
+            return False
+        first, whole = squash(header.title), squash(block.header.title)
+        return whole.startswith(first) or first.startswith(whole)
+
+    def run(self) -> None:
+        lines = self.lines
+        while self.i < len(lines):
+            raw = lines[self.i]
+            lineno = self.i + 1
+            if raw.startswith("\t"):
+                header = parse_header(raw, lineno)
+                if header is not None:
+                    header.kind = "toc"
+                    self.headers.append(header)
+                    self.toc.append(TocEntry(lineno, header.numbers, header.title))
+                self.i += 1
+                continue
+            if _FOOTER.match(raw):
+                self.footers += 1
+                self.i += 1
+                while self.i < len(lines) and not lines[self.i].strip():
+                    self.i += 1
+                if self.i < len(lines) and _PAGE_NUMBER.match(lines[self.i]):
+                    self.i += 1
+                continue
+            self.i += 1
+            if m := _PLAN.match(raw):
+                self._close()
+                self.plan = join_wrapped([m["title"], *self._continuation(False)])
+                self.plan_number += 1
+                self.theme = None
+            elif m := _THEME.match(raw):
+                self._close()
+                self.theme = m["title"]
+            elif m := _STRATEGY.match(raw):
+                self._close()
+                self.strategies[m["num"]] = join_wrapped([m["title"], *self._continuation(True)])
+            elif header := parse_header(raw, lineno):
+                self._header(header)
+            elif self.block is not None:
+                self.block.body.append(raw)
+        self._close()
+
+    def _header(self, header: Header) -> None:
+        self.headers.append(header)
+        if self._is_repeat(header):
+            header.kind = "page_repeat"
+            whole = squash(self.block.header.title)
+            seen = header.title
+            while self.i < len(self.lines) and self.lines[self.i].strip():
+                candidate = f"{seen} {self.lines[self.i].strip()}"
+                if not whole.startswith(squash(candidate)):
+                    break
+                seen = candidate
+                self.i += 1
+            return
+        self._close()
+        header.title = join_wrapped([header.title, *self._continuation(False)])
+        if self.plan is None:
+            header.note = "comes before any 'Regional plan …' heading"
+        elif not header.numbers[0].startswith(f"{self.plan_number}."):
+            header.note = f"number {header.numbers[0]} does not belong to plan {self.plan_number}"
+        else:
+            header.kind = "measure"  # provisional: measure or stub once all blocks are known
+        self.block = Block(header, self.plan, self.plan_number, self.theme)
+
+
+def _components(blocks: list[Block]) -> list[list[Block]]:
+    """Group blocks that share a measure number (3-part numbers only)."""
+    parent = list(range(len(blocks)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict[str, int] = {}
+    for k, block in enumerate(blocks):
+        for number in block.header.numbers:
+            if number.count(".") != 2:
+                continue
+            if number in owner:
+                parent[find(k)] = find(owner[number])
+            else:
+                owner[number] = k
+    groups: dict[int, list[Block]] = {}
+    for k, block in enumerate(blocks):
+        groups.setdefault(find(k), []).append(block)
+    return sorted(groups.values(), key=lambda g: g[0].header.line)
+
+
+def _unique(items: Iterator[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _build_measure(group: list[Block], strategies: dict[str, str], warnings: list[str]) -> Measure:
+    first = group[0]
+    full = [b for b in group if b.is_full]
+    described = full[0] if full else first
+    for block in group:
+        block.header.kind = "stub"
+    described.header.kind = "measure"
+    for extra in full[1:]:
+        extra.header.kind = "unclassified"
+        extra.header.note = (
+            f"second description of measure {described.header.numbers[0]} "
+            f"(first at line {described.header.line})"
+        )
+    if not full:
+        warnings.append(
+            f"line {first.header.line}: {first.header.numbers[0]} has no 'Hvorfor og hvordan', "
+            "'Hvem' or 'Tidsperiode' anywhere; kept as a measure without description"
+        )
+    numbers = [n for b in group for n in b.header.numbers]
+    measure_id = first.header.numbers[0]
+    strategy = ".".join(measure_id.split(".")[:2])
+    if strategy not in strategies:
+        warnings.append(f"line {first.header.line}: no 'Strategi {strategy}' heading found")
+    fields = described.fields
+    return Measure(
+        id=measure_id,
+        aliases=[n for n in _unique(n for n in numbers if n.count(".") == 2) if n != measure_id],
+        title=described.header.title,
+        plan=first.plan,
+        theme=first.theme,
+        strategy=strategy,
+        strategy_title=strategies.get(strategy),
+        why_how=fields[WHY],
+        actors=fields[WHO],
+        actors_label=fields["actors_label"],
+        period=fields[WHEN],
+        strategy_refs=_unique(n for n in numbers if n.count(".") == 1),
+        line=described.header.line,
+        footnotes=fields["footnotes"],
+    )
+
+
+def _check_toc(toc: list[TocEntry], blocks: list[Block]):
+    by_numbers = {tuple(b.header.numbers): b.header for b in blocks}
+    known = {n for b in blocks for n in b.header.numbers}
+    toc_numbers = {n for entry in toc for n in entry.numbers}
+    missing, mismatches = [], []
+    for entry in toc:
+        if entry.numbers[0] not in known:
+            missing.append(entry)
+            continue
+        header = by_numbers.get(tuple(entry.numbers))
+        if header is not None and squash(header.title) != squash(entry.title):
+            mismatches.append((entry, header))
+    not_in_toc = [b.header for b in blocks if not set(b.header.numbers) & toc_numbers]
+    return missing, mismatches, not_in_toc if toc else []
+
+
+def parse_text(text: str) -> Extraction:
+    """Parse a programme text into measures, every header line classified."""
+    walker = _Walker(text.splitlines())
+    walker.run()
+    blocks = [b for b in walker.blocks if b.header.kind != "unclassified"]
+    warnings: list[str] = []
+    measures = [_build_measure(g, walker.strategies, warnings) for g in _components(blocks)]
+    missing, mismatches, not_in_toc = _check_toc(walker.toc, blocks)
+    return Extraction(
+        measures=measures,
+        headers=walker.headers,
+        toc=walker.toc,
+        strategies=walker.strategies,
+        footers=walker.footers,
+        toc_missing=missing,
+        toc_title_mismatches=mismatches,
+        not_in_toc=not_in_toc,
+        warnings=warnings,
+    )

@@ -1,0 +1,58 @@
+"""The accounting report of `tiltakskart extract --report`."""
+
+from __future__ import annotations
+
+from geo.parse import Extraction
+
+_CLASS_NOTES = {
+    "measure": "distinct measures, counted at the header where each is described",
+    "stub": "headers that only repeat a measure described elsewhere (kept as aliases)",
+    "page_repeat": "headers repeated by a page break inside a measure (removed)",
+    "toc": "table-of-contents entries (used only for the cross-check)",
+    "unclassified": "headers the parser could not place",
+}
+
+
+def _short(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def accounting_report(extraction: Extraction, source_name: str) -> str:
+    """A plain-text report: counts per header class, problems, and the TOC cross-check."""
+    counts = extraction.counts()
+    lines = [
+        f"{source_name}: {len(extraction.measures)} distinct measures",
+        f"Header lines: {sum(counts.values())}",
+    ]
+    for kind, count in counts.items():
+        lines.append(f"  {kind:<13}{count:>5}  {_CLASS_NOTES[kind]}")
+    lines.append(f"Page footers removed: {extraction.footers}")
+
+    if extraction.unclassified:
+        lines.append("Unclassified header lines:")
+        for h in extraction.unclassified:
+            lines.append(f"  line {h.line}: {_short(h.text)} ({h.note})")
+
+    toc = extraction.toc
+    if not toc:
+        lines.append("Table of contents: none found, so no cross-check")
+    else:
+        problems = (
+            len(extraction.toc_missing)
+            + len(extraction.toc_title_mismatches)
+            + len(extraction.not_in_toc)
+        )
+        verdict = "clean" if problems == 0 else f"{problems} difference(s)"
+        lines.append(f"Table of contents: {len(toc)} entries; cross-check {verdict}")
+        for entry in extraction.toc_missing:
+            lines.append(f"  in TOC, not in body: line {entry.line}: {'/'.join(entry.numbers)}")
+        for h in extraction.not_in_toc:
+            lines.append(f"  in body, not in TOC: line {h.line}: {'/'.join(h.numbers)}")
+        for entry, h in extraction.toc_title_mismatches:
+            lines.append(
+                f"  title differs for {'/'.join(entry.numbers)}: body line {h.line} "
+                f"'{_short(h.title, 50)}' vs TOC line {entry.line} '{_short(entry.title, 50)}'"
+            )
+    for warning in extraction.warnings:
+        lines.append(f"warning: {warning}")
+    return "\n".join(lines) + "\n"

@@ -23,7 +23,9 @@ def _write_output(text: str, out: Path | None) -> None:
     try:
         write_atomic(out, text)
     except OSError as exc:
-        raise InputError(f"--out {out}: cannot write ({exc.strerror}); choose another path") from None
+        raise InputError(
+            f"--out {out}: cannot write ({exc.strerror}); choose another path"
+        ) from None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -68,13 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
             "and no --out only the accounting report is printed."
         ),
     )
-    extract.add_argument("document", nargs="?", type=Path, metavar="DOCUMENT",
-                         help="programme text file (default: the bundled programme)")
+    extract.add_argument(
+        "document",
+        nargs="?",
+        type=Path,
+        metavar="DOCUMENT",
+        help="programme text file (default: the bundled programme)",
+    )
     extract.add_argument("--out", type=Path, metavar="FILE", help="write the data to FILE")
-    extract.add_argument("--format", choices=("json", "csv"), default="json",
-                         help="output format (default: json)")
-    extract.add_argument("--report", action="store_true",
-                         help="print how every header line was classified and the TOC cross-check")
+    extract.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="output format (default: json)"
+    )
+    extract.add_argument(
+        "--report",
+        action="store_true",
+        help="print how every header line was classified and the TOC cross-check",
+    )
     extract.set_defaults(func=cmd_extract)
     return parser
 

@@ -173,6 +173,8 @@ def _is_structure(line: str) -> bool:
 def _label(lines: list[str], j: int) -> tuple[str, str, str, int] | None:
     """Match a field label at lines[j]; return (field, label, rest, lines consumed)."""
     s = lines[j].strip()
+    if not s.startswith(("Hvorfor", "Hvem", "Tidsperiode")):
+        return None
     nxt = lines[j + 1].strip() if j + 1 < len(lines) else ""
     if m := re.match(r"^Hvorfor og hvordan\b\s*(.*)$", s):
         return WHY, "Hvorfor og hvordan", m[1], 1
@@ -308,7 +310,10 @@ class _Walker:
                 or line.startswith("\t")
                 or _is_structure(line)
                 or _label(self.lines, self.i)
-                or (stop_at_bullets and (_BULLET.match(line) or line.strip().startswith("Strategien")))
+                or (
+                    stop_at_bullets
+                    and (_BULLET.match(line) or line.strip().startswith("Strategien"))
+                )
             ):
                 break
             out.append(line.strip())

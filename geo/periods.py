@@ -10,9 +10,11 @@ PROGRAMME_PERIOD = (2025, 2028)
 _RANGE = re.compile(r"\b(20\d\d)\s*[-–—]\s*(20\d\d|\d\d)\b")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 # Words that mean "the whole programme period".
-_WHOLE_PERIOD = re.compile(r"\b(handlingsplanperioden|handlingsprogramperioden|planperioden)\b", re.I)
+_WHOLE_PERIOD = re.compile(
+    r"\b(handlingsplanperioden|handlingsprogramperioden|planperioden)\b", re.I
+)
 # Words that leave the end open when a start year is given.
-_OPEN_END = re.compile(r"\b(løpende|fra|etableres|etablert|videre)\b", re.I)
+_OPEN_END = re.compile(r"\b(løpende|fra|etableres)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,10 @@ def parse_period(text: str, programme: tuple[int, int] = PROGRAMME_PERIOD) -> Pe
     earliest start and the latest end.
     """
     years: list[int] = []
-    rest = text
     for match in _RANGE.finditer(text):
         first, second = int(match.group(1)), match.group(2)
         last = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
-        if last >= first:
-            years += [first, last]
+        years += [first, last]
     rest = _RANGE.sub(" ", text)
     years += [int(y) for y in _YEAR.findall(rest)]
     if not years:

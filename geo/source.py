@@ -74,14 +74,21 @@ def read_document(path: str | Path) -> Document:
             "or leave DOCUMENT out to use the bundled programme"
         ) from None
     except IsADirectoryError:
-        raise InputError(f"{name} is a directory; give the path to the programme text file") from None
+        raise InputError(
+            f"{name} is a directory; give the path to the programme text file"
+        ) from None
     except PermissionError:
         raise InputError(f"{name}: permission denied; check that the file is readable") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror}); check the path") from None
+    return document_from_bytes(data, name, display_name=path.name)
+
+
+def document_from_bytes(data: bytes, name: str, display_name: str | None = None) -> Document:
+    """Decode bytes into a Document; `name` is used in error messages."""
     text, encoding, warnings = decode(data, name)
     return Document(
-        name=path.name,
+        name=display_name or name,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,

@@ -1,0 +1,53 @@
+"""Time parsing the bundled programme and the whole `tiltakskart extract` process.
+
+Run: python bench/extract.py [--runs N]
+Prints medians; the parse itself should stay well under 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+from geo.extract import DEFAULT_DOCUMENT
+from geo.parse import parse_text
+
+
+def median_ms(fn, runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    text = DEFAULT_DOCUMENT.read_text(encoding="utf-8")
+    parse_text(text)  # warm regex caches
+
+    parse_med, parse_min = median_ms(lambda: parse_text(text), args.runs)
+    print(
+        f"parse (text -> measures), {args.runs} runs: median {parse_med:.1f} ms, "
+        f"min {parse_min:.1f} ms"
+    )
+
+    cmd = [sys.executable, "-m", "geo.cli", "extract"]
+    proc_runs = max(3, args.runs // 6)
+    proc_med, proc_min = median_ms(
+        lambda: subprocess.run(cmd, check=True, capture_output=True), proc_runs
+    )
+    print(
+        f"process `tiltakskart extract` (JSON to stdout), {proc_runs} runs: "
+        f"median {proc_med:.0f} ms, min {proc_min:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""The `tiltakskart` command run as a real process: outputs, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "geo.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_extract_json_to_stdout():
+    result = run("extract")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["measures"]) == 125
+    assert data["source"]["file"] == "handlingsprogram-ostfold-2025-2028.txt"
+
+
+def test_report_counts_and_cross_check():
+    result = run("extract", "--report")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "125 distinct measures" in out
+    for line in (
+        "measure        125",
+        "page_repeat      5",
+        "stub            25",
+        "toc            150",
+        "unclassified     0",
+    ):
+        assert line in out
+    assert "Table of contents: 150 entries; cross-check clean" in out
+    assert not out.lstrip().startswith("{")  # the report alone, no JSON
+
+
+def test_csv_output_one_row_per_measure(tmp_path):
+    out = tmp_path / "tiltak.csv"
+    result = run("extract", "--format", "csv", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 125
+    row = next(r for r in rows if r["id"] == "2.1.5")
+    assert row["aliases"] == "2.3.4; 2.4.3; 2.3.5"
+    assert row["period_start"] == "2025" and row["period_end"] == "2028"
+
+
+def test_report_with_out_writes_file_too(tmp_path):
+    out = tmp_path / "t.json"
+    result = run("extract", "--report", "--out", str(out))
+    assert result.returncode == 0
+    assert "distinct measures" in result.stdout
+    assert len(json.loads(out.read_text(encoding="utf-8"))["measures"]) == 125
+
+
+BAD_INPUTS = {
+    "empty": (b"", "is empty"),
+    "pdf": (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "is a PDF"),
+    "binary": (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 50, "binary file"),
+    "no_headers": (b"Bare en vanlig tekst uten tiltak.\n", "no measure headers"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_with_one_line_and_keeps_out(tmp_path, case):
+    data, message = BAD_INPUTS[case]
+    doc = tmp_path / "input.txt"
+    doc.write_bytes(data)
+    out = tmp_path / "good.json"
+    out.write_text("GOOD OLD OUTPUT", encoding="utf-8")
+    result = run("extract", str(doc), "--out", str(out))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "GOOD OLD OUTPUT"
+
+
+def test_missing_file_exits_2(tmp_path):
+    out = tmp_path / "good.json"
+    out.write_text("KEEP", encoding="utf-8")
+    result = run("extract", str(tmp_path / "missing.txt"), "--out", str(out))
+    assert result.returncode == 2
+    assert "no such file" in result.stderr and "Traceback" not in result.stderr
+    assert out.read_text(encoding="utf-8") == "KEEP"
+
+
+def test_windows_1252_input_warns_and_succeeds(tmp_path, programme_text):
+    doc = tmp_path / "cp1252.txt"
+    doc.write_bytes(programme_text.encode("cp1252", errors="replace"))
+    result = run("extract", str(doc), "--report")
+    assert result.returncode == 0
+    assert "warning:" in result.stderr and "windows-1252" in result.stderr
+    assert "125 distinct measures" in result.stdout
+
+
+def test_unclassified_header_fails_and_writes_nothing(tmp_path, programme_text):
+    doc = tmp_path / "odd.txt"
+    doc.write_text("9.9.9 Et tiltak før planen\n" + programme_text, encoding="utf-8")
+    out = tmp_path / "good.json"
+    out.write_text("KEEP", encoding="utf-8")
+    result = run("extract", str(doc), "--out", str(out))
+    assert result.returncode == 1
+    assert "line 1: 9.9.9" in result.stderr
+    assert "could not be classified" in result.stderr and "Traceback" not in result.stderr
+    assert out.read_text(encoding="utf-8") == "KEEP"
+
+
+def test_out_into_missing_folder_is_a_clear_error(tmp_path):
+    result = run("extract", "--out", str(tmp_path / "no" / "such" / "t.json"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_option_exits_2():
+    result = run("extract", "--format", "xml")
+    assert result.returncode == 2 and "invalid choice" in result.stderr

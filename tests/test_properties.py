@@ -1,0 +1,81 @@
+"""Mutated programmes never crash the parser: it parses, or says clearly what is wrong."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo.extract import extract_bytes
+from geo.parse import HEADER_LIKE, parse_text
+from geo.source import InputError
+
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def mutated_lines(draw, lines: list[str]) -> list[str]:
+    lines = list(lines)
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["delete", "duplicate", "shuffle", "insert"]))
+        i = draw(st.integers(0, len(lines) - 1)) if lines else 0
+        if op == "delete" and lines:
+            n = draw(st.integers(1, 40))
+            del lines[i : i + n]
+        elif op == "duplicate" and lines:
+            n = draw(st.integers(1, 10))
+            lines[i:i] = lines[i : i + n]
+        elif op == "shuffle" and lines:
+            # shuffle the lines of the measure around line i (up to the next header)
+            end = next(
+                (k for k in range(i + 1, len(lines)) if HEADER_LIKE.match(lines[k])), len(lines)
+            )
+            lines[i:end] = draw(st.permutations(lines[i:end]))
+        else:
+            lines.insert(i, draw(st.text(max_size=60)))
+    return lines
+
+
+def check_accounting(text: str) -> None:
+    extraction = parse_text(text)
+    header_lines = sum(1 for line in text.splitlines() if HEADER_LIKE.match(line))
+    assert sum(extraction.counts().values()) == header_lines
+    ids = [m.id for m in extraction.measures]
+    assert len(ids) == len(set(ids))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_mutated_lines_parse_and_account_for_every_header(programme_text, data):
+    lines = data.draw(mutated_lines(programme_text.splitlines()))
+    check_accounting("\n".join(lines))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_random_bytes_give_a_result_or_a_clear_error(programme_text, data):
+    raw = bytearray(programme_text.encode("utf-8"))
+    for _ in range(data.draw(st.integers(1, 5))):
+        at = data.draw(st.integers(0, len(raw)))
+        raw[at:at] = data.draw(st.binary(min_size=1, max_size=64))
+    try:
+        document, extraction = extract_bytes(bytes(raw), "mutated.txt")
+    except InputError as exc:
+        message = str(exc)
+        assert "\n" not in message and re.search(r"binary|PDF|empty|no measure headers", message)
+    else:
+        assert extraction.measures
+        check_accounting(document.text)
+
+
+@SETTINGS
+@given(text=st.text(max_size=400))
+def test_arbitrary_text_never_crashes(text):
+    with contextlib.suppress(InputError):
+        extract_bytes(text.encode("utf-8", errors="surrogatepass"), "t.txt")

@@ -1,0 +1,73 @@
+"""Bad input gives a one-line InputError that names the problem and the way out."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.extract import extract_bytes, extract_file
+from geo.source import InputError, decode, read_document
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match=r"no such file.*leave DOCUMENT out"):
+        read_document(tmp_path / "nope.txt")
+
+
+def test_directory(tmp_path):
+    with pytest.raises(InputError, match="is a directory"):
+        read_document(tmp_path)
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n\t "])
+def test_empty(data):
+    with pytest.raises(InputError, match="is empty"):
+        decode(data, "x.txt")
+
+
+def test_pdf():
+    with pytest.raises(InputError, match=r"is a PDF.*pdftotext"):
+        decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf")
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02binary\x00", bytes(range(256)) * 4])
+def test_binary(data):
+    with pytest.raises(InputError, match="binary file"):
+        decode(data, "x.bin")
+
+
+def test_windows_1252_is_read_with_a_warning(programme_text):
+    doc, ex = extract_bytes(programme_text.encode("cp1252", errors="replace"), "cp.txt")
+    assert doc.encoding == "windows-1252"
+    assert "not UTF-8" in doc.warnings[0] and "Save it as UTF-8" in doc.warnings[0]
+    assert len(ex.measures) == 125
+    assert ex.measures[0].plan == "Regional plan for økt livskvalitet, deltakelse og likeverd"
+
+
+def test_latin1_bytes_undefined_in_cp1252_still_decode():
+    text, encoding, warnings = decode("Råde kommune \x81".encode("latin-1"), "l1.txt")
+    assert encoding == "latin-1" and text.startswith("Råde") and warnings
+
+
+def test_utf16_with_bom(programme_text):
+    doc, ex = extract_bytes(programme_text.encode("utf-16"), "u16.txt")
+    assert doc.encoding == "utf-16" and not doc.warnings
+    assert len(ex.measures) == 125
+
+
+def test_utf8_bom_is_accepted(programme_text):
+    doc, ex = extract_bytes(b"\xef\xbb\xbf" + programme_text.encode(), "bom.txt")
+    assert doc.encoding == "utf-8" and len(ex.measures) == 125
+
+
+def test_text_without_measure_headers(tmp_path):
+    path = tmp_path / "letter.txt"
+    path.write_text("Kjære alle,\n\nher er ingen tiltak.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no measure headers found"):
+        extract_file(path)
+
+
+def test_messages_are_one_line(tmp_path):
+    for data in (b"", b"%PDF-1.4", b"\x00" * 10):
+        with pytest.raises(InputError) as info:
+            decode(data, "f")
+        assert "\n" not in str(info.value)

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from geo.gazetteer import Gazetteer
 from geo.parse import Measure
 from geo.source import Document
 
@@ -30,15 +31,32 @@ CSV_COLUMNS = [
     "strategy_refs",
     "line",
     "footnotes",
+    "municipalities",
+    "outside",
 ]
 
 
-def extract_dict(document: Document, measures: Iterable[Measure]) -> dict:
-    """The extract JSON: source file and hash, measures in document order."""
-    return {
-        "source": {"file": document.name, "sha256": document.sha256},
-        "measures": [m.as_dict() for m in measures],
-    }
+def extract_dict(
+    document: Document,
+    measures: Iterable[Measure],
+    tags: dict[str, tuple[list[dict], list[dict]]] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> dict:
+    """The extract JSON: source file and hash, measures in document order, and their tags."""
+    data: dict = {"source": {"file": document.name, "sha256": document.sha256}}
+    if gazetteer is not None:
+        data["county"] = {
+            "number": gazetteer.county,
+            "name": gazetteer.county_name,
+            "gazetteer": gazetteer.source,
+        }
+    data["measures"] = []
+    for m in measures:
+        item = m.as_dict()
+        if tags is not None:
+            item["municipalities"], item["outside"] = tags[m.id]
+        data["measures"].append(item)
+    return data
 
 
 def to_json(data: dict) -> str:
@@ -53,6 +71,13 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _tag_cell(tags: list[dict] | None) -> list[str] | None:
+    """'3105 Sarpsborg (name)' per tag, for the CSV form."""
+    if tags is None:
+        return None
+    return [f"{t['kommunenummer']} {t['name']} ({t['via']})" for t in tags]
+
+
 def to_csv(data: dict) -> str:
     """One row per measure; lists joined with '; '."""
     out = io.StringIO()
@@ -61,6 +86,8 @@ def to_csv(data: dict) -> str:
     for m in data["measures"]:
         row = {
             **m,
+            "municipalities": _tag_cell(m.get("municipalities")),
+            "outside": _tag_cell(m.get("outside")),
             "period_text": m["period"]["text"],
             "period_start": m["period"]["start"],
             "period_end": m["period"]["end"],

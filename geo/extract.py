@@ -7,12 +7,10 @@ from pathlib import Path
 from geo.parse import Extraction, parse_text
 from geo.source import Document, InputError, document_from_bytes, read_document
 
-DEFAULT_DOCUMENT = (
-    Path(__file__).resolve().parents[1]
-    / "data"
-    / "tiltak"
-    / "handlingsprogram-ostfold-2025-2028.txt"
-)
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_DOCUMENT = DATA_DIR / "tiltak" / "handlingsprogram-ostfold-2025-2028.txt"
+GAZETTEER_DIR = DATA_DIR / "kommuner"
+DEFAULT_COUNTY = "31"
 
 
 def extract_document(document: Document, name: str) -> Extraction:
@@ -36,3 +34,19 @@ def extract_bytes(data: bytes, name: str = "<bytes>") -> tuple[Document, Extract
     """Decode and parse a programme text given as bytes."""
     document = document_from_bytes(data, name)
     return document, extract_document(document, name)
+
+
+def extract_and_tag(
+    path: str | Path,
+    county: str = DEFAULT_COUNTY,
+    gazetteer_dir: str | Path = GAZETTEER_DIR,
+    boundaries: str | Path | None = None,
+):
+    """Parse a programme and tag its measures: (document, extraction, gazetteer, tags)."""
+    from geo.gazetteer import gazetteer_for_county
+    from geo.tagging import Tagger
+
+    gazetteer = gazetteer_for_county(county, gazetteer_dir, boundaries)
+    document, extraction = extract_file(path)
+    tags = Tagger(gazetteer).tag(extraction.measures)
+    return document, extraction, gazetteer, tags

@@ -56,3 +56,58 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
     for warning in extraction.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines) + "\n"
+
+
+def _tags_by_municipality(measures, tags) -> dict[str, list[tuple]]:
+    out: dict[str, list[tuple]] = {}
+    for m in measures:
+        for tag in tags[m.id][0]:
+            out.setdefault(tag["kommunenummer"], []).append((m, tag))
+    return out
+
+
+def tags_table(gazetteer, measures, tags) -> str:
+    """Measures per municipality: by via, and the geographic total (organisation excluded)."""
+    from geo.tagging import GEOGRAPHIC_VIAS, VIAS
+
+    by_number = _tags_by_municipality(measures, tags)
+    header = (
+        f"{'nr':<5} {'kommune':<15}" + "".join(f"{v:>13}" for v in VIAS) + f"{'geografisk':>12}"
+    )
+    lines = [header]
+    for municipality in gazetteer.municipalities:
+        items = by_number.get(municipality.number, [])
+        counts = {v: len({m.id for m, t in items if t["via"] == v}) for v in VIAS}
+        geographic = len({m.id for m, t in items if t["via"] in GEOGRAPHIC_VIAS})
+        lines.append(
+            f"{municipality.number:<5} {municipality.name:<15}"
+            + "".join(f"{counts[v]:>13}" for v in VIAS)
+            + f"{geographic:>12}"
+        )
+    outside = sorted({(t["kommunenummer"], t["name"]) for m in measures for t in tags[m.id][1]})
+    if outside:
+        lines.append(
+            "Named outside "
+            + gazetteer.county_name
+            + ": "
+            + ", ".join(f"{name} ({nr})" for nr, name in outside)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def municipality_listing(municipality, measures, tags) -> str:
+    """One municipality's measures with via, role and evidence."""
+    items = _tags_by_municipality(measures, tags).get(municipality.number, [])
+    ids = list(dict.fromkeys(m.id for m, _ in items))
+    lines = [f"{municipality.name} ({municipality.number}): {len(ids)} measures"]
+    for m in measures:
+        mine = [t for mm, t in items if mm.id == m.id]
+        if not mine:
+            continue
+        lines.append(f"{m.id:<8} {_short(m.title, 80)}")
+        for tag in mine:
+            for ev in tag["evidences"]:
+                lines.append(
+                    f"{'':<8} {tag['via']:<12} {ev['role']:<6} {ev['field']:<8} «{ev['text']}»"
+                )
+    return "\n".join(lines) + "\n"

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 from geo.export import extract_dict, to_json
-from geo.extract import extract_file
+from geo.extract import extract_and_tag
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
 
 
 def test_committed_dataset_is_up_to_date(programme_path):
-    document, extraction = extract_file(programme_path)
-    fresh = extract_dict(document, extraction.measures)
+    document, extraction, gazetteer, tags = extract_and_tag(programme_path)
+    fresh = extract_dict(document, extraction.measures, tags, gazetteer)
     committed = json.loads(DATASET.read_text(encoding="utf-8"))
     assert committed == fresh, (
         "data/tiltak/tiltak.json is stale: run `tiltakskart extract --out data/tiltak/tiltak.json`"
@@ -41,3 +41,9 @@ def test_dataset_shape():
     for measure in data["measures"]:
         assert keys <= measure.keys()
         assert set(measure["period"]) == {"text", "start", "end"}
+        for tag in measure["municipalities"]:
+            assert {"kommunenummer", "name", "via", "role", "field", "evidence"} <= tag.keys()
+            assert tag["evidence"] in (
+                measure[tag["field"]] if tag["field"] != "actors" else "; ".join(measure["actors"])
+            )
+    assert data["county"] == {"number": "31", "name": "Østfold", "gazetteer": "fylke-31.toml"}

@@ -1,0 +1,287 @@
+"""The gazetteer: a county's municipalities, regions, places and organisations, with sources.
+
+A county's gazetteer can be built from its municipality numbers and names alone
+(`gazetteer_from_names`); an authored TOML file (`data/kommuner/fylke-NN.toml`) adds former
+municipalities, towns, regions, places and organisations.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.source import InputError
+
+# The counties of 2024 (Kartverket, /fylker).
+COUNTIES_2024 = {
+    "03": "Oslo",
+    "11": "Rogaland",
+    "15": "Møre og Romsdal",
+    "18": "Nordland",
+    "31": "Østfold",
+    "32": "Akershus",
+    "33": "Buskerud",
+    "34": "Innlandet",
+    "39": "Vestfold",
+    "40": "Telemark",
+    "42": "Agder",
+    "46": "Vestland",
+    "50": "Trøndelag",
+    "55": "Troms",
+    "56": "Finnmark",
+}
+
+# Municipality names that are also common Norwegian words: at the start of a sentence they
+# only count when followed by "kommune".
+COMMON_WORDS = frozenset(
+    [
+        "marker",
+        "moss",
+        "gran",
+        "sel",
+        "lom",
+        "os",
+        "hole",
+        "vik",
+        "nes",
+        "bø",
+        "lund",
+        "ål",
+        "hol",
+        "flå",
+        "vang",
+        "fjord",
+        "sande",
+        "ski",
+        "lier",
+        "bremanger",
+        "stord",
+        "hå",
+        "leka",
+        "frosta",
+        "lesja",
+        "dovre",
+        "nome",
+        "vinje",
+        "rauma",
+        "ringebu",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Municipality:
+    number: str
+    name: str
+    also: tuple[str, ...] = ()
+    ambiguous: bool = False
+    region_when_alone: str | None = None
+    source: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that points to this municipality (main name first)."""
+        return (self.name, *self.also)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A region, place or organisation: a named set of member municipalities."""
+
+    key: str
+    name: str
+    members: tuple[str, ...]
+    patterns: tuple[str, ...]
+    outside: tuple[tuple[str, str], ...] = ()
+    kind: str = ""
+    source: str = ""
+    choice: str = ""
+
+
+@dataclass(frozen=True)
+class Outside:
+    """A name outside the county (a municipality, county or country): reported, not dropped."""
+
+    number: str
+    name: str
+    level: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    county: str
+    county_name: str
+    municipalities: tuple[Municipality, ...]
+    regions: tuple[Area, ...] = ()
+    places: tuple[Area, ...] = ()
+    organisations: tuple[Area, ...] = ()
+    outside: tuple[Outside, ...] = ()
+    source: str = ""
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        return tuple(m.number for m in self.municipalities)
+
+    def municipality(self, number: str) -> Municipality:
+        return next(m for m in self.municipalities if m.number == number)
+
+    def area(self, key: str) -> Area:
+        return next(a for a in (*self.regions, *self.places, *self.organisations) if a.key == key)
+
+    def find(self, query: str) -> Municipality | None:
+        """A municipality by number or by (any of its) names, case-insensitively."""
+        q = query.strip().casefold()
+        for m in self.municipalities:
+            if q == m.number or q in (n.casefold() for n in m.names):
+                return m
+        return None
+
+
+def split_name_variants(name: str) -> tuple[str, ...]:
+    """'Porsanger - Porsáŋgu - Porsanki' -> its language variants; 'Aurskog-Høland' stays whole."""
+    return tuple(part.strip() for part in name.split(" - ") if part.strip())
+
+
+def gazetteer_from_names(
+    county: str, county_name: str, pairs: list[tuple[str, str]], source: str = ""
+) -> Gazetteer:
+    """A gazetteer from (number, name) pairs only: names, genitives and language variants."""
+    municipalities = []
+    for number, name in sorted(pairs):
+        variants = split_name_variants(name)
+        main = variants[0] if variants else name
+        municipalities.append(
+            Municipality(
+                number=number,
+                name=main,
+                also=variants[1:],
+                ambiguous=any(v.casefold() in COMMON_WORDS for v in variants),
+                source=source,
+            )
+        )
+    return Gazetteer(county, county_name, tuple(municipalities), source=source)
+
+
+def _areas(items: list[dict]) -> tuple[Area, ...]:
+    return tuple(
+        Area(
+            key=item["key"],
+            name=item["name"],
+            members=tuple(item["members"]),
+            patterns=tuple(item["patterns"]),
+            outside=tuple(tuple(pair) for pair in item.get("outside", [])),
+            kind=item.get("kind", ""),
+            source=item.get("source", ""),
+            choice=item.get("choice", ""),
+        )
+        for item in items
+    )
+
+
+def load_gazetteer(path: str | Path) -> Gazetteer:
+    """Load an authored county gazetteer (TOML)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such gazetteer file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML ({exc}); fix the gazetteer file") from None
+    municipalities = tuple(
+        Municipality(
+            number=m["number"],
+            name=m["name"],
+            also=tuple(m.get("also", [])),
+            ambiguous=m.get("ambiguous", False),
+            region_when_alone=m.get("region_when_alone"),
+            source=m.get("also_source", data.get("source", "")),
+        )
+        for m in data.get("municipalities", [])
+    )
+    gazetteer = Gazetteer(
+        county=data["county"],
+        county_name=data["county_name"],
+        municipalities=municipalities,
+        regions=_areas(data.get("regions", [])),
+        places=_areas(data.get("places", [])),
+        organisations=_areas(data.get("organisations", [])),
+        outside=tuple(
+            Outside(o["number"], o["name"], o["level"], tuple(o["patterns"]))
+            for o in data.get("outside", [])
+        ),
+        source=str(path.name),
+    )
+    _check(gazetteer, path)
+    return gazetteer
+
+
+def _check(gazetteer: Gazetteer, path: Path) -> None:
+    numbers = set(gazetteer.numbers)
+    for area in (*gazetteer.regions, *gazetteer.places, *gazetteer.organisations):
+        unknown = set(area.members) - numbers
+        if unknown:
+            raise InputError(
+                f"{path}: {area.key} has members {sorted(unknown)} that are not municipalities "
+                f"of county {gazetteer.county}; list them under 'outside' instead"
+            )
+    for m in gazetteer.municipalities:
+        if m.region_when_alone and m.region_when_alone not in {r.key for r in gazetteer.regions}:
+            raise InputError(f"{path}: {m.number} names unknown region {m.region_when_alone}")
+
+
+def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Gazetteer:
+    """Reconcile an authored gazetteer with the municipalities a boundary source lists.
+
+    Authored entries are kept where the number is in the source; numbers only in the source
+    are added by name; authored numbers missing from the source are reported in `warnings`.
+    """
+    source_numbers = {n for n, _ in pairs}
+    generic = gazetteer_from_names(authored.county, authored.county_name, pairs)
+    by_number = {m.number: m for m in authored.municipalities}
+    municipalities = tuple(by_number.get(m.number, m) for m in generic.municipalities)
+    missing = sorted(set(by_number) - source_numbers)
+    warnings = tuple(
+        f"gazetteer municipality {n} {by_number[n].name} is not in the boundary source"
+        for n in missing
+    )
+    return Gazetteer(
+        county=authored.county,
+        county_name=authored.county_name,
+        municipalities=municipalities,
+        regions=authored.regions,
+        places=authored.places,
+        organisations=authored.organisations,
+        outside=authored.outside,
+        source=authored.source,
+        warnings=warnings,
+    )
+
+
+def gazetteer_for_county(
+    county: str, data_dir: str | Path, boundaries: str | Path | None = None
+) -> Gazetteer:
+    """The gazetteer for a county: the authored file in `data_dir` if there is one, its
+    municipalities checked against (or, with no authored file, taken from) `boundaries`."""
+    from geo.boundaries import read_municipality_names
+
+    if county not in COUNTIES_2024:
+        known = ", ".join(f"{n} {name}" for n, name in COUNTIES_2024.items())
+        raise InputError(f"--county {county}: not a county number of 2024; use one of: {known}")
+    authored_path = Path(data_dir) / f"fylke-{county}.toml"
+    authored = load_gazetteer(authored_path) if authored_path.exists() else None
+    if boundaries is None:
+        if authored is None:
+            raise InputError(
+                f"--county {county}: no gazetteer file {authored_path.name}; pass --boundaries "
+                "FILE (GeoJSON or GeoPackage with kommunenummer and kommunenavn)"
+            )
+        return authored
+    pairs = read_municipality_names(boundaries, county)
+    if authored is not None:
+        return with_municipalities(authored, pairs)
+    return gazetteer_from_names(
+        county, COUNTIES_2024[county], pairs, source=f"{Path(boundaries).name}"
+    )

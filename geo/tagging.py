@@ -1,0 +1,250 @@
+"""Tag measures with the municipalities they concern, each tag with its evidence.
+
+One compiled alternation finds, left to right, the longest phrase at each position: an
+organisation's name ("Fredrikstad MedTech") wins over the place inside it, a region phrase
+("Østfoldkommuner med kystlinje") over the collective "kommunene", and so on. Each match
+becomes tags for the member municipalities:
+
+- ``name``: the municipality is named (also its genitive, a former municipality or a town);
+- ``region``: a named grouping implies it;
+- ``place``: a named place lies in it;
+- ``organisation``: only an organisation's name holds the place (not geographic by default);
+- ``all``: the municipalities collectively ("kommunene" among the actors).
+
+``role`` is ``actor`` for the Hvem field and ``target`` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.gazetteer import Area, Gazetteer, Municipality, Outside
+from geo.parse import Measure
+
+VIAS = ("name", "region", "place", "organisation", "all")
+GEOGRAPHIC_VIAS = ("name", "region", "place", "all")
+_FIELDS = ("title", "why_how", "actors")
+_FIELD_RANK = {f: i for i, f in enumerate(_FIELDS)}
+
+# The collective forms that mean all of the county's municipalities (in the Hvem field).
+_ALL_WORDS = (
+    "kommunene",
+    "Kommunene",
+    "kommuner",
+    "Kommuner",
+    "{county}kommunene",
+    "øvrige kommuner",
+    "øvrige kommunene",
+    "kommunale landbrukskontor",
+)
+_ALL_SUFFIX = r"(?:\s+i\s+{county})?"
+# A collective that is not all of them: "de fire kommunene", "26 kommuner langs …".
+_NOT_ALL_BEFORE = re.compile(r"(?:\bde\s+(?:to|tre|fire|fem|seks|sju|åtte)|\d+)\s+$")
+_NOT_ALL_AFTER = re.compile(r"^\s+(?:langs|med kystlinje)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:•]\s*|\n\s*)$")
+_LIST_GLUE = re.compile(r"^\s*(?:,|og|eller|/|&)\s*$")
+_NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|s)?"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    via: str  # name, region, place, organisation, outside, all
+    target: Municipality | Area | Outside | None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    rank: tuple[int, int]  # (priority, -length): lower wins at the same position
+    regex: re.Pattern
+    entry: _Entry
+
+
+def _phrase(text: str) -> str:
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+class Tagger:
+    """Compiled patterns for one gazetteer; build once, tag many measures.
+
+    Patterns are indexed by their first two or three characters, so each word of the text is
+    checked against the few patterns that can start there. At one position the first pattern
+    by priority (organisation, region, place, name, outside, all) and then length wins, and the
+    scan goes on after the match.
+    """
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self._index: dict[str, list[_Pattern]] = {}
+        self._actors_index: dict[str, list[_Pattern]] = {}
+
+        def add(entry: _Entry, phrases, priority: int, suffix: str = "", actors_only=False):
+            for phrase in phrases:
+                regex = re.compile(_phrase(phrase) + suffix + r"(?!\w)")
+                pattern = _Pattern((priority, -len(phrase)), regex, entry)
+                indexes = (
+                    (self._actors_index,) if actors_only else (self._index, self._actors_index)
+                )
+                for index in indexes:
+                    index.setdefault(phrase[:3], []).append(pattern)
+
+        for org in gazetteer.organisations:
+            add(_Entry("organisation", org), org.patterns, 0)
+        for region in gazetteer.regions:
+            add(_Entry("region", region), region.patterns, 1)
+        for place in gazetteer.places:
+            add(_Entry("place", place), place.patterns, 2)
+        for m in gazetteer.municipalities:
+            add(_Entry("name", m), m.names, 3, _NAME_SUFFIX)
+        for out in gazetteer.outside:
+            add(_Entry("outside", out), out.patterns, 4, r"(?:\s+kommune|s)?")
+        county = gazetteer.county_name
+        add(
+            _Entry("all", None),
+            [w.format(county=county) for w in _ALL_WORDS],
+            5,
+            _ALL_SUFFIX.format(county=re.escape(county)),
+            actors_only=True,
+        )
+        self._starts = {}
+        for index in (self._index, self._actors_index):
+            for patterns in index.values():
+                patterns.sort(key=lambda p: p.rank)
+            # Word starts whose first characters can begin a pattern: found in one C-level scan.
+            keys = "|".join(re.escape(k) for k in sorted(index, key=len, reverse=True))
+            self._starts[id(index)] = re.compile(rf"(?<![\w-])(?=(?:{keys}))")
+
+    def _scan(self, text: str, index: dict[str, list[_Pattern]]):
+        end = 0
+        for start_match in self._starts[id(index)].finditer(text):
+            pos = start_match.start()
+            if pos < end:
+                continue
+            three, two = index.get(text[pos : pos + 3]), index.get(text[pos : pos + 2])
+            if three and two:
+                candidates = sorted(three + two, key=lambda p: p.rank)
+            else:
+                candidates = three or two or ()
+            for pattern in candidates:
+                match = pattern.regex.match(text, pos)
+                if match:
+                    yield pattern.entry, match
+                    end = match.end()
+                    break
+
+    def _matches(self, text: str, field: str) -> list[tuple[_Entry, re.Match]]:
+        index = self._actors_index if field == "actors" else self._index
+        found = []
+        for entry, match in self._scan(text, index):
+            before, after = text[: match.start()], text[match.end() :]
+            if entry.via == "all" and (
+                _NOT_ALL_BEFORE.search(before) or _NOT_ALL_AFTER.match(after)
+            ):
+                continue
+            if (
+                entry.via == "name"
+                and entry.target.ambiguous
+                and _SENTENCE_START.search(before)
+                and " kommune" not in match.group()
+            ):
+                continue
+            found.append((entry, match))
+        return self._resolve_alone(found, text)
+
+    def _resolve_alone(self, found, text: str):
+        """'Indre Østfold' alone is the region; in a list of municipalities or with 'kommune'
+        it is the municipality."""
+        out = []
+        for k, (entry, match) in enumerate(found):
+            target = entry.target
+            if (
+                entry.via == "name"
+                and isinstance(target, Municipality)
+                and target.region_when_alone
+            ):
+                in_list = any(
+                    other.via == "name"
+                    and _LIST_GLUE.match(
+                        text[m.end() : match.start()]
+                        if m.start() < match.start()
+                        else text[match.end() : m.start()]
+                    )
+                    for j, (other, m) in enumerate(found)
+                    if j != k
+                )
+                if match.group() == target.name and not in_list:
+                    entry = _Entry("region", self.gazetteer.area(target.region_when_alone))
+            out.append((entry, match))
+        return out
+
+    def tag_measure(self, measure: Measure) -> tuple[list[dict], list[dict]]:
+        """Tags for one measure: (municipalities in the county, names outside it)."""
+        raw: list[dict] = []
+        outside: list[dict] = []
+        texts = [("title", measure.title), ("why_how", measure.why_how)]
+        texts += [("actors", actor) for actor in measure.actors]
+        for field, text in texts:
+            role = "actor" if field == "actors" else "target"
+            for entry, match in self._matches(text, field):
+                evidence = match.group()
+                via = "name" if entry.via == "outside" else entry.via
+                for number, name, level in self._members(entry):
+                    tag = {
+                        "kommunenummer": number,
+                        "name": name,
+                        "via": via,
+                        "role": role,
+                        "field": field,
+                        "evidence": evidence,
+                    }
+                    if level:
+                        outside.append({**tag, "level": level})
+                    else:
+                        raw.append(tag)
+        return merge_tags(raw), merge_tags(outside)
+
+    def _members(self, entry: _Entry):
+        """(number, name, level) of what a match points to; level is set only outside."""
+        if entry.via == "all":
+            for m in self.gazetteer.municipalities:
+                yield m.number, m.name, None
+        elif entry.via == "name":
+            yield entry.target.number, entry.target.name, None
+        elif entry.via == "outside":
+            yield entry.target.number, entry.target.name, entry.target.level
+        else:
+            for number in entry.target.members:
+                yield number, self.gazetteer.municipality(number).name, None
+            for number, name in entry.target.outside:
+                yield number, name, "kommune"
+
+    def tag(self, measures: list[Measure]) -> dict[str, tuple[list[dict], list[dict]]]:
+        return {m.id: self.tag_measure(m) for m in measures}
+
+
+def merge_tags(tags: list[dict]) -> list[dict]:
+    """One tag per municipality and via, keeping every distinct evidence.
+
+    The tag's own role, field and evidence are its first in reading order, preferring a
+    target over an actor; `roles` and `evidences` keep them all.
+    """
+    merged: dict[tuple[str, str], dict] = {}
+    for tag in tags:
+        key = (tag["kommunenummer"], tag["via"])
+        item = {"field": tag["field"], "role": tag["role"], "text": tag["evidence"]}
+        if key not in merged:
+            merged[key] = {**tag, "roles": [], "evidences": []}
+        current = merged[key]
+        if item not in current["evidences"]:
+            current["evidences"].append(item)
+        if tag["role"] not in current["roles"]:
+            current["roles"].append(tag["role"])
+    for tag in merged.values():
+        tag["evidences"].sort(key=lambda e: (e["role"] != "target", _FIELD_RANK[e["field"]]))
+        first = tag["evidences"][0]
+        tag["role"], tag["field"], tag["evidence"] = first["role"], first["field"], first["text"]
+        tag["roles"].sort(key=lambda r: r != "target")
+    return sorted(merged.values(), key=lambda t: (t["kommunenummer"], VIAS_ORDER.get(t["via"], 9)))
+
+
+VIAS_ORDER = {via: i for i, via in enumerate((*VIAS, "outside"))}

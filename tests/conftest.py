@@ -30,3 +30,27 @@ def extraction(programme_path: Path):
 @pytest.fixture(scope="session")
 def measures(extraction) -> dict:
     return {m.id: m for m in extraction.measures}
+
+
+@pytest.fixture(scope="session")
+def shared_kommuner() -> Path:
+    """The shared Kartverket boundary files (never copied into the project)."""
+    path = SHARED / "kommuner"
+    if not (path / "ostfold-kommuner-2024.geojson").exists():
+        pytest.skip(f"shared boundary files not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from geo.extract import GAZETTEER_DIR
+    from geo.gazetteer import load_gazetteer
+
+    return load_gazetteer(GAZETTEER_DIR / "fylke-31.toml")
+
+
+@pytest.fixture(scope="session")
+def tagger(gazetteer):
+    from geo.tagging import Tagger
+
+    return Tagger(gazetteer)

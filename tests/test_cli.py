@@ -130,3 +130,35 @@ def test_out_into_missing_folder_is_a_clear_error(tmp_path):
 def test_bad_option_exits_2():
     result = run("extract", "--format", "xml")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_tags_for_one_municipality():
+    result = run("tags", "--kommune", "Sarpsborg")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Sarpsborg (3105): ")
+    block = result.stdout.split("1.3.2 ")[1].split("\n1.3.3")[0]
+    assert "name         target why_how  «Sarpsborg»" in block
+    assert "all          actor  actors   «øvrige kommuner i Østfold»" in block
+
+
+def test_tags_by_number_and_table():
+    by_number = run("tags", "--kommune", "3110")
+    assert by_number.returncode == 0 and by_number.stdout.startswith("Hvaler (3110): ")
+    table = run("tags")
+    assert table.returncode == 0
+    assert table.stdout.splitlines()[0].split()[:3] == ["nr", "kommune", "name"]
+    assert len([line for line in table.stdout.splitlines() if line[:2] == "31"]) == 12
+    assert "Named outside Østfold:" in table.stdout and "Vestby (3216)" in table.stdout
+
+
+def test_tags_unknown_municipality_is_a_clear_error():
+    result = run("tags", "--kommune", "Narvik")
+    assert result.returncode == 2
+    assert "not a municipality of Østfold" in result.stderr and "3101 Halden" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_county_is_a_clear_error():
+    result = run("extract", "--county", "30")
+    assert result.returncode == 2 and "not a county number of 2024" in result.stderr

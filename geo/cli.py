@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+import shapely
+
+from geo.boundaries import cache_files, get_boundaries
 from geo.export import extract_dict, to_csv, to_json, write_atomic
-from geo.extract import DEFAULT_COUNTY, DEFAULT_DOCUMENT, GAZETTEER_DIR, extract_and_tag
+from geo.exports import FORMATS, write_load
+from geo.extract import (
+    CACHE_DIR_ENV,
+    DEFAULT_CACHE_DIR,
+    DEFAULT_COUNTY,
+    DEFAULT_DOCUMENT,
+    GAZETTEER_DIR,
+    extract_and_tag,
+)
+from geo.gazetteer import gazetteer_for_county
+from geo.kartverket import API_URL_ENV, DEFAULT_API_URL
+from geo.load import YEARS, Filters, LoadIndex, load_frame
 from geo.report import accounting_report, municipality_listing, tags_table
+from geo.shapes import LAYOUTS, shapes_for
 from geo.source import InputError
+from geo.tagging import VIAS
+from geo.webmap import METRIC_LABELS, build_map
 
 
 def _write_output(text: str, out: Path | None) -> None:
@@ -91,6 +109,187 @@ def cmd_tags(args: argparse.Namespace) -> int:
     return 0
 
 
+def _api_url(args: argparse.Namespace) -> str:
+    return args.api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
+
+
+def _cache_dir(args: argparse.Namespace) -> Path:
+    return args.cache_dir or Path(os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR)
+
+
+def cmd_boundaries(args: argparse.Namespace) -> int:
+    gazetteer = gazetteer_for_county(args.county, GAZETTEER_DIR)
+    result = get_boundaries(
+        args.county,
+        _cache_dir(args),
+        _api_url(args),
+        refresh=args.refresh,
+        boundaries_file=args.boundaries,
+        expected=list(gazetteer.numbers),
+    )
+    _warn(result.warnings)
+    frame = result.frame
+    fetched = f", fetched {result.fetched}" if result.fetched else ""
+    print(
+        f"{len(frame)} municipalities of county {args.county} from {result.source}: "
+        f"{result.detail}{fetched}"
+    )
+    vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
+    minx, miny, maxx, maxy = frame.total_bounds
+    print(
+        f"valid: {bool(frame.geometry.is_valid.all())}; vertices: {vertices}; CRS: {frame.crs}; "
+        f"bounds: {minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}"
+    )
+    caches = cache_files(_cache_dir(args), args.county)
+    if caches:
+        print("cache: " + ", ".join(f"{path.name}" for _, path in caches))
+    print("Boundaries © Kartverket (CC BY 4.0)")
+    return 0
+
+
+def _resolve_choice(value: str | None, options: list[str], flag: str) -> str | None:
+    """Match a user's --plan/--theme/--strategy to one exact value (number or words)."""
+    if not value:
+        return None
+    exact = [o for o in options if o == value]
+    if exact:
+        return exact[0]
+    found = [o for o in options if value.casefold() in o.casefold()]
+    if len(found) == 1:
+        return found[0]
+    what = "matches several" if found else "matches none"
+    raise InputError(f"{flag} {value!r} {what} of: {'; '.join(options)}")
+
+
+def _filters(args: argparse.Namespace, measures: list[dict]) -> Filters:
+    plans = list(dict.fromkeys(m["plan"] for m in measures if m["plan"]))
+    plan = args.plan
+    if plan and plan.isdigit():
+        plan = next((m["plan"] for m in measures if m["id"].startswith(f"{plan}.")), plan)
+    return Filters(
+        plan=_resolve_choice(plan, plans, "--plan"),
+        theme=_resolve_choice(
+            args.theme, list(dict.fromkeys(m["theme"] for m in measures if m["theme"])), "--theme"
+        ),
+        strategy=_resolve_choice(
+            args.strategy,
+            list(dict.fromkeys(m["strategy"] for m in measures if m["strategy"])),
+            "--strategy",
+        ),
+        year=args.year,
+        via=tuple(args.via) if args.via else None,
+        role=args.role,
+        actor=args.actor,
+    )
+
+
+def _load(args: argparse.Namespace):
+    """Extract, tag, get shapes and compute the load: (data, shapes, table, frame)."""
+    document, extraction, gazetteer, tags = _extract_and_tag(args)
+    if _fail_on_unclassified(extraction, accounting_report(extraction, document.name)):
+        raise SystemExit(1)
+    data = extract_dict(document, extraction.measures, tags, gazetteer)
+    shapes = shapes_for(
+        gazetteer,
+        args.layout,
+        cache_dir=_cache_dir(args),
+        api_url=_api_url(args),
+        boundaries_file=args.boundaries,
+        refresh=args.refresh,
+    )
+    _warn(shapes.warnings)
+    if shapes.notice:
+        _warn([f"real boundaries are not loaded; using the tile map ({shapes.notice})"])
+    index = LoadIndex(data["measures"], [(m.number, m.name) for m in gazetteer.municipalities])
+    table = index.table(_filters(args, data["measures"]))
+    return data, shapes, table, load_frame(shapes.frame, table)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
+    if fmt not in FORMATS:
+        raise InputError(
+            f"--out {args.out}: unknown format {fmt!r}; use one of "
+            f"{', '.join(FORMATS)} (or --format)"
+        )
+    if args.out is None and fmt != "csv":
+        raise InputError(f"--format {fmt} needs --out FILE")
+    data, shapes, table, frame = _load(args)
+    if args.out is None:
+        sys.stdout.write(table.to_csv(index=False))
+        return 0
+    _check_out(args.out)
+    write_load(args.out, fmt, table if fmt == "csv" else frame, data["measures"])
+    print(f"wrote {args.out} ({fmt}, {len(frame)} municipalities, {shapes.kind})", file=sys.stderr)
+    return 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    _check_out(args.out)
+    data, shapes, table, frame = _load(args)
+    tiles = "OpenStreetMap" if args.tiles else None
+    fmap = build_map(
+        frame,
+        data["measures"],
+        metric=args.metric,
+        tiles=tiles,
+        notice=shapes.notice,
+        schematic=shapes.kind == "tiles",
+    )
+    html_text = fmap.get_root().render()
+    write_atomic(args.out, html_text)
+    print(f"wrote {args.out} ({len(frame)} areas, {shapes.kind})", file=sys.stderr)
+    return 0
+
+
+def _check_out(out: Path) -> None:
+    if out.is_dir():
+        raise InputError(f"--out {out} is a directory; give a file name")
+    if not out.parent.exists():
+        raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first")
+
+
+def _shape_options(parser: argparse.ArgumentParser, layout: bool = True) -> None:
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        help=f"kommuneinfo API base (default: ${API_URL_ENV} or {DEFAULT_API_URL})",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"boundary cache folder (default: ${CACHE_DIR_ENV} or data/kommuner/cache)",
+    )
+    parser.add_argument(
+        "--refresh", action="store_true", help="fetch the boundaries again even if a cache exists"
+    )
+    if layout:
+        parser.add_argument(
+            "--layout",
+            choices=LAYOUTS,
+            default="auto",
+            help="real boundaries, the tile map, or auto: boundaries when "
+            "they can be had, else tiles (default: auto)",
+        )
+
+
+def _filter_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters")
+    group.add_argument("--plan", help="plan number (1-3) or words of its name")
+    group.add_argument("--theme", help="words of the theme")
+    group.add_argument("--strategy", help="strategy number, e.g. 1.3")
+    group.add_argument("--year", type=int, choices=YEARS, help="only measures active that year")
+    group.add_argument(
+        "--via",
+        nargs="+",
+        choices=VIAS,
+        help="tag kinds that count (default: name region place all)",
+    )
+    group.add_argument("--role", choices=("actor", "target"), help="only actor or target tags")
+    group.add_argument("--actor", help="only measures whose Hvem field holds these words")
+
+
 def _document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "document",
@@ -154,6 +353,73 @@ def build_parser() -> argparse.ArgumentParser:
     _document_options(tags)
     tags.add_argument("--kommune", metavar="NR|NAME", help="municipality number or name")
     tags.set_defaults(func=cmd_tags)
+
+    boundaries = sub.add_parser(
+        "boundaries",
+        help="fetch or show the cached municipal boundaries (© Kartverket)",
+        description=(
+            "Fetch the county's municipal boundaries from Kartverket's kommuneinfo API "
+            "into the cache, or show the cache state. A failed fetch keeps the old "
+            "cache."
+        ),
+    )
+    boundaries.add_argument(
+        "--county", default=DEFAULT_COUNTY, metavar="NN", help="county number (default: 31 Østfold)"
+    )
+    boundaries.add_argument(
+        "--boundaries",
+        type=Path,
+        metavar="FILE",
+        help="validate a local GeoJSON or GeoPackage instead",
+    )
+    _shape_options(boundaries, layout=False)
+    boundaries.set_defaults(func=cmd_boundaries)
+
+    load = sub.add_parser(
+        "load",
+        help="measure load per municipality as CSV, GeoJSON, GeoPackage or Excel",
+        description=(
+            "The load table: measures per municipality by via, role and year, the "
+            "share metric and the measure ids. GeoJSON and GeoPackage carry the "
+            "municipality polygons (GeoPackage also the measures and tags tables)."
+        ),
+    )
+    _document_options(load)
+    load.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to FILE (default: CSV to standard output)"
+    )
+    load.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    _shape_options(load)
+    _filter_options(load)
+    load.set_defaults(func=cmd_load)
+
+    webmap = sub.add_parser(
+        "map",
+        help="a standalone HTML map of the load that opens offline",
+        description="A folium choropleth of the load with tooltips, popups and legend.",
+    )
+    _document_options(webmap)
+    webmap.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the HTML file to write, e.g. kart.html",
+    )
+    webmap.add_argument(
+        "--metric",
+        choices=list(METRIC_LABELS),
+        default="geographic",
+        help="what colours the map (default: geographic)",
+    )
+    webmap.add_argument(
+        "--tiles",
+        action="store_true",
+        help="add an OpenStreetMap background (needs internet when viewed)",
+    )
+    _shape_options(webmap)
+    _filter_options(webmap)
+    webmap.set_defaults(func=cmd_map)
     return parser
 
 

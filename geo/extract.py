@@ -11,6 +11,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 DEFAULT_DOCUMENT = DATA_DIR / "tiltak" / "handlingsprogram-ostfold-2025-2028.txt"
 GAZETTEER_DIR = DATA_DIR / "kommuner"
 DEFAULT_COUNTY = "31"
+DEFAULT_CACHE_DIR = GAZETTEER_DIR / "cache"
+CACHE_DIR_ENV = "TILTAKSKART_CACHE_DIR"
 
 
 def extract_document(document: Document, name: str) -> Extraction:

@@ -120,6 +120,7 @@ class Gazetteer:
     outside: tuple[Outside, ...] = ()
     source: str = ""
     warnings: tuple[str, ...] = field(default=())
+    tiles: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def numbers(self) -> tuple[str, ...]:
@@ -213,6 +214,7 @@ def load_gazetteer(path: str | Path) -> Gazetteer:
             for o in data.get("outside", [])
         ),
         source=str(path.name),
+        tiles={n: (int(c), int(r)) for n, (c, r) in data.get("tiles", {}).items()},
     )
     _check(gazetteer, path)
     return gazetteer
@@ -227,6 +229,10 @@ def _check(gazetteer: Gazetteer, path: Path) -> None:
                 f"{path}: {area.key} has members {sorted(unknown)} that are not municipalities "
                 f"of county {gazetteer.county}; list them under 'outside' instead"
             )
+    if gazetteer.tiles and set(gazetteer.tiles) != numbers:
+        raise InputError(f"{path}: [tiles] must place exactly the county's municipalities")
+    if len(set(gazetteer.tiles.values())) != len(gazetteer.tiles):
+        raise InputError(f"{path}: [tiles] puts two municipalities in one cell")
     for m in gazetteer.municipalities:
         if m.region_when_alone and m.region_when_alone not in {r.key for r in gazetteer.regions}:
             raise InputError(f"{path}: {m.number} names unknown region {m.region_when_alone}")
@@ -257,6 +263,7 @@ def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Ga
         outside=authored.outside,
         source=authored.source,
         warnings=warnings,
+        tiles=authored.tiles if set(authored.tiles) == source_numbers else {},
     )
 
 

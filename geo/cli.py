@@ -226,7 +226,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_map(args: argparse.Namespace) -> int:
     _check_out(args.out)
-    data, shapes, table, frame = _load(args)
+    data, shapes, _, frame = _load(args)
     tiles = "OpenStreetMap" if args.tiles else None
     fmap = build_map(
         frame,

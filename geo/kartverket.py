@@ -15,6 +15,7 @@ import geopandas as gpd
 import requests
 import shapely.geometry
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
@@ -57,6 +58,8 @@ def get_json(session: requests.Session, url: str, timeout: float):
     except requests.exceptions.Timeout:
         raise FetchError(f"{url}: no answer within {timeout:g} s") from None
     except requests.exceptions.ConnectionError as exc:
+        if _timed_out(exc):  # a read timeout that outlived the retries
+            raise FetchError(f"{url}: no answer within {timeout:g} s") from None
         raise FetchError(f"{url}: cannot connect ({_reason(exc)})") from None
     except requests.exceptions.RequestException as exc:
         raise FetchError(f"{url}: request failed ({_reason(exc)})") from None
@@ -66,6 +69,11 @@ def get_json(session: requests.Session, url: str, timeout: float):
         return response.json()
     except ValueError:
         raise FetchError(f"{url}: the answer is not valid JSON") from None
+
+
+def _timed_out(exc: Exception) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, (ReadTimeoutError, ConnectTimeoutError))
 
 
 def _reason(exc: Exception) -> str:

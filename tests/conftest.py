@@ -54,3 +54,57 @@ def tagger(gazetteer):
     from geo.tagging import Tagger
 
     return Tagger(gazetteer)
+
+
+@pytest.fixture
+def standin(shared_kommuner):
+    """A real HTTP server on 127.0.0.1 imitating Kartverket's kommuneinfo API."""
+    from tests.kartverket_standin import StandIn
+
+    server = StandIn(shared_kommuner / "ostfold-kommuner-2024.geojson").start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def chromium_options(width: int = 1366, height: int = 768):
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    return options
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Debian's headless Chromium driven by Selenium (installed by .ci/run)."""
+    import os
+
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromium-driver are not installed; .ci/run installs them")
+        pytest.skip("chromium and chromium-driver are not installed (apt-get install them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = chromium_options()
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()

@@ -162,3 +162,36 @@ def test_tags_unknown_municipality_is_a_clear_error():
 def test_unknown_county_is_a_clear_error():
     result = run("extract", "--county", "30")
     assert result.returncode == 2 and "not a county number of 2024" in result.stderr
+
+
+def test_boundaries_command_fetches_caches_and_falls_back(standin, tmp_path):
+    import os
+
+    cache = tmp_path / "cache"
+    first = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert first.returncode == 0, first.stderr
+    assert "12 municipalities of county 31 from api" in first.stdout
+    assert "valid: True" in first.stdout and "© Kartverket" in first.stdout
+    assert len(list(cache.glob("kommuner-31-*.gpkg"))) == 1
+
+    env_run = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "boundaries", "--cache-dir", str(cache)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**os.environ, "TILTAKSKART_API_URL": standin.url},
+    )
+    assert env_run.returncode == 0 and "from cache" in env_run.stdout
+
+    standin.malformed.add("/kommuneinfo/v1/kommuner/3101/omrade")
+    refreshed = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache), "--refresh")
+    assert refreshed.returncode == 0
+    assert "not valid JSON" in refreshed.stderr and "using the cache of" in refreshed.stderr
+    assert "from cache" in refreshed.stdout
+
+    standin.stop()
+    empty = run("boundaries", "--api-url", standin.url, "--cache-dir", str(tmp_path / "none"))
+    assert empty.returncode == 2
+    assert "--boundaries FILE" in empty.stderr and "Traceback" not in empty.stderr
+    assert len(empty.stderr.strip().splitlines()) == 1

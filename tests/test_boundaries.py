@@ -1,0 +1,199 @@
+"""Boundaries from the API stand-in: clean fetch, retries, timeouts, bad answers, the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from geo.boundaries import (
+    BoundaryError,
+    cache_files,
+    get_boundaries,
+    read_boundary_file,
+    write_cache,
+)
+from geo.kartverket import make_session
+from geo.renumber import VIKEN_TO_2024
+
+OSTFOLD = [
+    "3101",
+    "3103",
+    "3105",
+    "3107",
+    "3110",
+    "3112",
+    "3114",
+    "3116",
+    "3118",
+    "3120",
+    "3122",
+    "3124",
+]
+DAY1, DAY2 = dt.date(2026, 11, 1), dt.date(2026, 11, 27)
+
+
+def fetch(standin, cache: Path, day=DAY2, refresh=False, timeout=5.0, expected=OSTFOLD):
+    return get_boundaries(
+        "31",
+        cache,
+        standin.url,
+        refresh=refresh,
+        expected=expected,
+        session=make_session(retries=2, backoff=0.01),
+        timeout=timeout,
+        today=day,
+        progress=lambda items: items,
+    )
+
+
+def snapshot(cache: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(cache.iterdir())}
+
+
+def test_clean_fetch_writes_a_valid_cache(standin, tmp_path):
+    result = fetch(standin, tmp_path)
+    assert result.source == "api"
+    assert [p.name for p in tmp_path.iterdir()] == ["kommuner-31-2026-11-27.gpkg"]
+    cached = gpd.read_file(tmp_path / "kommuner-31-2026-11-27.gpkg", layer="kommuner")
+    assert sorted(cached["kommunenummer"]) == OSTFOLD
+    assert cached.crs.to_epsg() == 4326 and cached.geometry.is_valid.all()
+    assert not cached.geometry.is_empty.any()
+    assert result.frame.loc[result.frame.kommunenummer == "3110", "kommunenavn"].item() == "Hvaler"
+    assert all(ua.startswith("tiltakskart/") for ua in standin.user_agents)
+    assert standin.requests["/kommuneinfo/v1/kommuner/3101/omrade"] == 1
+
+
+def test_cache_is_reused_without_network(standin, tmp_path):
+    fetch(standin, tmp_path, day=DAY1)
+    standin.stop()
+    again = get_boundaries("31", tmp_path, standin.url, expected=OSTFOLD)
+    assert again.source == "cache" and again.fetched == DAY1 and len(again.frame) == 12
+
+
+def test_server_error_then_success_is_retried(standin, tmp_path):
+    path = "/kommuneinfo/v1/kommuner/3110/omrade"
+    standin.fail_first[path] = [500]
+    result = fetch(standin, tmp_path)
+    assert result.source == "api" and len(result.frame) == 12
+    assert standin.requests[path] == 2
+    assert cache_files(tmp_path, "31")[0][1].name == "kommuner-31-2026-11-27.gpkg"
+
+
+BREAKAGES = {
+    "timeout": lambda s: s.delay.__setitem__("/kommuneinfo/v1/kommuner/3101/omrade", 1.5),
+    "malformed_json": lambda s: s.malformed.add("/kommuneinfo/v1/kommuner/3105/omrade"),
+    "missing_municipality": lambda s: s.missing.add("3124"),
+    "left_out_of_county_list": lambda s: s.omitted.add("3124"),
+    "persistent_500": lambda s: s.fail_first.__setitem__(
+        "/kommuneinfo/v1/kommuner/3107/omrade", [500, 502, 503, 500]
+    ),
+}
+MESSAGES = {
+    "timeout": "no answer within 0.5 s",
+    "malformed_json": "not valid JSON",
+    "missing_municipality": "HTTP 404",
+    "left_out_of_county_list": "no boundary for 3124",
+    "persistent_500": "HTTP 503",  # the last of the answers after two retries
+}
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_failed_fetch_keeps_the_old_cache(standin, tmp_path, case):
+    fetch(standin, tmp_path, day=DAY1)
+    before = snapshot(tmp_path)
+    BREAKAGES[case](standin)
+    result = fetch(standin, tmp_path, day=DAY2, refresh=True, timeout=0.5)
+    assert result.source == "cache" and result.fetched == DAY1
+    assert any(
+        MESSAGES[case] in w and "using the cache of 2026-11-01" in w for w in result.warnings
+    ), result.warnings
+    assert snapshot(tmp_path) == before  # nothing new, nothing partial, old cache intact
+    assert len(result.frame) == 12
+
+
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_failed_fetch_without_cache_is_a_clear_error(standin, tmp_path, case):
+    BREAKAGES[case](standin)
+    with pytest.raises(BoundaryError) as info:
+        fetch(standin, tmp_path, timeout=0.5)
+    message = str(info.value)
+    assert MESSAGES[case] in message and "--boundaries FILE" in message
+    assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_damaged_cache_is_skipped(standin, tmp_path):
+    fetch(standin, tmp_path, day=DAY1)
+    (tmp_path / "kommuner-31-2026-11-20.gpkg").write_bytes(b"not a geopackage")
+    result = get_boundaries("31", tmp_path, standin.url, expected=OSTFOLD)
+    assert result.fetched == DAY1
+    assert any("kommuner-31-2026-11-20.gpkg is unusable" in w for w in result.warnings)
+
+
+def test_write_cache_is_atomic_on_failure(tmp_path, monkeypatch, shared_kommuner):
+    frame = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
+    write_cache(frame, tmp_path, "31", DAY1)
+    before = snapshot(tmp_path)
+
+    def broken(self, *args, **kwargs):
+        Path(args[0]).write_bytes(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(gpd.GeoDataFrame, "to_file", broken)
+    with pytest.raises(OSError):
+        write_cache(frame, tmp_path, "31", DAY1)
+    assert snapshot(tmp_path) == before
+
+
+# Offline files and numbers across the reform ---------------------------------------------------
+
+
+def test_shared_files_work_as_is(shared_kommuner):
+    ostfold = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31")
+    assert sorted(ostfold.frame["kommunenummer"]) == OSTFOLD and ostfold.warnings == []
+    national = read_boundary_file(shared_kommuner / "norge-kommuner-2024.geojson", None)
+    assert len(national.frame) == 357
+    assert national.frame.geometry.is_valid.all()
+    assert any("repaired 36 invalid geometries" in w for w in national.warnings)
+
+
+def test_geopackage_input(tmp_path, shared_kommuner):
+    frame = gpd.read_file(shared_kommuner / "ostfold-kommuner-2024.geojson")
+    frame.to_file(tmp_path / "k.gpkg", driver="GPKG")
+    assert len(read_boundary_file(tmp_path / "k.gpkg", "31").frame) == 12
+
+
+def test_viken_numbers_are_mapped_and_unknown_reported(tmp_path, shared_kommuner):
+    frame = gpd.read_file(shared_kommuner / "ostfold-kommuner-2024.geojson")
+    back = {new: old for old, (new, _) in VIKEN_TO_2024.items()}
+    frame["kommunenummer"] = frame["kommunenummer"].map(back)
+    extra = frame.iloc[[0]].copy()
+    extra["kommunenummer"] = "3099"
+    old = tmp_path / "viken.geojson"
+    gpd.GeoDataFrame(pd.concat([frame, extra]), crs=frame.crs).to_file(old)
+    result = read_boundary_file(old, "31")
+    assert sorted(result.frame["kommunenummer"]) == OSTFOLD
+    assert any("3001→3101" in w for w in result.warnings)
+    assert any("unknown municipality numbers 3099" in w for w in result.warnings)
+
+
+def test_renumbering_table_matches_the_2024_names(shared_kommuner):
+    national = json.loads((shared_kommuner / "norge-kommuner-2024.geojson").read_text("utf-8"))
+    names = {
+        f["properties"]["kommunenummer"]: f["properties"]["kommunenavn"]
+        for f in national["features"]
+    }
+    for old, (new, name) in VIKEN_TO_2024.items():
+        assert names.get(new) == name, (old, new, name)
+
+
+def test_missing_number_in_file_is_an_error(tmp_path, shared_kommuner):
+    frame = gpd.read_file(shared_kommuner / "ostfold-kommuner-2024.geojson")
+    frame[frame.kommunenummer != "3110"].to_file(tmp_path / "eleven.geojson")
+    with pytest.raises(BoundaryError, match="no boundary for 3110"):
+        read_boundary_file(tmp_path / "eleven.geojson", "31", expected=OSTFOLD)

@@ -151,7 +151,8 @@ def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser
     assert "Tiltak (geografisk treff)" in legend
     areas[0].click()  # a popup lists the measures with ids and evidence
     popup = WebDriverWait(browser, 10).until(
-        lambda b: b.find_element("css selector", ".leaflet-popup-content").text)
+        lambda b: b.find_element("css selector", ".leaflet-popup-content").text
+    )
     assert "tiltak" in popup and "«" in popup
     browser.save_screenshot(str(tmp_path / "kart.png"))
 

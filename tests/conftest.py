@@ -108,3 +108,26 @@ def browser(tmp_path):
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def app_bundle(shared_kommuner):
+    """The app's start-up bundle, with the shared Østfold boundaries as an offline file."""
+    from geo.bundle import build_bundle
+
+    return build_bundle(boundaries_file=shared_kommuner / "ostfold-kommuner-2024.geojson")
+
+
+@pytest.fixture(scope="session")
+def dash_app(app_bundle):
+    from app.main import create_app
+
+    return create_app(app_bundle)
+
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"App screenshots: {SCREENSHOTS}")

@@ -1,0 +1,1 @@
+"""The Tiltakskart Dash app: layout and callbacks over the geo library."""

@@ -1,0 +1,232 @@
+"""Plotly figures of the app: the load map, the measure highlight map and the IPR bars.
+
+Maps use Plotly's geo subplot (SVG, d3-geo) with no base map, so they work offline and the
+municipality names are plain SVG text. A background map (OpenStreetMap via MapLibre, needs
+internet) is an option. Recolouring sends only z, hover data and titles (see callbacks)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from geo.bundle import WebShapes
+from geo.webmap import PALETTE, text_colour
+
+COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+VIA_COLOURS = {
+    "name": "#0072B2",
+    "region": "#E69F00",
+    "place": "#009E73",
+    "all": "#CC79A7",
+    "organisation": "#999999",
+    "none": "#F2F2F2",
+}
+VIA_NAMES = {
+    "name": "Navngitt",
+    "region": "Via region",
+    "place": "Via sted",
+    "all": "Som en av kommunene",
+    "organisation": "Via organisasjonsnavn",
+    "none": "Ikke berørt",
+}
+COUNCIL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
+HOVER = (
+    "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{z:.4~g}<br>"
+    "Navngitt: %{customdata[2]} · Region: %{customdata[3]} · Sted: %{customdata[4]}"
+    "<br>Som en av kommunene: %{customdata[5]}<extra></extra>"
+)
+
+
+def _label_trace(shapes: WebShapes, numbers, names, size: int, colours=None, mapbox=False):
+    lons = [shapes.labels[n][0] for n in numbers]
+    lats = [shapes.labels[n][1] for n in numbers]
+    textfont = {"size": size, "family": FONT, "color": colours or "#111111"}
+    if mapbox:
+        return go.Scattermap(
+            lon=lons,
+            lat=lats,
+            text=names,
+            mode="text",
+            hoverinfo="skip",
+            textfont={"size": size, "color": "#111111"},
+            showlegend=False,
+        )
+    return go.Scattergeo(
+        lon=lons,
+        lat=lats,
+        text=names,
+        mode="text",
+        hoverinfo="skip",
+        textfont={**textfont, "shadow": "auto"},
+        showlegend=False,
+    )
+
+
+def _layout(
+    fig: go.Figure,
+    shapes: WebShapes,
+    title: str,
+    attribution: str | None,
+    background: bool,
+    height: int | None = None,
+    font_size: int = 14,
+) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": font_size + 4}},
+        margin={"l": 0, "r": 0, "t": 48 + font_size, "b": 0},
+        font={"family": FONT, "size": font_size, "color": "#111111"},
+        paper_bgcolor="#ffffff",
+        height=height,
+        uirevision="map",  # keep zoom and pan across recolours
+        dragmode=False,
+    )
+    minx, miny, maxx, maxy = shapes.bounds
+    if background:
+        fig.update_layout(
+            map={
+                "style": "open-street-map",
+                "zoom": 8.1,
+                "center": {"lon": (minx + maxx) / 2, "lat": (miny + maxy) / 2},
+            }
+        )
+    else:
+        # Explicit ranges fill the frame (fitbounds leaves wide margins); scope "europe" makes
+        # Plotly load europe_110m.json, served from app/assets/topojson so maps work offline.
+        pad_x, pad_y = (maxx - minx) * 0.03, (maxy - miny) * 0.03
+        fig.update_geos(
+            visible=False,
+            projection_type="mercator",
+            bgcolor="#ffffff",
+            scope="europe",
+            domain={"x": [0, 1], "y": [0, 1]},
+            lonaxis_range=[minx - pad_x, maxx + pad_x],
+            lataxis_range=[miny - pad_y, maxy + pad_y],
+            center={"lon": (minx + maxx) / 2, "lat": (miny + maxy) / 2},
+        )
+    if attribution:
+        fig.add_annotation(
+            text=attribution,
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=0,
+            xanchor="right",
+            yanchor="bottom",
+            font={"size": 12, "color": "#333333"},
+            bgcolor="#ffffff",
+        )
+    return fig
+
+
+def load_map(
+    shapes: WebShapes,
+    numbers: list[str],
+    names: list[str],
+    values,
+    customdata,
+    label: str,
+    title: str,
+    attribution: str | None,
+    background: bool = False,
+    height: int | None = None,
+    font_size: int = 14,
+) -> go.Figure:
+    """Choropleth of one metric with names on the map and a titled colour bar."""
+    common = dict(
+        geojson=shapes.geojson,
+        featureidkey="properties.kommunenummer",
+        locations=numbers,
+        z=values,
+        customdata=customdata,
+        hovertemplate=HOVER,
+        colorscale=COLORSCALE,
+        zmin=min(values),
+        zmax=max(max(values), min(values) + 1),
+        marker={"line": {"color": "#333333", "width": 0.8}},
+        colorbar={
+            "title": {"text": label, "side": "right"},
+            "thickness": 16,
+            "len": 0.8,
+            "tickfont": {"size": font_size},
+        },
+    )
+    trace = (
+        go.Choroplethmap(**common, marker_opacity=0.8) if background else go.Choropleth(**common)
+    )
+    fig = go.Figure([trace, _label_trace(shapes, numbers, names, font_size, mapbox=background)])
+    return _layout(fig, shapes, title, attribution, background, height, font_size)
+
+
+def highlight_map(
+    shapes: WebShapes,
+    numbers: list[str],
+    names: list[str],
+    vias: list[str],
+    title: str,
+    attribution: str | None,
+    height: int | None = None,
+    font_size: int = 14,
+) -> go.Figure:
+    """Municipalities coloured by how a measure concerns them (categorical, with a legend)."""
+    fig = go.Figure()
+    for via, colour in VIA_COLOURS.items():
+        members = [n for n, v in zip(numbers, vias, strict=True) if v == via]
+        if not members:
+            continue
+        fig.add_trace(
+            go.Choropleth(
+                geojson=shapes.geojson,
+                featureidkey="properties.kommunenummer",
+                locations=members,
+                z=[1] * len(members),
+                showscale=False,
+                colorscale=[[0, colour], [1, colour]],
+                name=VIA_NAMES[via],
+                showlegend=True,
+                text=[names[numbers.index(n)] for n in members],
+                hovertemplate=f"<b>%{{text}}</b><br>{VIA_NAMES[via]}<extra></extra>",
+                marker={"line": {"color": "#333333", "width": 0.8}},
+            )
+        )
+    label_colours = [text_colour(VIA_COLOURS[v]) for v in vias]
+    fig.add_trace(_label_trace(shapes, numbers, names, font_size, label_colours))
+    fig.update_layout(
+        legend={
+            "title": {"text": "Hvordan tiltaket treffer"},
+            "x": 0,
+            "y": 0,
+            "bgcolor": "rgba(255,255,255,0.9)",
+        }
+    )
+    return _layout(fig, shapes, title, attribution, False, height, font_size)
+
+
+def council_bars(rows: list[dict], label: str) -> go.Figure:
+    """Per-municipality bars grouped by IPR council (rows: council, name, value)."""
+    fig = go.Figure()
+    councils = list(dict.fromkeys(r["council"] for r in rows))
+    for k, council in enumerate(councils):
+        mine = [r for r in rows if r["council"] == council]
+        fig.add_trace(
+            go.Bar(
+                x=[[council] * len(mine), [r["name"] for r in mine]],
+                y=[r["value"] for r in mine],
+                name=council,
+                marker_color=COUNCIL_COLOURS[k % len(COUNCIL_COLOURS)],
+                text=[f"{round(r['value'], 2):g}" for r in mine],
+                textposition="outside",
+                hovertemplate="%{x[1]}: %{y:.4~g}<extra>" + council + "</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        font={"family": FONT, "size": 14, "color": "#111111"},
+        yaxis={"title": {"text": label}, "gridcolor": "#dddddd"},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        margin={"l": 60, "r": 10, "t": 60, "b": 110},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+    )
+    return fig

@@ -1,0 +1,152 @@
+"""The app in real headless Chromium: click Sarpsborg, the IPR view, a shared link, and the
+presentation. Screenshots of every view go to build/screenshots (printed after the run)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from tests.conftest import SCREENSHOTS
+
+# A point inside a municipality's map area, away from its label (found in the page's SVG).
+POINT_IN = """
+const [index, label] = arguments;
+const path = document.querySelectorAll('#map .choroplethlocation')[index];
+const box = path.getBBox(), matrix = path.getScreenCTM();
+const svgPoint = path.ownerSVGElement.createSVGPoint();
+const labelBox = label.getBoundingClientRect();
+let best = null;
+for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+  svgPoint.x = box.x + box.width * i / 20; svgPoint.y = box.y + box.height * j / 20;
+  if (!path.isPointInFill(svgPoint)) continue;
+  const p = svgPoint.matrixTransform(matrix);
+  const far = p.y > labelBox.bottom + 6 || p.y < labelBox.top - 6;
+  if (far && (!best || Math.abs(p.x - (labelBox.left + labelBox.right) / 2) < best.d))
+    best = {x: p.x, y: p.y, d: Math.abs(p.x - (labelBox.left + labelBox.right) / 2)};
+}
+return best && [Math.round(best.x), Math.round(best.y)];
+"""
+
+
+@pytest.fixture(scope="module")
+def server(dash_app):
+    httpd = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def wait_for(browser, condition, timeout=20):
+    return WebDriverWait(browser, timeout, poll_frequency=0.2).until(condition)
+
+
+def text_of(browser, selector):
+    elements = browser.find_elements("css selector", selector)
+    return elements[0].text if elements else ""
+
+
+def viewport(browser, width, height):
+    """Exact CSS viewport size (window-size includes the window's own chrome)."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+@pytest.fixture
+def browser(browser):
+    viewport(browser, 1366, 768)
+    return browser
+
+
+def shot(browser, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_click_sarpsborg_shows_its_measures(server, browser):
+    browser.get(server + "/")
+    wait_for(
+        browser, lambda b: len(b.find_elements("css selector", "#map .choroplethlocation")) == 12
+    )
+    shot(browser, "1-kart-1366x768")
+    labels = browser.find_elements("css selector", "#map .scattergeo text, #map text.textpoint")
+    label = next(
+        e for e in browser.find_elements("css selector", "#map text") if e.text == "Sarpsborg"
+    )
+    assert labels or label
+    x, y = browser.execute_script(POINT_IN, 2, label)  # 3105 is the third location
+    ActionChains(browser).move_by_offset(x, y).click().perform()
+    wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
+    assert "Tiltak som berører Sarpsborg: 98" in text_of(browser, "#kommune-summary")
+    wait_for(browser, lambda b: b.find_elements("css selector", ".ag-row"))
+    browser.execute_script(  # the grid renders only the rows in view: bring 1.3.2 there
+        "const api = dash_ag_grid.getApi('kommune-grid');"
+        "api.ensureNodeVisible(api.getRowNode('1.3.2'), 'top');"
+    )
+    wait_for(browser, lambda b: b.find_elements("css selector", '[row-id="1.3.2"]'))
+    row = browser.find_element("css selector", '.ag-center-cols-container [row-id="1.3.2"]')
+    assert "områdesatsing" in row.text
+    assert row.find_elements("css selector", "mark")  # the matched words are highlighted
+    assert "view=kommune" in browser.current_url and "kommune=3105" in browser.current_url
+    row.click()
+    wait_for(browser, lambda b: "Hvorfor og hvordan" in text_of(b, "#kommune-detail"))
+    shot(browser, "2-kommune-1366x768")
+
+
+def test_ipr_view_shows_three_councils(server, browser):
+    browser.get(server + "/")
+    wait_for(browser, lambda b: b.find_elements("css selector", "#view"))
+    tab = next(
+        e
+        for e in browser.find_elements("css selector", "#view [role='tab'], #view .tab")
+        if "IPR" in e.text
+    )
+    tab.click()
+    wait_for(browser, lambda b: len(b.find_elements("css selector", "#ipr-graph .legendtext")) == 3)
+    names = [e.text for e in browser.find_elements("css selector", "#ipr-graph .legendtext")]
+    assert names == [
+        "Mosseregionen interkommunalt politisk råd",
+        "Indre Østfold regionråd",
+        "Søndre Østfold regionråd",
+    ]
+    assert len(browser.find_elements("css selector", "#ipr-table tbody tr")) == 3
+    assert "view=ipr" in browser.current_url
+    shot(browser, "4-ipr-1366x768")
+
+
+def test_link_lands_on_halden(server, browser):
+    browser.get(server + "/?kommune=3101")
+    wait_for(browser, lambda b: "Halden" in text_of(b, "#kommune-summary"))
+    assert text_of(browser, "#kommune-summary").startswith("Tiltak som berører Halden: 97")
+    assert not browser.find_element("id", "section-kommune").get_attribute("hidden")
+
+
+def test_measure_view(server, browser):
+    browser.get(server + "/?view=tiltak&tiltak=3.6.5")
+    wait_for(browser, lambda b: "Pilgrimsleden" in text_of(b, "#tiltak-detail"))
+    wait_for(browser, lambda b: "Via sted" in text_of(b, "#tiltak-map"))
+    shot(browser, "3-tiltak-1366x768")
+
+
+def test_presentation_steps_with_the_keyboard(server, browser):
+    viewport(browser, 1920, 1080)
+    browser.get(server + "/presentasjon")
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 13")
+    assert "Handlingsprogram 2025–2028" in text_of(browser, "#slide-title")
+    wait_for(browser, lambda b: b.find_elements("css selector", "#slide-map .choroplethlocation"))
+    shot(browser, "5-presentasjon-tittel-1920x1080")
+    browser.find_element("css selector", "body").send_keys(Keys.ARROW_RIGHT)
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "2 / 13")
+    assert text_of(browser, "#slide-title") == "Halden"
+    assert "slide=1" in browser.current_url
+    wait_for(browser, lambda b: "1.3.2" in text_of(b, "#slide-body"))
+    shot(browser, "6-presentasjon-halden-1920x1080")
+    browser.find_element("id", "slide-prev").click()
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 13")

@@ -1,0 +1,71 @@
+"""The URL state: round trips, and malformed or unknown values fall back to defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.state import DEFAULT_VIA, State, format_state, parse_state
+
+NUMBERS = ("3101", "3103", "3105")
+THEMES = ("Levekår", "Deltakelse")
+
+
+def parse(search: str) -> State:
+    return parse_state(search, NUMBERS, THEMES, ("1.1", "3.16"), ("1.3.2", "2.7.5"))
+
+
+def test_round_trip():
+    state = State(
+        view="kommune",
+        kommune="3105",
+        metric="share",
+        plan="2",
+        theme="Levekår",
+        strategy="3.16",
+        year=2026,
+        via=("name", "region"),
+        role="actor",
+        actor="Statens vegvesen",
+        layout="ruter",
+        bakgrunn=True,
+        tiltak="2.7.5",
+        slide=3,
+    )
+    assert parse(format_state(state)) == state
+
+
+def test_defaults_give_an_empty_query():
+    assert format_state(State()) == ""
+    assert parse("") == State() and parse(None) == State()
+
+
+def test_kommune_link_opens_the_municipality():
+    assert parse("?kommune=3101") == State(view="kommune", kommune="3101")
+    assert parse("?kommune=3101&view=kart").view == "kart"
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        "?view=nope&kommune=9999&metric=<script>&plan=7&theme=Månen&strategy=9.9&year=1999"
+        "&via=x,y&role=boss&layout=globe&bakgrunn=yes&tiltak=0.0.0&slide=-1",
+        "?year=twenty&slide=999&via=&plan=",
+        "%%%&&&==?",
+        "?kommune=3101&kommune=",
+        "?" + "a=" + "x" * 5000,
+    ],
+)
+def test_malformed_parameters_fall_back(search):
+    state = parse(search)
+    assert state.view in ("kart", "kommune") and state.metric == "geographic"
+    assert state.via == DEFAULT_VIA and state.plan is None and state.year is None
+    assert state.slide == 0 and state.layout == "kart" and not state.bakgrunn
+
+
+def test_year_metric_defaults_to_the_first_year():
+    assert parse("?metric=year") == State(metric="year", year=2025)
+
+
+def test_long_actor_is_ignored():
+    assert parse("?actor=" + "K" * 200).actor is None
+    assert parse("?actor=NAV").actor == "NAV"

@@ -485,7 +485,7 @@ def _html_map(view: View, state: PageState):
         "boundaries" if state.layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
     )
     shapes = gpd.GeoDataFrame.from_features(view.bundle.shapes[kind].geojson, crs="EPSG:4326")
-    table = view.bundle.index.table(filters_of(state, view.bundle))
+    table = view.bundle.index.table(filters_of(state, view.bundle, view.plans))
     frame = load_frame(shapes, table)
     key = metric_key(state)
     fmap = build_map(

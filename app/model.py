@@ -30,6 +30,10 @@ class View:
     bundle: Bundle
     rows: dict[str, list[dict]]  # kommunenummer -> one row per measure that concerns it
     attribution: str | None
+    themes: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    measure_ids: tuple[str, ...] = ()
+    plans: dict[str, str] | None = None  # "1" -> the plan's name
 
     @property
     def numbers(self) -> list[str]:
@@ -43,10 +47,11 @@ class View:
         return dict(self.bundle.municipalities).get(number, number)
 
 
-def filters_of(state: State, bundle: Bundle) -> Filters:
+def filters_of(state: State, bundle: Bundle, plans: dict[str, str] | None = None) -> Filters:
+    """The load filters of a page state (plan "1" resolved to the plan's name)."""
     plan = None
     if state.plan:
-        plan = next(
+        plan = (plans or {}).get(state.plan) or next(
             (m["plan"] for m in bundle.measures if m["id"].startswith(f"{state.plan}.")), None
         )
     return Filters(
@@ -70,8 +75,11 @@ def metric_label(state: State) -> str:
 
 def map_values(view: View, state: State) -> tuple[list[float], list[list]]:
     """The metric per municipality and the hover data (name, label, named, region, place, all)."""
-    figures = view.bundle.index.figures(filters_of(state, view.bundle))
-    values = figures[metric_key(state)].sum(axis=1)
+    key = metric_key(state)
+    figures = view.bundle.index.figures(
+        filters_of(state, view.bundle, view.plans), only=(key, "name", "region", "place", "all")
+    )
+    values = figures[key].sum(axis=1)
     counts = {k: figures[k].sum(axis=1) for k in ("name", "region", "place", "all")}
     label = metric_label(state)
     custom = [
@@ -143,20 +151,30 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
 
 def make_view(bundle: Bundle) -> View:
     attribution = "Kommunegrenser © Kartverket" if "boundaries" in bundle.shapes else None
-    return View(bundle, build_rows(bundle), attribution)
+    plans = {m["id"].split(".")[0]: m["plan"] for m in reversed(bundle.measures)}
+    return View(
+        bundle,
+        build_rows(bundle),
+        attribution,
+        tuple(bundle.options("theme")),
+        tuple(bundle.options("strategy")),
+        tuple(m["id"] for m in bundle.measures),
+        plans,
+    )
 
 
 def kommune_rows(view: View, state: State, number: str) -> list[dict]:
     """The grid rows of one municipality that pass the filters."""
     index = view.bundle.index
     row = view.numbers.index(number)
-    ids = {index.ids[k] for k in np.flatnonzero(index.matrix(filters_of(state, view.bundle))[row])}
+    matrix = index.matrix(filters_of(state, view.bundle, view.plans))
+    ids = {index.ids[k] for k in np.flatnonzero(matrix[row])}
     return [r for r in view.rows[number] if r["id"] in ids]
 
 
 def kommune_summary(view: View, state: State, number: str) -> str:
     """'Tiltak som berører Sarpsborg: 98 (2 navngitt, 7 via region, …)'."""
-    figures = view.bundle.index.figures(filters_of(state, view.bundle))
+    figures = view.bundle.index.figures(filters_of(state, view.bundle, view.plans))
     row = view.numbers.index(number)
     total = int(figures["geographic"][row].sum())
     parts = []

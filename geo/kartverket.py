@@ -15,7 +15,7 @@ import geopandas as gpd
 import requests
 import shapely.geometry
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
@@ -73,11 +73,16 @@ def get_json(session: requests.Session, url: str, timeout: float):
 
 def _timed_out(exc: Exception) -> bool:
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, (ReadTimeoutError, ConnectTimeoutError))
+    return isinstance(reason, ReadTimeoutError)
 
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
+    for needle, reason in (("Failed to resolve", "host name not resolved; no network?"),
+                           ("Connection refused", "connection refused"),
+                           ("timed out", "timed out")):
+        if needle in text:
+            return reason
     match = re.search(r"Caused by \w+\('?(.*?)'?\)\)?$", text)
     return (match.group(1) if match else text).splitlines()[0][:120] or type(exc).__name__
 

@@ -61,8 +61,11 @@ class LoadIndex:
                     rows.append((column[tag["kommunenummer"]], k, tag["via"], role))
         self.muni = np.array([r[0] for r in rows], dtype=np.int64)
         self.measure = np.array([r[1] for r in rows], dtype=np.int64)
-        self.via = np.array([r[2] for r in rows], dtype=object)
-        self.role = np.array([r[3] for r in rows], dtype=object)
+        via = np.array([r[2] for r in rows], dtype=object)
+        role = np.array([r[3] for r in rows], dtype=object)
+        # One boolean array per via and role, so filters are cheap ORs and ANDs.
+        self.via_is = {v: via == v for v in VIAS}
+        self.role_is = {r: role == r for r in ROLES}
         period = [m.get("period") or {} for m in measures]
         self.start = np.array([p.get("start") or programme_start for p in period])
         self.end = np.array([p.get("end") or 9999 for p in period])
@@ -94,32 +97,43 @@ class LoadIndex:
     def matrix(self, filters: Filters, vias=None, role: str | None = None) -> np.ndarray:
         """Boolean municipality × measure matrix of the tags that count."""
         vias = vias if vias is not None else (filters.via or GEOGRAPHIC_VIAS)
-        keep = np.isin(self.via, list(vias)) & self.measure_mask(filters)[self.measure]
+        keep = np.zeros(len(self.muni), dtype=bool)
+        for via in vias:
+            keep |= self.via_is.get(via, False)
+        keep &= self.measure_mask(filters)[self.measure]
         role = role or filters.role
         if role:
-            keep &= self.role == role
+            keep &= self.role_is[role]
         out = np.zeros((len(self.numbers), len(self.ids)), dtype=bool)
         out[self.muni[keep], self.measure[keep]] = True
         return out
 
-    def figures(self, filters: Filters = Filters()) -> dict[str, np.ndarray]:
-        """Every figure as a municipality × measure matrix (share as weights)."""
+    def figures(
+        self, filters: Filters = Filters(), only: tuple[str, ...] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Every figure (or those in `only`) as a municipality × measure matrix; share as
+        weights."""
+        wanted = set(only or (*COUNT_COLUMNS, "share"))
         geo = self.matrix(filters)
         out = {"geographic": geo}
         everything = replace(filters, via=None)
         for via in VIAS:
-            out[via] = self.matrix(everything, vias=(via,))
+            if via in wanted:
+                out[via] = self.matrix(everything, vias=(via,))
         for role in ROLES:
-            out[role] = geo & self.matrix(replace(filters, role=None), role=role)
+            if role in wanted:
+                out[role] = geo & self.matrix(replace(filters, role=None), role=role)
         for year in YEARS:
-            out[f"y{year}"] = geo & self.active(year)[None, :]
-        carriers = geo.sum(axis=0)
-        out["share"] = np.where(geo, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
+            if f"y{year}" in wanted:
+                out[f"y{year}"] = geo & self.active(year)[None, :]
+        if "share" in wanted:
+            carriers = geo.sum(axis=0)
+            out["share"] = np.where(geo, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
         return out
 
     def metric(self, metric: str, filters: Filters = Filters()) -> np.ndarray:
         """One figure per municipality, e.g. for recolouring a map."""
-        return self.figures(filters)[metric].sum(axis=1)
+        return self.figures(filters, only=(metric,))[metric].sum(axis=1)
 
     def table(self, filters: Filters = Filters(), with_ids: bool = True) -> pd.DataFrame:
         """One row per municipality: counts by via, role and year, share, and the ids behind."""

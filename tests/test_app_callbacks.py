@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from app.model import make_view
+from app.testing import callback_payload
 
 
 @pytest.fixture(scope="module")
@@ -16,37 +17,9 @@ def client(dash_app):
     return dash_app.server.test_client()
 
 
-def _outputs(key: str):
-    if key.startswith(".."):
-        return [
-            dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
-            for part in key.strip(".").split("...")
-        ]
-    return dict(zip(("id", "property"), key.rsplit(".", 1), strict=True))
-
-
 def call(app, client, output: str, values: dict, changed: list[str]):
     """POST a callback request the way the browser does; returns the decoded answer."""
-    key = next(k for k in app.callback_map if output in k)
-    spec = app.callback_map[key]
-
-    def items(group):
-        return [
-            {
-                "id": i["id"],
-                "property": i["property"],
-                "value": values.get(f"{i['id']}.{i['property']}"),
-            }
-            for i in spec[group]
-        ]
-
-    payload = {
-        "output": key,
-        "outputs": _outputs(key),
-        "inputs": items("inputs"),
-        "state": items("state"),
-        "changedPropIds": changed,
-    }
+    payload = callback_payload(app.callback_map, output, values, changed)
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     return json.loads(response.get_data())

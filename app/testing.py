@@ -1,0 +1,40 @@
+"""Build `/_dash-update-component` requests the way the browser does (tests and benchmarks)."""
+
+from __future__ import annotations
+
+
+def _outputs(key: str):
+    if key.startswith(".."):
+        return [
+            dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+            for part in key.strip(".").split("...")
+        ]
+    return dict(zip(("id", "property"), key.rsplit(".", 1), strict=True))
+
+
+def callback_payload(callback_map: dict, output: str, values: dict, changed: list[str]) -> dict:
+    """The JSON body for the callback whose output key contains `output`.
+
+    `values` maps "id.property" to the value of each input and state; `changed` lists the
+    "id.property" that triggered the call.
+    """
+    key = next(k for k in callback_map if output in k)
+    spec = callback_map[key]
+
+    def items(group):
+        return [
+            {
+                "id": i["id"],
+                "property": i["property"],
+                "value": values.get(f"{i['id']}.{i['property']}"),
+            }
+            for i in spec[group]
+        ]
+
+    return {
+        "output": key,
+        "outputs": _outputs(key),
+        "inputs": items("inputs"),
+        "state": items("state"),
+        "changedPropIds": changed,
+    }

@@ -1,0 +1,216 @@
+"""Figures for the app: cold start, initial payload, recolour latency against the framework's
+floor, and 20 concurrent clients against gunicorn with 2 workers. All traffic is on 127.0.0.1.
+
+Run: python bench/app.py [--kommuner ../shared/kommuner] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+# This file is bench/app.py: keep its folder off the path so `import app` finds the package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+PYTHON = sys.executable
+METRICS = ["geographic", "name", "actor", "share", "year"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return time.perf_counter() - start
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.02)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def payloads(base: str) -> tuple[dict, dict]:
+    """Request bodies for the recolour callback and a trivial one (show_view), built from the
+    app's own callback list (/_dash-dependencies)."""
+    from app.testing import callback_payload
+
+    deps = requests.get(f"{base}/_dash-dependencies", timeout=10).json()
+    callback_map = {d["output"]: d for d in deps}
+    controls = {
+        "view.value": "kart",
+        "via.value": ["name", "region", "place", "all"],
+        "role.value": "",
+        "layout.value": "kart",
+        "bakgrunn.value": False,
+        "url.search": "",
+    }
+
+    def recolour(metric: str) -> dict:
+        values = {**controls, "metric.value": metric, "year.value": 2026}
+        return callback_payload(callback_map, "map.figure", values, ["metric.value"])
+
+    trivial = callback_payload(
+        callback_map, "section-kart.hidden", {"view.value": "ipr"}, ["view.value"]
+    )
+    return recolour, trivial
+
+
+def timed_posts(session, url: str, bodies: list[dict]) -> tuple[list[float], list[int], int]:
+    times, sizes, errors = [], [], 0
+    for body in bodies:
+        start = time.perf_counter()
+        response = session.post(url, json=body, headers={"Accept-Encoding": "identity"}, timeout=30)
+        times.append((time.perf_counter() - start) * 1000)
+        sizes.append(len(response.content))
+        errors += response.status_code != 200
+    return times, sizes, errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kommuner", type=Path, default=ROOT.parent / "shared" / "kommuner")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args()
+    boundaries = str(args.kommuner / "ostfold-kommuner-2024.geojson")
+    env = {**os.environ, "TILTAKSKART_BOUNDARIES": boundaries}
+
+    # 1. Cold start of `tiltakskart serve` until the first page and its layout answer.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "app.cli", "serve", "--port", str(port), "--boundaries", boundaries],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        page = wait_until_up(base + "/", server)
+        requests.get(base + "/_dash-layout", timeout=10).raise_for_status()
+        layout = time.perf_counter() - start
+        print(
+            f"cold start (tiltakskart serve): first page answers after {page:.2f} s; "
+            f"page + layout after {layout:.2f} s (target ≤ 3 s)"
+        )
+
+        # 2. Initial payload: the page, its layout and callback list, and static assets.
+        html_text = requests.get(base + "/", timeout=10).text
+        app_parts = {"/": html_text.encode()}
+        for path in ("/_dash-layout", "/_dash-dependencies"):
+            app_parts[path] = requests.get(
+                base + path, timeout=10, headers={"Accept-Encoding": "identity"}
+            ).content
+        raw = sum(len(v) for v in app_parts.values())
+        gz = sum(len(gzip.compress(v, 6)) for v in app_parts.values())
+        assets = re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', html_text)
+        static_raw = static_gz = 0
+        for asset in assets:
+            body = requests.get(
+                base + asset, timeout=10, headers={"Accept-Encoding": "identity"}
+            ).content
+            static_raw += len(body)
+            static_gz += len(gzip.compress(body, 6))
+        print(
+            f"initial payload, app (HTML + layout with the map + callback list): "
+            f"{raw / 1024:.0f} kB, {gz / 1024:.0f} kB gzip (target ≤ 400 kB gzip); "
+            f"static JS/CSS ({len(assets)} files, cacheable, served locally): "
+            f"{static_raw / 1024:.0f} kB, {static_gz / 1024:.0f} kB gzip"
+        )
+
+        # 3. Recolour latency and bytes against a trivial callback in the same app.
+        recolour, trivial = payloads(base)
+        url = base + "/_dash-update-component"
+        session = requests.Session()
+        bodies = [recolour(METRICS[i % len(METRICS)]) for i in range(args.requests)]
+        timed_posts(session, url, bodies[:20])  # warm up
+        r_times, r_sizes, r_errors = timed_posts(session, url, bodies)
+        t_times, t_sizes, t_errors = timed_posts(session, url, [trivial] * args.requests)
+        print(
+            f"recolour callback, {args.requests} requests: p50 {percentile(r_times, 50):.1f} ms,"
+            f" p95 {percentile(r_times, 95):.1f} ms, {statistics.mean(r_sizes):.0f} bytes per "
+            f"response (max {max(r_sizes)}), {r_errors} errors"
+        )
+        print(
+            f"trivial callback (show_view), {args.requests} requests: "
+            f"p50 {percentile(t_times, 50):.1f} ms, p95 {percentile(t_times, 95):.1f} ms, "
+            f"{statistics.mean(t_sizes):.0f} bytes per response, {t_errors} errors"
+        )
+        ratio = percentile(r_times, 95) / percentile(t_times, 95)
+        print(f"recolour p95 / trivial p95 = {ratio:.2f} (target ≤ 2)")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    # 4. gunicorn with 2 workers, 20 concurrent clients.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--preload",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app.wsgi:server",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(base + "/", gunicorn)
+        recolour, _ = payloads(base)
+        url = base + "/_dash-update-component"
+        per_client = max(1, args.requests // 2)
+
+        def client(k: int):
+            with requests.Session() as s:
+                bodies = [recolour(METRICS[(k + i) % len(METRICS)]) for i in range(per_client)]
+                return timed_posts(s, url, bodies)
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            results = list(pool.map(client, range(args.clients)))
+        seconds = time.perf_counter() - start
+        times = [t for r in results for t in r[0]]
+        errors = sum(r[2] for r in results)
+        print(
+            f"gunicorn, 2 workers, {args.clients} concurrent clients, {len(times)} recolour "
+            f"requests in {seconds:.1f} s: p50 {percentile(times, 50):.1f} ms, "
+            f"p95 {percentile(times, 95):.1f} ms, {errors} errors "
+            f"({len(times) / seconds:.0f} requests/s)"
+        )
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -101,6 +101,17 @@ def _state(view, search, values) -> PageState:
     )
 
 
+def _filtered(app_view: View, search, filters, **changes) -> PageState:
+    """The page state from the eight filter inputs (FILTER_INPUTS order) and the URL."""
+    metric, year, plan, theme, strategy, actor, via, role = filters
+    state = _state(
+        app_view,
+        search,
+        ["kart", None, metric, year, plan, theme, strategy, actor, via, role, "kart", False, None],
+    )
+    return replace(state, **changes)
+
+
 def _values(state: PageState) -> list:
     return [
         state.view,
@@ -216,27 +227,10 @@ def register(app, view: View) -> None:
         State("url", "search"),
         prevent_initial_call=True,
     )
-    def update_map(metric, year, plan, theme, strategy, actor, via, role, layout, bakgrunn, search):
+    def update_map(*args):
         """Recolour with a Patch (values and labels only); redraw when the shapes change."""
-        state = _state(
-            view,
-            search,
-            [
-                "kart",
-                None,
-                metric,
-                year,
-                plan,
-                theme,
-                strategy,
-                actor,
-                via,
-                role,
-                layout,
-                bakgrunn,
-                None,
-            ],
-        )
+        *filters, layout, bakgrunn, search = args
+        state = _filtered(view, search, filters, layout=layout or "kart", bakgrunn=bool(bakgrunn))
         if {"layout.value", "bakgrunn.value"} & set(ctx.triggered_prop_ids):
             return _map_figure(view, state)
         values, custom = map_values(view, state)
@@ -255,30 +249,11 @@ def register(app, view: View) -> None:
         *FILTER_INPUTS,
         State("url", "search"),
     )
-    def update_kommune_table(
-        kommune, metric, year, plan, theme, strategy, actor, via, role, search
-    ):
+    def update_kommune_table(kommune, *args):
+        *filters, search = args
         if kommune not in view.numbers:
             return "Velg en kommune i listen eller klikk på kartet.", []
-        state = _state(
-            view,
-            search,
-            [
-                "kommune",
-                kommune,
-                metric,
-                year,
-                plan,
-                theme,
-                strategy,
-                actor,
-                via,
-                role,
-                "kart",
-                False,
-                None,
-            ],
-        )
+        state = _filtered(view, search, filters, view="kommune", kommune=kommune)
         return kommune_summary(view, state, kommune), kommune_rows(view, state, kommune)
 
     @app.callback(
@@ -328,26 +303,9 @@ def register(app, view: View) -> None:
         *FILTER_INPUTS,
         State("url", "search"),
     )
-    def update_council_comparison(metric, year, plan, theme, strategy, actor, via, role, search):
-        state = _state(
-            view,
-            search,
-            [
-                "ipr",
-                None,
-                metric,
-                year,
-                plan,
-                theme,
-                strategy,
-                actor,
-                via,
-                role,
-                "kart",
-                False,
-                None,
-            ],
-        )
+    def update_council_comparison(*args):
+        *filters, search = args
+        state = _filtered(view, search, filters, view="ipr")
         bars, totals = council_rows(view, state)
         header = html.Thead(
             html.Tr(

@@ -78,9 +78,11 @@ def _timed_out(exc: Exception) -> bool:
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
-    for needle, reason in (("Failed to resolve", "host name not resolved; no network?"),
-                           ("Connection refused", "connection refused"),
-                           ("timed out", "timed out")):
+    for needle, reason in (
+        ("Failed to resolve", "host name not resolved; no network?"),
+        ("Connection refused", "connection refused"),
+        ("timed out", "timed out"),
+    ):
         if needle in text:
             return reason
     match = re.search(r"Caused by \w+\('?(.*?)'?\)\)?$", text)

@@ -35,8 +35,12 @@ def measures(extraction) -> dict:
 @pytest.fixture(scope="session")
 def shared_kommuner() -> Path:
     """The shared Kartverket boundary files (never copied into the project)."""
+    import os
+
     path = SHARED / "kommuner"
     if not (path / "ostfold-kommuner-2024.geojson").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared boundary files not found at {path} (CI puts shared/ beside)")
         pytest.skip(f"shared boundary files not found at {path}")
     return path
 

@@ -400,7 +400,9 @@ def _title_slide(view: View, state: PageState):
     per_plan = [
         html.Li(f"{plan}: {sum(m['plan'] == plan for m in measures)} tiltak") for plan in plans
     ]
-    fig = _map_figure(view, state, font_size=20, title=metric_label(state))
+    fig = figures.leave_room_right(
+        _map_figure(view, state, font_size=20, title=metric_label(state))
+    )
     body = [
         html.P(f"{len(measures)} tiltak i tre regionale planer", className="fs-2 fw-bold"),
         html.Ul(per_plan, className="fs-4"),
@@ -427,6 +429,7 @@ def _municipality_slide(view: View, state: PageState, number: str):
         font_size=20,
     )
     fig.update_layout(showlegend=False)
+    figures.leave_room_right(fig)
     top, more = top_measures(view, number)
     body = [
         html.P(f"{metric_label(state)}: {round(value, 2):g}", className="fs-2 fw-bold"),

@@ -110,9 +110,9 @@ def _layout(
             showarrow=False,
             xref="paper",
             yref="paper",
-            x=1,
+            x=0,
             y=0,
-            xanchor="right",
+            xanchor="left",
             yanchor="bottom",
             font={"size": 12, "color": "#333333"},
             bgcolor="#ffffff",
@@ -201,6 +201,18 @@ def highlight_map(
         }
     )
     return _layout(fig, shapes, title, attribution, False, height, font_size)
+
+
+def leave_room_right(fig: go.Figure, share: float = 0.6) -> go.Figure:
+    """Draw the map in the left part of the frame (a slide's text sits on the right)."""
+    fig.update_geos(domain={"x": [0, share], "y": [0, 1]})
+    fig.update_traces(
+        colorbar_x=share + 0.01,
+        colorbar_title_side="top",
+        colorbar_len=0.6,
+        selector={"type": "choropleth"},
+    )
+    return fig
 
 
 def council_bars(rows: list[dict], label: str) -> go.Figure:

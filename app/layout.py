@@ -79,14 +79,21 @@ def _label(text: str, for_id: str) -> html.Label:
     return html.Label(text, htmlFor=for_id, className="form-label fw-semibold mb-1 mt-3")
 
 
+def _group(legend: str, control) -> html.Fieldset:
+    """Radio buttons and check boxes grouped under a legend (read out with each option)."""
+    return html.Fieldset([html.Legend(legend, className="fs-6 fw-semibold mb-1 mt-3"), control])
+
+
 def controls(view: View) -> html.Div:
     bundle = view.bundle
     plans = bundle.options("plan")
     return html.Div(
         [
             html.H2("Utvalg", className="h5 mb-0"),
-            _label("Hva kartet viser", "metric"),
-            dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value="geographic"),
+            _group(
+                "Hva kartet viser",
+                dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value="geographic"),
+            ),
             _label("År", "year"),
             dcc.Dropdown(
                 id="year",
@@ -124,30 +131,38 @@ def controls(view: View) -> html.Div:
                 clearable=True,
                 options=bundle.common_actors(),
             ),
-            _label("Treff som teller", "via"),
-            dbc.Checklist(id="via", options=VIA_OPTIONS, value=["name", "region", "place", "all"]),
-            _label("Rolle", "role"),
-            dbc.RadioItems(
-                id="role",
-                value="",
-                options=[
-                    {"label": "Alle", "value": ""},
-                    {"label": "Kommunen er aktør (Hvem)", "value": "actor"},
-                    {"label": "Kommunen er målet (tekst)", "value": "target"},
-                ],
+            _group(
+                "Treff som teller",
+                dbc.Checklist(
+                    id="via", options=VIA_OPTIONS, value=["name", "region", "place", "all"]
+                ),
             ),
-            _label("Kartvisning", "layout"),
-            dbc.RadioItems(
-                id="layout",
-                value="kart" if "boundaries" in bundle.shapes else "ruter",
-                options=[
-                    {
-                        "label": "Kommunegrenser",
-                        "value": "kart",
-                        "disabled": "boundaries" not in bundle.shapes,
-                    },
-                    {"label": "Ruter (lik størrelse)", "value": "ruter"},
-                ],
+            _group(
+                "Rolle",
+                dbc.RadioItems(
+                    id="role",
+                    value="",
+                    options=[
+                        {"label": "Alle", "value": ""},
+                        {"label": "Kommunen er aktør (Hvem)", "value": "actor"},
+                        {"label": "Kommunen er målet (tekst)", "value": "target"},
+                    ],
+                ),
+            ),
+            _group(
+                "Kartvisning",
+                dbc.RadioItems(
+                    id="layout",
+                    value="kart" if "boundaries" in bundle.shapes else "ruter",
+                    options=[
+                        {
+                            "label": "Kommunegrenser",
+                            "value": "kart",
+                            "disabled": "boundaries" not in bundle.shapes,
+                        },
+                        {"label": "Ruter (lik størrelse)", "value": "ruter"},
+                    ],
+                ),
             ),
             dbc.Switch(
                 id="bakgrunn",
@@ -342,16 +357,28 @@ def main_page(view: View, figure) -> html.Div:
             dbc.Container(
                 [
                     dbc.Alert(notice, color="warning", className="mt-2") if notice else None,
-                    dcc.Tabs(
-                        id="view",
-                        value="kart",
-                        className="mt-2",
-                        children=[
-                            dcc.Tab(label="Kart", value="kart"),
-                            dcc.Tab(label="Kommune", value="kommune"),
-                            dcc.Tab(label="Tiltak", value="tiltak"),
-                            dcc.Tab(label="IPR-sammenligning", value="ipr"),
+                    html.Fieldset(
+                        [
+                            html.Legend("Visning", className="visually-hidden"),
+                            # Native radio buttons styled as a button group: reachable with
+                            # the keyboard and read out properly, unlike div-based tabs.
+                            dbc.RadioItems(
+                                id="view",
+                                value="kart",
+                                inline=True,
+                                className="btn-group view-switch",
+                                inputClassName="btn-check",
+                                labelClassName="btn btn-outline-primary",
+                                labelCheckedClassName="active",
+                                options=[
+                                    {"label": "Kart", "value": "kart"},
+                                    {"label": "Kommune", "value": "kommune"},
+                                    {"label": "Tiltak", "value": "tiltak"},
+                                    {"label": "IPR-sammenligning", "value": "ipr"},
+                                ],
+                            ),
                         ],
+                        className="mt-2",
                     ),
                     dbc.Row(
                         [
@@ -406,18 +433,16 @@ def presentation_page(view: View) -> html.Div:
                 ],
                 className="slide-head",
             ),
-            dbc.Row(
+            html.Div(
                 [
-                    dbc.Col(
-                        dcc.Graph(
-                            id="slide-map",
-                            config={**GRAPH_CONFIG, "displayModeBar": False},
-                            style={"height": "78vh"},
-                        ),
-                        lg=8,
+                    dcc.Graph(
+                        id="slide-map",
+                        config={**GRAPH_CONFIG, "displayModeBar": False},
+                        style={"height": "76vh", "width": "100%"},
                     ),
-                    dbc.Col(html.Div(id="slide-body", className="slide-body"), lg=4),
-                ]
+                    html.Div(id="slide-body", className="slide-body"),
+                ],
+                className="slide-stage",
             ),
             html.Nav(
                 [

@@ -102,12 +102,8 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
 
 def test_ipr_view_shows_three_councils(server, browser):
     browser.get(server + "/")
-    wait_for(browser, lambda b: b.find_elements("css selector", "#view"))
-    tab = next(
-        e
-        for e in browser.find_elements("css selector", "#view [role='tab'], #view .tab")
-        if "IPR" in e.text
-    )
+    wait_for(browser, lambda b: b.find_elements("css selector", "#view label"))
+    tab = next(e for e in browser.find_elements("css selector", "#view label") if "IPR" in e.text)
     tab.click()
     wait_for(browser, lambda b: len(b.find_elements("css selector", "#ipr-graph .legendtext")) == 3)
     names = [e.text for e in browser.find_elements("css selector", "#ipr-graph .legendtext")]

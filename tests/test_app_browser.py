@@ -146,3 +146,38 @@ def test_presentation_steps_with_the_keyboard(server, browser):
     shot(browser, "6-presentasjon-halden-1920x1080")
     browser.find_element("id", "slide-prev").click()
     wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 13")
+
+
+UNLABELLED = """
+const named = el => (el.labels && el.labels.length) || el.getAttribute('aria-label')
+    || el.getAttribute('aria-labelledby') || (el.textContent || '').trim()
+    || el.getAttribute('title') || el.type === 'hidden';
+return [...document.querySelectorAll('#main-page input, #main-page select, #main-page button,'
+                                     + ' #main-page textarea')]
+    .filter(el => el.offsetParent !== null && el.getAttribute('aria-hidden') !== 'true'
+                  && !named(el))
+    .map(el => el.outerHTML.slice(0, 120));
+"""
+
+
+def test_every_visible_control_has_a_label_and_is_reachable(server, browser):
+    browser.get(server + "/?view=kommune&kommune=3110")
+    wait_for(browser, lambda b: "Hvaler" in text_of(b, "#kommune-summary"))
+    assert browser.execute_script(UNLABELLED) == []
+    html_lang = browser.find_element("tag name", "html").get_attribute("lang")
+    assert html_lang == "nb"
+    reached = set()
+    browser.execute_script("document.activeElement && document.activeElement.blur();")
+    for _ in range(40):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        reached.add(browser.switch_to.active_element.get_attribute("id"))
+    assert {
+        "year",
+        "plan",
+        "theme",
+        "strategy",
+        "actor",
+        "bakgrunn",
+        "download-csv-button",
+    } <= reached
+    assert any(i and i.startswith("_dbcprivate_radioitems_view_input") for i in reached)

@@ -11,7 +11,7 @@ from pathlib import Path
 from app.main import create_app
 from geo.bundle import build_bundle
 from geo.extract import CACHE_DIR_ENV, DEFAULT_CACHE_DIR
-from geo.kartverket import API_URL_ENV, DEFAULT_API_URL
+from geo.options import API_URL_ENV, DEFAULT_API_URL
 
 
 def bundle_from_environment():

@@ -20,8 +20,8 @@ from geo.extract import (
     extract_and_tag,
 )
 from geo.gazetteer import Gazetteer
-from geo.kartverket import DEFAULT_API_URL
 from geo.load import LoadIndex
+from geo.options import DEFAULT_API_URL
 from geo.shapes import shapes_for, tiles_for
 from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage
 

@@ -7,11 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-import shapely
-
-from geo.boundaries import cache_files, get_boundaries
 from geo.export import extract_dict, to_csv, to_json, write_atomic
-from geo.exports import FORMATS, write_load
 from geo.extract import (
     CACHE_DIR_ENV,
     DEFAULT_CACHE_DIR,
@@ -21,13 +17,13 @@ from geo.extract import (
     extract_and_tag,
 )
 from geo.gazetteer import gazetteer_for_county
-from geo.kartverket import API_URL_ENV, DEFAULT_API_URL
-from geo.load import YEARS, Filters, LoadIndex, load_frame
+from geo.options import API_URL_ENV, DEFAULT_API_URL, FORMATS, LAYOUTS, METRICS, YEARS
 from geo.report import accounting_report, municipality_listing, tags_table
-from geo.shapes import LAYOUTS, shapes_for
 from geo.source import InputError
 from geo.tagging import VIAS
-from geo.webmap import METRIC_LABELS, build_map
+
+# Commands that draw or export geometry import geopandas, folium and friends when they run
+# (inside the functions below), so that `extract` and `tags` start fast.
 
 
 def _write_output(text: str, out: Path | None) -> None:
@@ -118,6 +114,10 @@ def _cache_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_boundaries(args: argparse.Namespace) -> int:
+    import shapely
+
+    from geo.boundaries import cache_files, get_boundaries
+
     gazetteer = gazetteer_for_county(args.county, GAZETTEER_DIR)
     result = get_boundaries(
         args.county,
@@ -161,7 +161,9 @@ def _resolve_choice(value: str | None, options: list[str], flag: str) -> str | N
     raise InputError(f"{flag} {value!r} {what} of: {'; '.join(options)}")
 
 
-def _filters(args: argparse.Namespace, measures: list[dict]) -> Filters:
+def _filters(args: argparse.Namespace, measures: list[dict]):
+    from geo.load import Filters
+
     plans = list(dict.fromkeys(m["plan"] for m in measures if m["plan"]))
     plan = args.plan
     if plan and plan.isdigit():
@@ -185,6 +187,9 @@ def _filters(args: argparse.Namespace, measures: list[dict]) -> Filters:
 
 def _load(args: argparse.Namespace):
     """Extract, tag, get shapes and compute the load: (data, shapes, table, frame)."""
+    from geo.load import LoadIndex, load_frame
+    from geo.shapes import shapes_for
+
     document, extraction, gazetteer, tags = _extract_and_tag(args)
     if _fail_on_unclassified(extraction, accounting_report(extraction, document.name)):
         raise SystemExit(1)
@@ -206,6 +211,8 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from geo.exports import write_load
+
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
     if fmt not in FORMATS:
         raise InputError(
@@ -225,6 +232,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from geo.webmap import build_map
+
     _check_out(args.out)
     data, shapes, _, frame = _load(args)
     tiles = "OpenStreetMap" if args.tiles else None
@@ -408,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     webmap.add_argument(
         "--metric",
-        choices=list(METRIC_LABELS),
+        choices=METRICS,
         default="geographic",
         help="what colours the map (default: geographic)",
     )

@@ -9,8 +9,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-FORMATS = ("csv", "geojson", "gpkg", "xlsx")
-
 
 def measures_table(measures: list[dict]) -> pd.DataFrame:
     """One row per measure, lists joined with '; ' (for GIS tools and spreadsheets)."""

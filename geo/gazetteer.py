@@ -272,8 +272,6 @@ def gazetteer_for_county(
 ) -> Gazetteer:
     """The gazetteer for a county: the authored file in `data_dir` if there is one, its
     municipalities checked against (or, with no authored file, taken from) `boundaries`."""
-    from geo.boundaries import read_municipality_names
-
     if county not in COUNTIES_2024:
         known = ", ".join(f"{n} {name}" for n, name in COUNTIES_2024.items())
         raise InputError(f"--county {county}: not a county number of 2024; use one of: {known}")
@@ -286,6 +284,8 @@ def gazetteer_for_county(
                 "FILE (GeoJSON or GeoPackage with kommunenummer and kommunenavn)"
             )
         return authored
+    from geo.boundaries import read_municipality_names  # geopandas: only when a file is given
+
     pairs = read_municipality_names(boundaries, county)
     if authored is not None:
         return with_municipalities(authored, pairs)

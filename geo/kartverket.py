@@ -18,8 +18,6 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
-DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
-API_URL_ENV = "TILTAKSKART_API_URL"
 USER_AGENT = "tiltakskart/0.1 (Østfold handlingsprogram map; python-requests)"
 ATTRIBUTION = "© Kartverket"
 CRS = "EPSG:4258"

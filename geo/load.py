@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.options import YEARS
 from geo.tagging import GEOGRAPHIC_VIAS, VIAS
 
-YEARS = (2025, 2026, 2027, 2028)
 ROLES = ("actor", "target")
 COUNT_COLUMNS = ["geographic", *VIAS, *ROLES, *(f"y{y}" for y in YEARS)]
 

@@ -11,8 +11,6 @@ from geo.boundaries import Boundaries, BoundaryError, get_boundaries
 from geo.gazetteer import Gazetteer
 from geo.tiles import grid_layout, layout_from_centroids, tile_frame
 
-LAYOUTS = ("auto", "boundaries", "tiles")
-
 
 @dataclass
 class Shapes:

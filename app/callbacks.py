@@ -17,6 +17,7 @@ from app.model import (
     filters_of,
     kommune_rows,
     kommune_summary,
+    map_title,
     map_values,
     measure_vias,
     metric_key,
@@ -47,7 +48,6 @@ FILTER_INPUTS = [
     Input(c, "value")
     for c in ("metric", "year", "plan", "theme", "strategy", "actor", "via", "role")
 ]
-MAP_TITLE = "Tiltak i handlingsprogrammet per kommune"
 
 
 def _parse(view: View, search: str | None) -> PageState:
@@ -130,7 +130,7 @@ def _values(state: PageState) -> list:
     ]
 
 
-def _map_figure(view: View, state: PageState, height=None, font_size=14, title=MAP_TITLE):
+def _map_figure(view: View, state: PageState, height=None, font_size=14, title=None):
     shapes = view.bundle.shapes[
         "boundaries" if state.layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
     ]
@@ -142,7 +142,7 @@ def _map_figure(view: View, state: PageState, height=None, font_size=14, title=M
         values,
         custom,
         metric_label(state),
-        title,
+        title or map_title(view, state),
         view.attribution if state.layout == "kart" else None,
         background=state.bakgrunn,
         height=height,
@@ -240,6 +240,7 @@ def register(app, view: View) -> None:
         patch["data"][0]["zmin"] = min(values)
         patch["data"][0]["zmax"] = max(max(values), min(values) + 1)
         patch["data"][0]["colorbar"]["title"]["text"] = metric_label(state)
+        patch["layout"]["title"]["text"] = map_title(view, state)
         return patch
 
     @app.callback(

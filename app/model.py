@@ -3,6 +3,7 @@ small and so the figures can be tested without a browser. Row tables are built o
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +72,29 @@ def metric_key(state: State) -> str:
 
 def metric_label(state: State) -> str:
     return METRIC_LABELS[state.metric].format(year=state.year or 2025)
+
+
+def map_title(view: View, state: State) -> str:
+    """The map's title with the active filters, so a downloaded PNG says what it shows."""
+    parts = []
+    if state.plan and view.plans and state.plan in view.plans:
+        parts.append(view.plans[state.plan].removeprefix("Regional plan ").removeprefix("for "))
+    parts += [
+        p
+        for p in (
+            state.theme,
+            f"strategi {state.strategy}" if state.strategy else None,
+            str(state.year) if state.year else None,
+            f"aktør: {state.actor}" if state.actor else None,
+            {"actor": "kommunen som aktør", "target": "kommunen som mål"}.get(state.role or ""),
+        )
+        if p
+    ]
+    if set(state.via) != {"name", "region", "place", "all"}:
+        parts.append("treff: " + ", ".join(VIA_LABELS[v] for v in state.via))
+    title = f"{metric_label(state)} – handlingsprogram 2025–2028"
+    # Plotly reads a few HTML tags in titles: the filter words (document text) are escaped.
+    return title + (f"<br><sup>{html.escape(' · '.join(parts))}</sup>" if parts else "")
 
 
 def map_values(view: View, state: State) -> tuple[list[float], list[list]]:

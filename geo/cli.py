@@ -16,7 +16,7 @@ from geo.extract import (
     GAZETTEER_DIR,
     extract_and_tag,
 )
-from geo.gazetteer import gazetteer_for_county
+from geo.gazetteer import COUNTIES_2024, gazetteer_for_county
 from geo.options import API_URL_ENV, DEFAULT_API_URL, FORMATS, LAYOUTS, METRICS, YEARS
 from geo.report import accounting_report, municipality_listing, tags_table
 from geo.source import InputError
@@ -118,14 +118,25 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
 
     from geo.boundaries import cache_files, get_boundaries
 
-    gazetteer = gazetteer_for_county(args.county, GAZETTEER_DIR)
+    if args.county not in COUNTIES_2024:
+        raise InputError(
+            f"--county {args.county}: not a county number of 2024 (e.g. 31 Østfold, 46 Vestland)"
+        )
+    authored = GAZETTEER_DIR / f"fylke-{args.county}.toml"
+    # With a gazetteer, every one of its municipalities must have a boundary; without one,
+    # the county list from the API (or the file) is the reference.
+    expected = (
+        list(gazetteer_for_county(args.county, GAZETTEER_DIR).numbers)
+        if authored.exists()
+        else None
+    )
     result = get_boundaries(
         args.county,
         _cache_dir(args),
         _api_url(args),
         refresh=args.refresh,
         boundaries_file=args.boundaries,
-        expected=list(gazetteer.numbers),
+        expected=expected,
     )
     _warn(result.warnings)
     frame = result.frame

@@ -133,10 +133,14 @@ class Gazetteer:
         return next(a for a in (*self.regions, *self.places, *self.organisations) if a.key == key)
 
     def find(self, query: str) -> Municipality | None:
-        """A municipality by number or by (any of its) names, case-insensitively."""
+        """A municipality by number (2020–2023 numbers too) or by any of its names,
+        case-insensitively."""
+        from geo.renumber import to_2024
+
         q = query.strip().casefold()
+        number = to_2024(q)[0] if q.isdigit() else q
         for m in self.municipalities:
-            if q == m.number or q in (n.casefold() for n in m.names):
+            if number == m.number or q in (n.casefold() for n in m.names):
                 return m
         return None
 

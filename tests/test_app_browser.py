@@ -181,3 +181,28 @@ def test_every_visible_control_has_a_label_and_is_reachable(server, browser):
         "download-csv-button",
     } <= reached
     assert any(i and i.startswith("_dbcprivate_radioitems_view_input") for i in reached)
+
+
+def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    browser.get(server + "/?view=kommune&kommune=3105&plan=3")
+    wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
+    wait_for(browser, lambda b: b.find_elements("css selector", ".ag-row"))
+    click = "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();"
+    browser.execute_script(click, browser.find_element("id", "download-csv-button"))
+    csv = downloads / "tiltak-Sarpsborg.csv"
+    wait_for(browser, lambda b: csv.exists() and csv.stat().st_size > 0)
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,tittel,plan") and all(",Plan 3," in line for line in lines[1:])
+    browser.execute_script(click, browser.find_element("css selector", "#view label"))  # map
+    wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
+    browser.execute_script(click, browser.find_element("id", "download-png-button"))
+    png = downloads / "tiltakskart.png"
+    wait_for(browser, lambda b: png.exists() and png.stat().st_size > 10_000)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "7-kart-png-nedlasting.png").write_bytes(png.read_bytes())

@@ -111,6 +111,7 @@ def test_recolour_is_a_small_patch(dash_app, client):
     z = paths[("data", 0, "z")]
     assert len(z) == 12 and z[2] == pytest.approx(8.7024)  # Sarpsborg's share
     assert paths[("data", 0, "colorbar", "title", "text")] == "Andel (1/n per tiltak)"
+    assert paths[("layout", "title", "text")].startswith("Andel (1/n per tiltak)")
     assert len(json.dumps(body)) < 10_000
 
 
@@ -302,3 +303,13 @@ def test_start_up_tables(app_bundle):
     view = make_view(app_bundle)
     assert sum(len(rows) for rows in view.rows.values()) > 1100
     assert view.attribution == "Kommunegrenser © Kartverket"
+
+
+def test_map_title_names_the_filters_and_escapes_them(app_bundle):
+    from app.model import map_title
+    from app.state import State
+
+    view = make_view(app_bundle)
+    title = map_title(view, State(plan="3", year=2026, actor="<b>NAV</b>"))
+    assert "areal og mobilitet" in title and "2026" in title
+    assert "&lt;b&gt;NAV&lt;/b&gt;" in title and "<b>NAV" not in title

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dash
 from dash import Dash
 
 from app import callbacks, layout
@@ -54,6 +53,3 @@ def create_app(bundle: Bundle) -> Dash:
     app.layout = layout.serve_layout(view, _map_figure(view, start))
     callbacks.register(app, view)
     return app
-
-
-__all__ = ["create_app", "dash"]

@@ -274,20 +274,10 @@ def register(app, view: View) -> None:
         Input("layout", "value"),
     )
     def update_measure_view(measure_id, layout):
+        """Draw the highlight map when the shapes change; otherwise patch the colours only."""
         measure = view.bundle.measure(measure_id) if measure_id else None
-        shapes = view.bundle.shapes[
-            "boundaries" if layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
-        ]
         vias = measure_vias(view, measure) if measure else ["none"] * len(view.numbers)
         title = f"Tiltak {measure['id']}" if measure else "Velg et tiltak"
-        fig = figures.highlight_map(
-            shapes,
-            view.numbers,
-            view.names,
-            vias,
-            title,
-            view.attribution if layout == "kart" else None,
-        )
         detail = (
             _detail(measure)
             if measure
@@ -296,6 +286,19 @@ def register(app, view: View) -> None:
                 className="text-body-secondary",
             )
         )
+        if ctx.triggered_id == "tiltak-select":
+            codes, texts, colours = figures.highlight_values(view.names, vias)
+            patch = Patch()
+            patch["data"][0]["z"] = codes
+            patch["data"][0]["text"] = texts
+            patch["data"][1]["textfont"]["color"] = colours
+            patch["layout"]["title"]["text"] = title
+            return patch, detail
+        shapes = view.bundle.shapes[
+            "boundaries" if layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
+        ]
+        attribution = view.attribution if layout == "kart" else None
+        fig = figures.highlight_map(shapes, view.numbers, view.names, vias, title, attribution)
         return fig, detail
 
     @app.callback(
@@ -425,19 +428,24 @@ def _municipality_slide(view: View, state: PageState, number: str):
         view.numbers,
         view.names,
         vias,
-        name,
+        "",  # the slide's heading names the municipality
         view.attribution if state.layout == "kart" else None,
         font_size=20,
     )
-    fig.update_layout(showlegend=False)
     figures.leave_room_right(fig)
-    top, more = top_measures(view, number)
+    fig.update_traces(showscale=False, selector={"type": "choropleth"})
+    top, more, collective = top_measures(view, number, limit=4)
+    rest = []
+    if more:
+        rest.append(f"{more} til som nevner kommunen, en region eller et sted i den")
+    if collective:
+        rest.append(f"{collective} der den er én av kommunene")
     body = [
         html.P(f"{metric_label(state)}: {round(value, 2):g}", className="fs-2 fw-bold"),
         html.Ol(
             [html.Li(f"{m['id']} {m['title']}", className="mb-2") for m in top], className="fs-4"
         ),
-        html.P(f"… og {more} tiltak til som en av kommunene." if more else "", className="fs-4"),
+        html.P(f"… og {' og '.join(rest)}." if rest else "", className="fs-4"),
     ]
     return (name, kommune_summary(view, state, number), fig, body)
 

@@ -159,6 +159,25 @@ def load_map(
     return _layout(fig, shapes, title, attribution, background, height, font_size)
 
 
+def _categorical_scale() -> list:
+    """A stepped colour scale: one flat band per via, in VIA_COLOURS order."""
+    n = len(VIA_COLOURS)
+    scale = []
+    for i, colour in enumerate(VIA_COLOURS.values()):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
+
+
+def highlight_values(names: list[str], vias: list[str]) -> tuple[list[int], list[str], list]:
+    """(category codes, hover texts, label colours) for a measure's highlight map; what a
+    Patch sends when another measure is chosen."""
+    order = list(VIA_COLOURS)
+    codes = [order.index(v) for v in vias]
+    texts = [f"{name}: {VIA_NAMES[v]}" for name, v in zip(names, vias, strict=True)]
+    colours = [text_colour(VIA_COLOURS[v]) for v in vias]
+    return codes, texts, colours
+
+
 def highlight_map(
     shapes: WebShapes,
     numbers: list[str],
@@ -169,37 +188,30 @@ def highlight_map(
     height: int | None = None,
     font_size: int = 14,
 ) -> go.Figure:
-    """Municipalities coloured by how a measure concerns them (categorical, with a legend)."""
-    fig = go.Figure()
-    for via, colour in VIA_COLOURS.items():
-        members = [n for n, v in zip(numbers, vias, strict=True) if v == via]
-        if not members:
-            continue
-        fig.add_trace(
-            go.Choropleth(
-                geojson=shapes.geojson,
-                featureidkey="properties.kommunenummer",
-                locations=members,
-                z=[1] * len(members),
-                showscale=False,
-                colorscale=[[0, colour], [1, colour]],
-                name=VIA_NAMES[via],
-                showlegend=True,
-                text=[names[numbers.index(n)] for n in members],
-                hovertemplate=f"<b>%{{text}}</b><br>{VIA_NAMES[via]}<extra></extra>",
-                marker={"line": {"color": "#333333", "width": 0.8}},
-            )
-        )
-    label_colours = [text_colour(VIA_COLOURS[v]) for v in vias]
-    fig.add_trace(_label_trace(shapes, numbers, names, font_size, label_colours))
-    fig.update_layout(
-        legend={
-            "title": {"text": "Hvordan tiltaket treffer"},
-            "x": 0,
-            "y": 0,
-            "bgcolor": "rgba(255,255,255,0.9)",
-        }
+    """Municipalities coloured by how a measure concerns them: one trace with a stepped
+    colour scale, the categories named on the colour bar."""
+    codes, texts, colours = highlight_values(names, vias)
+    n = len(VIA_COLOURS)
+    trace = go.Choropleth(
+        geojson=shapes.geojson,
+        featureidkey="properties.kommunenummer",
+        locations=numbers,
+        z=codes,
+        zmin=-0.5,
+        zmax=n - 0.5,
+        colorscale=_categorical_scale(),
+        text=texts,
+        hovertemplate="<b>%{text}</b><extra></extra>",
+        marker={"line": {"color": "#333333", "width": 0.8}},
+        colorbar={
+            "title": {"text": "Hvordan tiltaket treffer", "side": "top"},
+            "tickvals": list(range(n)),
+            "ticktext": [VIA_NAMES[v] for v in VIA_COLOURS],
+            "thickness": 16,
+            "len": 0.7,
+        },
     )
+    fig = go.Figure([trace, _label_trace(shapes, numbers, names, font_size, colours)])
     return _layout(fig, shapes, title, attribution, False, height, font_size)
 
 

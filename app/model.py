@@ -247,9 +247,10 @@ def council_rows(view: View, state: State) -> tuple[list[dict], list[dict]]:
     return bars, totals
 
 
-def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[dict], int]:
-    """For a slide: measures that name the municipality (or a region or place it is in), and
-    how many more concern it only as one of the municipalities."""
+def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[dict], int, int]:
+    """For a slide: up to `limit` measures that name the municipality (or a region or place it
+    is in), named ones first; how many more of those; how many concern it only as one of the
+    municipalities."""
     specific, collective = [], 0
     for m in view.bundle.measures:
         vias = {t["via"] for t in m.get("municipalities", []) if t["kommunenummer"] == number}
@@ -258,4 +259,4 @@ def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[dict], i
         elif "all" in vias:
             collective += 1
     specific.sort(key=lambda item: item[0])
-    return [m for _, m in specific[:limit]], collective + max(0, len(specific) - limit)
+    return [m for _, m in specific[:limit]], max(0, len(specific) - limit), collective

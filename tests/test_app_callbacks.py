@@ -202,16 +202,20 @@ def test_measure_view_highlights_by_via(dash_app, client):
         client,
         "tiltak-map.figure",
         {"tiltak-select.value": "3.6.5", "layout.value": "kart"},
-        ["tiltak-select.value"],
+        ["layout.value"],
     )
     figure = body["response"]["tiltak-map"]["figure"]
-    by_name = {t.get("name"): t.get("locations") for t in figure["data"]}
-    assert sorted(by_name["Via sted"]) == ["3101", "3103", "3105", "3112"]
+    trace = figure["data"][0]
+    ticks = dict(zip(trace["colorbar"]["tickvals"], trace["colorbar"]["ticktext"], strict=True))
+    places = [
+        n for n, z in zip(trace["locations"], trace["z"], strict=True) if ticks[z] == "Via sted"
+    ]
+    assert sorted(places) == ["3101", "3103", "3105", "3112"]
     assert "Tiltak 3.6.5" in figure["layout"]["title"]["text"]
     assert "Pilgrimsleden" in json.dumps(body["response"]["tiltak-detail"], ensure_ascii=False)
 
 
-def test_measure_found_by_alias(dash_app, client):
+def test_choosing_another_measure_patches_colours_only(dash_app, client):
     body = call(
         dash_app,
         client,
@@ -219,7 +223,11 @@ def test_measure_found_by_alias(dash_app, client):
         {"tiltak-select.value": "2.8.3", "layout.value": "ruter"},
         ["tiltak-select.value"],
     )
-    assert "1.4.2" in body["response"]["tiltak-map"]["figure"]["layout"]["title"]["text"]
+    patch = body["response"]["tiltak-map"]["figure"]
+    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    assert ops[("layout", "title", "text")] == "Tiltak 1.4.2"  # found by its alias 2.8.3
+    assert len(ops[("data", 0, "z")]) == 12
+    assert "geojson" not in json.dumps(patch) and len(json.dumps(body)) < 5_000
 
 
 def test_council_comparison(dash_app, client):
@@ -313,3 +321,13 @@ def test_map_title_names_the_filters_and_escapes_them(app_bundle):
     title = map_title(view, State(plan="3", year=2026, actor="<b>NAV</b>"))
     assert "areal og mobilitet" in title and "2026" in title
     assert "&lt;b&gt;NAV&lt;/b&gt;" in title and "<b>NAV" not in title
+
+
+def test_slide_counts_add_up(app_bundle):
+    from app.model import top_measures
+
+    view = make_view(app_bundle)
+    shown, more, collective = top_measures(view, "3101", limit=4)
+    assert [m["id"] for m in shown[:2]] == ["1.3.2", "3.5.1"]  # named first
+    assert len(shown) + more == 8  # 1.3.2 3.5.1 2.7.5 3.3.1 3.5.2 3.6.5 3.11.8 3.12.2
+    assert len(shown) + more + collective == 97  # Halden's geographic total

@@ -131,9 +131,7 @@ def _values(state: PageState) -> list:
 
 
 def _map_figure(view: View, state: PageState, height=None, font_size=14, title=None):
-    shapes = view.bundle.shapes[
-        "boundaries" if state.layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
-    ]
+    shapes = view.shapes_for(state.layout)
     values, custom = map_values(view, state)
     return figures.load_map(
         shapes,
@@ -294,9 +292,7 @@ def register(app, view: View) -> None:
             patch["data"][1]["textfont"]["color"] = colours
             patch["layout"]["title"]["text"] = title
             return patch, detail
-        shapes = view.bundle.shapes[
-            "boundaries" if layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
-        ]
+        shapes = view.shapes_for(layout)
         attribution = view.attribution if layout == "kart" else None
         fig = figures.highlight_map(shapes, view.numbers, view.names, vias, title, attribution)
         return fig, detail
@@ -420,9 +416,7 @@ def _municipality_slide(view: View, state: PageState, number: str):
     values, _ = map_values(view, state)
     value = values[view.numbers.index(number)]
     vias = ["name" if n == number else "none" for n in view.numbers]
-    shapes = view.bundle.shapes[
-        "boundaries" if state.layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
-    ]
+    shapes = view.shapes_for(state.layout)
     fig = figures.highlight_map(
         shapes,
         view.numbers,
@@ -451,9 +445,7 @@ def _municipality_slide(view: View, state: PageState, number: str):
 
 
 def _html_map(view: View, state: PageState):
-    kind = (
-        "boundaries" if state.layout == "kart" and "boundaries" in view.bundle.shapes else "tiles"
-    )
+    kind = view.shape_kind(state.layout)
     shapes = gpd.GeoDataFrame.from_features(view.bundle.shapes[kind].geojson, crs="EPSG:4326")
     table = view.bundle.index.table(filters_of(state, view.bundle, view.plans))
     frame = load_frame(shapes, table)

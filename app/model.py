@@ -44,6 +44,13 @@ class View:
     def names(self) -> list[str]:
         return [name for _, name in self.bundle.municipalities]
 
+    def shape_kind(self, layout: str | None) -> str:
+        """'boundaries' when the user asked for them ('kart') and they are loaded, else 'tiles'."""
+        return "boundaries" if layout == "kart" and "boundaries" in self.bundle.shapes else "tiles"
+
+    def shapes_for(self, layout: str | None):
+        return self.bundle.shapes[self.shape_kind(layout)]
+
     def name_of(self, number: str) -> str:
         return dict(self.bundle.municipalities).get(number, number)
 

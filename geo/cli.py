@@ -30,10 +30,7 @@ def _write_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    if out.is_dir():
-        raise InputError(f"--out {out} is a directory; give a file name such as {out}/tiltak.json")
-    if not out.parent.exists():
-        raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first")
+    _check_out(out)
     try:
         write_atomic(out, text)
     except OSError as exc:

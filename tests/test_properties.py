@@ -15,6 +15,7 @@ from geo.source import InputError
 SETTINGS = settings(
     max_examples=150,
     deadline=None,
+    derandomize=True,  # the same examples on every run: CI stays reproducible
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -70,7 +71,9 @@ def test_random_bytes_give_a_result_or_a_clear_error(programme_text, data):
         message = str(exc)
         assert "\n" not in message and re.search(r"binary|PDF|empty|no measure headers", message)
     else:
-        assert extraction.measures
+        # A byte inside a "Regional plan" heading leaves every header outside a plan: then
+        # they are all unclassified, which makes the command fail and name them.
+        assert extraction.measures or extraction.unclassified
         check_accounting(document.text)
 
 

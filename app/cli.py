@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from geo import cli as geo_cli
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from app.bundle import build_bundle
     from app.main import create_app
-    from geo.bundle import build_bundle
 
-    bundle = build_bundle(
-        document=args.document,
-        county=args.county,
-        boundaries_file=args.boundaries,
-        cache_dir=geo_cli._cache_dir(args),
-        api_url=geo_cli._api_url(args),
-    )
+    bundle = build_bundle(geo_cli.settings_from(args), refresh=args.refresh)
     geo_cli._warn(bundle.warnings)
     if bundle.notice:
         geo_cli._warn([bundle.notice])
@@ -37,24 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the web app for one user (see the README for gunicorn)",
         description="Start the Tiltakskart app on the bundled programme.",
     )
-    serve.add_argument(
-        "document",
-        nargs="?",
-        type=Path,
-        metavar="DOCUMENT",
-        help="programme text file (default: the bundled programme)",
-    )
+    geo_cli.document_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8050, help="port (default: 8050)")
-    serve.add_argument(
-        "--county", default=geo_cli.DEFAULT_COUNTY, metavar="NN", help=argparse.SUPPRESS
-    )
-    serve.add_argument(
-        "--boundaries",
-        type=Path,
-        metavar="FILE",
-        help="GeoJSON or GeoPackage boundaries for offline use",
-    )
     geo_cli._shape_options(serve, layout=False)
     serve.set_defaults(func=cmd_serve)
     return parser

@@ -8,27 +8,26 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from geo.bundle import WebShapes
+from app.bundle import WebShapes
+from app.model import NOT_CONCERNED
+from geo.terms import NOT_CONCERNED as NOT_CONCERNED_LABEL
+from geo.terms import VIA_LABELS, Via, capitalised
 from geo.webmap import PALETTE, text_colour
 
 COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 VIA_COLOURS = {
-    "name": "#0072B2",
-    "region": "#E69F00",
-    "place": "#009E73",
-    "all": "#CC79A7",
-    "organisation": "#999999",
-    "none": "#F2F2F2",
+    Via.NAME: "#0072B2",
+    Via.REGION: "#E69F00",
+    Via.PLACE: "#009E73",
+    Via.ALL: "#CC79A7",
+    Via.ORGANISATION: "#999999",
+    NOT_CONCERNED: "#F2F2F2",
 }
 VIA_NAMES = {
-    "name": "Navngitt",
-    "region": "Via region",
-    "place": "Via sted",
-    "all": "Som en av kommunene",
-    "organisation": "Via organisasjonsnavn",
-    "none": "Ikke berørt",
+    **{via: capitalised(label) for via, label in VIA_LABELS.items()},
+    NOT_CONCERNED: capitalised(NOT_CONCERNED_LABEL),
 }
 COUNCIL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 HOVER = (

@@ -7,7 +7,17 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app.model import View
-from app.state import YEARS
+from geo.terms import (
+    GEOGRAPHIC_VIAS,
+    LAYOUT_LABELS,
+    METRIC_CHOICE_LABELS,
+    ROLE_CHOICE_LABELS,
+    VIA_LABELS,
+    Layout,
+    Metric,
+    Via,
+    capitalised,
+)
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -24,20 +34,9 @@ GRAPH_CONFIG = {
         "scale": 1,
     },
 }
-METRIC_OPTIONS = [
-    {"label": "Totalt (alle geografiske treff)", "value": "geographic"},
-    {"label": "Bare der kommunen er navngitt", "value": "name"},
-    {"label": "Der kommunen er aktør", "value": "actor"},
-    {"label": "Andel (1/n per tiltak)", "value": "share"},
-    {"label": "Aktive tiltak i valgt år", "value": "year"},
-]
-VIA_OPTIONS = [
-    {"label": "Navngitt", "value": "name"},
-    {"label": "Via region", "value": "region"},
-    {"label": "Via sted", "value": "place"},
-    {"label": "Som en av kommunene", "value": "all"},
-    {"label": "Via organisasjonsnavn", "value": "organisation"},
-]
+METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
+VIA_CHOICES = (Via.NAME, Via.REGION, Via.PLACE, Via.ALL, Via.ORGANISATION)
+VIA_OPTIONS = [{"label": capitalised(VIA_LABELS[v]), "value": v} for v in VIA_CHOICES]
 GRID_COLUMNS = [
     {
         "field": "id",
@@ -70,6 +69,24 @@ GRID_COLUMNS = [
 ]
 
 
+def programme_name(view: View) -> str:
+    """'Handlingsprogram 2025–2028' (the period read from the document)."""
+    return f"Handlingsprogram {view.bundle.period_label}".strip()
+
+
+def boundary_credit(view: View) -> str:
+    """The boundaries' credit line, saying when they are the bundled snapshot."""
+    boundaries = view.bundle.boundaries
+    if not view.attribution or boundaries is None:
+        return ""
+    if boundaries.source == "snapshot":
+        return (
+            "Kommunegrenser © Kartverket (CC BY 4.0), innebygd forenklet utgave "
+            f"({boundaries.vintage})."
+        )
+    return "Kommunegrenser © Kartverket (CC BY 4.0)."
+
+
 def strategies(view: View) -> dict[str, str]:
     """Strategy number -> title, in document order."""
     return {m["strategy"]: m["strategy_title"] or "" for m in view.bundle.measures if m["strategy"]}
@@ -92,12 +109,12 @@ def controls(view: View) -> html.Div:
             html.H2("Utvalg", className="h5 mb-0"),
             _group(
                 "Hva kartet viser",
-                dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value="geographic"),
+                dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value=Metric.GEOGRAPHIC),
             ),
             _label("År", "year"),
             dcc.Dropdown(
                 id="year",
-                options=[{"label": str(y), "value": y} for y in YEARS],
+                options=[{"label": str(y), "value": y} for y in bundle.years],
                 placeholder="Alle år",
                 clearable=True,
             ),
@@ -133,9 +150,7 @@ def controls(view: View) -> html.Div:
             ),
             _group(
                 "Treff som teller",
-                dbc.Checklist(
-                    id="via", options=VIA_OPTIONS, value=["name", "region", "place", "all"]
-                ),
+                dbc.Checklist(id="via", options=VIA_OPTIONS, value=list(GEOGRAPHIC_VIAS)),
             ),
             _group(
                 "Rolle",
@@ -144,8 +159,7 @@ def controls(view: View) -> html.Div:
                     value="",
                     options=[
                         {"label": "Alle", "value": ""},
-                        {"label": "Kommunen er aktør (Hvem)", "value": "actor"},
-                        {"label": "Kommunen er målet (tekst)", "value": "target"},
+                        *({"label": lab, "value": r} for r, lab in ROLE_CHOICE_LABELS.items()),
                     ],
                 ),
             ),
@@ -153,14 +167,14 @@ def controls(view: View) -> html.Div:
                 "Kartvisning",
                 dbc.RadioItems(
                     id="layout",
-                    value="kart" if "boundaries" in bundle.shapes else "ruter",
+                    value="kart" if bundle.has_boundaries else "ruter",
                     options=[
                         {
-                            "label": "Kommunegrenser",
+                            "label": LAYOUT_LABELS[Layout.BOUNDARIES],
                             "value": "kart",
-                            "disabled": "boundaries" not in bundle.shapes,
+                            "disabled": not bundle.has_boundaries,
                         },
-                        {"label": "Ruter (lik størrelse)", "value": "ruter"},
+                        {"label": LAYOUT_LABELS[Layout.TILES], "value": "ruter"},
                     ],
                 ),
             ),
@@ -345,8 +359,8 @@ def main_page(view: View, figure) -> html.Div:
                     [
                         html.H1("Tiltakskart", className="h3 mb-0"),
                         html.P(
-                            "Handlingsprogram 2025–2028 for Østfolds regionale planer: "
-                            "hvilke tiltak berører hvilken kommune?",
+                            f"{programme_name(view)} for {view.bundle.gazetteer.county_name}s "
+                            "regionale planer: hvilke tiltak berører hvilken kommune?",
                             className="mb-0",
                         ),
                     ],
@@ -406,12 +420,11 @@ def main_page(view: View, figure) -> html.Div:
                             html.A(
                                 "Presentasjon (storskjerm)", href="/presentasjon", className="me-3"
                             ),
-                            html.Span("Kilde: Handlingsprogram 2025–2028, Østfold fylkeskommune. "),
                             html.Span(
-                                "Kommunegrenser © Kartverket (CC BY 4.0)."
-                                if view.attribution
-                                else ""
+                                f"Kilde: {programme_name(view)}, "
+                                f"{view.bundle.gazetteer.county_name} fylkeskommune. "
                             ),
+                            html.Span(boundary_credit(view)),
                         ],
                         className="small text-body-secondary my-3",
                     ),

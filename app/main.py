@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from dash import Dash
 
 from app import callbacks, layout
-from app.callbacks import _map_figure
+from app.bundle import Bundle
 from app.model import make_view
-from app.state import State
-from geo.bundle import Bundle
+from app.views import map_figure
 
 INDEX = """<!DOCTYPE html>
 <html lang="nb">
@@ -31,25 +32,26 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app(bundle: Bundle) -> Dash:
-    """A Dash app over a prepared bundle (see geo.bundle.build_bundle)."""
+    """A Dash app over a prepared bundle (see app.bundle.build_bundle)."""
     view = make_view(bundle)
-    start = State(layout="kart" if "boundaries" in bundle.shapes else "ruter")
+    start = view.choices.state({})
     app = Dash(
         __name__,
-        title="Tiltakskart – Østfold",
+        title=f"Tiltakskart – {bundle.gazetteer.county_name}",
         update_title=None,
         compress=True,
         serve_locally=True,
+        assets_folder=str(files("app").joinpath("assets")),
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {
                 "name": "description",
                 "content": "Tiltak i handlingsprogrammet for "
-                "Østfolds regionale planer per kommune.",
+                f"{bundle.gazetteer.county_name}s regionale planer per kommune.",
             },
         ],
     )
     app.index_string = INDEX
-    app.layout = layout.serve_layout(view, _map_figure(view, start))
+    app.layout = layout.serve_layout(view, map_figure(view, start))
     callbacks.register(app, view)
     return app

@@ -8,20 +8,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.state import State
-from geo.bundle import Bundle
+from app.bundle import Bundle, WebShapes
+from app.state import Choices, PageState
 from geo.load import Filters
-from geo.webmap import VIA_LABELS
+from geo.records import MeasureRecord
+from geo.terms import (
+    GEOGRAPHIC_VIAS,
+    ROLE_LABELS,
+    VIA_LABELS,
+    VIA_STRENGTH,
+    Layout,
+    Metric,
+    Via,
+    year_column,
+)
+from geo.terms import (
+    metric_label as term_label,
+)
 
-METRIC_LABELS = {
-    "geographic": "Tiltak som berører kommunen",
-    "name": "Tiltak der kommunen er navngitt",
-    "actor": "Tiltak der kommunen er aktør",
-    "share": "Andel (1/n per tiltak)",
-    "year": "Aktive tiltak i {year}",
-}
-ROLE_LABELS = {"actor": "aktør", "target": "mål"}
 CONTEXT = 50  # characters of context either side of evidence in the table
+NOT_CONCERNED = "none"  # a municipality a measure does not concern, on the highlight map
 
 
 @dataclass
@@ -31,10 +37,8 @@ class View:
     bundle: Bundle
     rows: dict[str, list[dict]]  # kommunenummer -> one row per measure that concerns it
     attribution: str | None
-    themes: tuple[str, ...] = ()
-    strategies: tuple[str, ...] = ()
-    measure_ids: tuple[str, ...] = ()
-    plans: dict[str, str] | None = None  # "1" -> the plan's name
+    choices: Choices
+    plans: dict[str, str]  # "1" -> the plan's name
 
     @property
     def numbers(self) -> list[str]:
@@ -44,26 +48,27 @@ class View:
     def names(self) -> list[str]:
         return [name for _, name in self.bundle.municipalities]
 
-    def shape_kind(self, layout: str | None) -> str:
-        """'boundaries' when the user asked for them ('kart') and they are loaded, else 'tiles'."""
-        return "boundaries" if layout == "kart" and "boundaries" in self.bundle.shapes else "tiles"
+    def shape_kind(self, state: PageState) -> Layout:
+        """BOUNDARIES when the page asks for them and they are loaded, else TILES."""
+        wanted = state.shape_layout
+        if wanted == Layout.BOUNDARIES and self.bundle.has_boundaries:
+            return Layout.BOUNDARIES
+        return Layout.TILES
 
-    def shapes_for(self, layout: str | None):
-        return self.bundle.shapes[self.shape_kind(layout)]
+    def shapes_for(self, state: PageState) -> WebShapes:
+        return self.bundle.shapes[self.shape_kind(state)]
+
+    def attribution_for(self, state: PageState) -> str | None:
+        return self.attribution if self.shape_kind(state) == Layout.BOUNDARIES else None
 
     def name_of(self, number: str) -> str:
         return dict(self.bundle.municipalities).get(number, number)
 
 
-def filters_of(state: State, bundle: Bundle, plans: dict[str, str] | None = None) -> Filters:
+def filters_of(state: PageState, view: View) -> Filters:
     """The load filters of a page state (plan "1" resolved to the plan's name)."""
-    plan = None
-    if state.plan:
-        plan = (plans or {}).get(state.plan) or next(
-            (m["plan"] for m in bundle.measures if m["id"].startswith(f"{state.plan}.")), None
-        )
     return Filters(
-        plan=plan,
+        plan=view.plans.get(state.plan) if state.plan else None,
         theme=state.theme,
         strategy=state.strategy,
         year=state.year,
@@ -73,18 +78,27 @@ def filters_of(state: State, bundle: Bundle, plans: dict[str, str] | None = None
     )
 
 
-def metric_key(state: State) -> str:
-    return f"y{state.year or 2025}" if state.metric == "year" else state.metric
+def _year(view: View, state: PageState) -> int | None:
+    """The year the YEAR metric shows: the chosen one, else the programme's first."""
+    return state.year or (view.bundle.years[0] if view.bundle.years else None)
 
 
-def metric_label(state: State) -> str:
-    return METRIC_LABELS[state.metric].format(year=state.year or 2025)
+def metric_key(view: View, state: PageState) -> str:
+    """The load column behind the state's metric."""
+    if state.metric == Metric.YEAR:
+        year = _year(view, state)
+        return year_column(year) if year else str(Metric.GEOGRAPHIC)
+    return str(state.metric)
 
 
-def map_title(view: View, state: State) -> str:
-    """The map's title with the active filters, so a downloaded PNG says what it shows."""
+def metric_label(view: View, state: PageState) -> str:
+    return term_label(metric_key(view, state))
+
+
+def title_parts(view: View, state: PageState) -> tuple[str, str]:
+    """The map's title and the active filters as plain text (escape them where HTML is read)."""
     parts = []
-    if state.plan and view.plans and state.plan in view.plans:
+    if state.plan and state.plan in view.plans:
         parts.append(view.plans[state.plan].removeprefix("Regional plan ").removeprefix("for "))
     parts += [
         p
@@ -93,36 +107,37 @@ def map_title(view: View, state: State) -> str:
             f"strategi {state.strategy}" if state.strategy else None,
             str(state.year) if state.year else None,
             f"aktør: {state.actor}" if state.actor else None,
-            {"actor": "kommunen som aktør", "target": "kommunen som mål"}.get(state.role or ""),
+            f"kommunen som {ROLE_LABELS[state.role]}" if state.role else None,
         )
         if p
     ]
-    if set(state.via) != {"name", "region", "place", "all"}:
+    if set(state.via) != set(GEOGRAPHIC_VIAS):
         parts.append("treff: " + ", ".join(VIA_LABELS[v] for v in state.via))
-    title = f"{metric_label(state)} – handlingsprogram 2025–2028"
+    period = view.bundle.period_label
+    label = metric_label(view, state)
+    title = f"{label} – handlingsprogram {period}" if period else label
+    return title, " · ".join(parts)
+
+
+def map_title(view: View, state: PageState) -> str:
+    """The map's title with the active filters, so a downloaded PNG says what it shows."""
+    title, filters = title_parts(view, state)
     # Plotly reads a few HTML tags in titles: the filter words (document text) are escaped.
-    return title + (f"<br><sup>{html.escape(' · '.join(parts))}</sup>" if parts else "")
+    return title + (f"<br><sup>{html.escape(filters)}</sup>" if filters else "")
 
 
-def map_values(view: View, state: State) -> tuple[list[float], list[list]]:
+HOVER_VIAS = (Via.NAME, Via.REGION, Via.PLACE, Via.ALL)
+
+
+def map_values(view: View, state: PageState) -> tuple[list[float], list[list]]:
     """The metric per municipality and the hover data (name, label, named, region, place, all)."""
-    key = metric_key(state)
-    figures = view.bundle.index.figures(
-        filters_of(state, view.bundle, view.plans), only=(key, "name", "region", "place", "all")
-    )
+    key = metric_key(view, state)
+    figures = view.bundle.index.figures(filters_of(state, view), only=(key, *HOVER_VIAS))
     values = figures[key].sum(axis=1)
-    counts = {k: figures[k].sum(axis=1) for k in ("name", "region", "place", "all")}
-    label = metric_label(state)
+    counts = [figures[v].sum(axis=1) for v in HOVER_VIAS]
+    label = metric_label(view, state)
     custom = [
-        [
-            view.names[i],
-            label,
-            int(counts["name"][i]),
-            int(counts["region"][i]),
-            int(counts["place"][i]),
-            int(counts["all"][i]),
-        ]
-        for i in range(len(view.numbers))
+        [view.names[i], label, *(int(c[i]) for c in counts)] for i in range(len(view.numbers))
     ]
     return [round(float(v), 4) for v in values], custom
 
@@ -181,58 +196,55 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
 
 
 def make_view(bundle: Bundle) -> View:
-    attribution = "Kommunegrenser © Kartverket" if "boundaries" in bundle.shapes else None
-    plans = {m["id"].split(".")[0]: m["plan"] for m in reversed(bundle.measures)}
-    return View(
-        bundle,
-        build_rows(bundle),
-        attribution,
-        tuple(bundle.options("theme")),
-        tuple(bundle.options("strategy")),
-        tuple(m["id"] for m in bundle.measures),
-        plans,
+    attribution = "Kommunegrenser © Kartverket" if bundle.has_boundaries else None
+    plans = {m["id"].split(".")[0]: m["plan"] for m in reversed(bundle.measures) if m["plan"]}
+    choices = Choices(
+        numbers=tuple(n for n, _ in bundle.municipalities),
+        themes=tuple(bundle.options("theme")),
+        strategies=tuple(bundle.options("strategy")),
+        measure_ids=tuple(m["id"] for m in bundle.measures),
+        plans=tuple(sorted(plans, key=int)),
+        years=bundle.years,
+        slides=len(bundle.municipalities) + 1,
+        has_boundaries=bundle.has_boundaries,
     )
+    return View(bundle, build_rows(bundle), attribution, choices, plans)
 
 
-def kommune_rows(view: View, state: State, number: str) -> list[dict]:
+def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
     """The grid rows of one municipality that pass the filters."""
     index = view.bundle.index
     row = view.numbers.index(number)
-    matrix = index.matrix(filters_of(state, view.bundle, view.plans))
+    matrix = index.matrix(filters_of(state, view))
     ids = {index.ids[k] for k in np.flatnonzero(matrix[row])}
     return [r for r in view.rows[number] if r["id"] in ids]
 
 
-def kommune_summary(view: View, state: State, number: str) -> str:
+def kommune_summary(view: View, state: PageState, number: str) -> str:
     """'Tiltak som berører Sarpsborg: 98 (2 navngitt, 7 via region, …)'."""
-    figures = view.bundle.index.figures(filters_of(state, view.bundle, view.plans))
+    figures = view.bundle.index.figures(filters_of(state, view))
     row = view.numbers.index(number)
-    total = int(figures["geographic"][row].sum())
+    total = int(figures[Metric.GEOGRAPHIC][row].sum())
     parts = []
-    for key, label in (
-        ("name", "navngitt"),
-        ("region", "via region"),
-        ("place", "via sted"),
-        ("all", "som en av kommunene"),
-    ):
-        if key in state.via and (count := int(figures[key][row].sum())):
-            parts.append(f"{count} {label}")
+    for via in HOVER_VIAS:
+        if via in state.via and (count := int(figures[via][row].sum())):
+            parts.append(f"{count} {VIA_LABELS[via]}")
     detail = f" ({', '.join(parts)})" if parts else ""
     return f"Tiltak som berører {view.name_of(number)}: {total}{detail}"
 
 
-def measure_vias(view: View, measure: dict) -> list[str]:
+def measure_vias(view: View, measure: MeasureRecord) -> list[str]:
     """Per municipality, the strongest way the measure concerns it (for the highlight map)."""
-    order = ["name", "place", "region", "all", "organisation"]
-    best = {}
+    order = [str(v) for v in VIA_STRENGTH]
+    best: dict[str, str] = {}
     for tag in measure.get("municipalities", []):
         current = best.get(tag["kommunenummer"])
         if current is None or order.index(tag["via"]) < order.index(current):
             best[tag["kommunenummer"]] = tag["via"]
-    return [best.get(n, "none") for n in view.numbers]
+    return [best.get(n, NOT_CONCERNED) for n in view.numbers]
 
 
-def council_rows(view: View, state: State) -> tuple[list[dict], list[dict]]:
+def council_rows(view: View, state: PageState) -> tuple[list[dict], list[dict]]:
     """Bars per municipality grouped by IPR council, and per-council totals and averages."""
     values, _ = map_values(view, state)
     by_number = dict(zip(view.numbers, values, strict=True))
@@ -254,16 +266,16 @@ def council_rows(view: View, state: State) -> tuple[list[dict], list[dict]]:
     return bars, totals
 
 
-def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[dict], int, int]:
+def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[MeasureRecord], int, int]:
     """For a slide: up to `limit` measures that name the municipality (or a region or place it
     is in), named ones first; how many more of those; how many concern it only as one of the
     municipalities."""
     specific, collective = [], 0
     for m in view.bundle.measures:
         vias = {t["via"] for t in m.get("municipalities", []) if t["kommunenummer"] == number}
-        if vias & {"name", "place", "region"}:
-            specific.append((0 if "name" in vias else 1, m))
-        elif "all" in vias:
+        if vias & {Via.NAME, Via.PLACE, Via.REGION}:
+            specific.append((0 if Via.NAME in vias else 1, m))
+        elif Via.ALL in vias:
             collective += 1
     specific.sort(key=lambda item: item[0])
     return [m for _, m in specific[:limit]], max(0, len(specific) - limit), collective

@@ -1,107 +1,155 @@
-"""The page state in the URL: parse leniently (unknown or malformed values fall back to the
-defaults) and write back canonically, so a link reproduces exactly what someone saw."""
+"""The page state and its URL words: parse leniently (unknown or malformed values fall back to
+the defaults) and write back canonically, so a link reproduces exactly what someone saw.
+
+The domain words (metric, via, role, layout) come from `geo.terms`; this module only adds
+the words that appear in the URL (view names, `kart`/`ruter`, `bakgrunn=1`). URL values and
+control values pass through the same checks (`Choices.state`), so a callback never sees an
+invalid state, whatever the browser sends.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
+from geo.terms import GEOGRAPHIC_VIAS, METRIC_CHOICE_LABELS, Layout, Metric, Role, Via
+
 VIEWS = ("kart", "kommune", "tiltak", "ipr")
-METRICS = ("geographic", "name", "actor", "share", "year")
-VIA_CHOICES = ("name", "region", "place", "all", "organisation")
-DEFAULT_VIA = ("name", "region", "place", "all")
-ROLES = ("actor", "target")
-LAYOUTS = ("kart", "ruter")
-YEARS = (2025, 2026, 2027, 2028)
+METRICS = tuple(Metric(m) for m in METRIC_CHOICE_LABELS)  # the metrics the app offers
+LAYOUT_WORDS = {"kart": Layout.BOUNDARIES, "ruter": Layout.TILES}
+MAX_ACTOR = 80
+MAX_QUERY = 4096  # characters of a query string worth reading
 
 
 @dataclass(frozen=True)
-class State:
+class PageState:
     view: str = "kart"
     kommune: str | None = None
-    metric: str = "geographic"
+    metric: Metric = Metric.GEOGRAPHIC
     plan: str | None = None  # "1", "2", "3"
     theme: str | None = None
     strategy: str | None = None
     year: int | None = None
-    via: tuple[str, ...] = DEFAULT_VIA
-    role: str | None = None
+    via: tuple[Via, ...] = GEOGRAPHIC_VIAS
+    role: Role | None = None
     actor: str | None = None
-    layout: str = "kart"
+    layout: str = "kart"  # a LAYOUT_WORDS key
     bakgrunn: bool = False
     tiltak: str | None = None
     slide: int = 0
 
+    @property
+    def shape_layout(self) -> Layout:
+        return LAYOUT_WORDS[self.layout]
 
-def _one(query: dict, key: str) -> str | None:
-    values = query.get(key)
-    return values[-1].strip() if values and values[-1].strip() else None
+
+def _text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def parse_state(
-    search: str | None,
-    numbers: tuple[str, ...],
-    themes: tuple[str, ...] = (),
-    strategies: tuple[str, ...] = (),
-    measure_ids: tuple[str, ...] = (),
-    slides: int = 13,
-) -> State:
-    """A State from a query string; anything unknown or malformed keeps its default."""
+def _number(value: object, digits: int) -> int | None:
+    """An int from an int or a string of ASCII digits (no '²', no 5000-digit numbers)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = _text(value)
+    if text and len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _vias(value: object) -> tuple[Via, ...] | None:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        return None
+    chosen = {v for v in value if isinstance(v, str)}
+    vias = tuple(v for v in Via if v.value in chosen)
+    return vias or None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a page state may take in this app (from the bundle)."""
+
+    numbers: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    measure_ids: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ("1", "2", "3")
+    years: tuple[int, ...] = ()
+    slides: int = 1
+    has_boundaries: bool = True
+
+    def state(self, raw: Mapping[str, object], base: PageState | None = None) -> PageState:
+        """A valid PageState from raw values (URL strings or control values); anything
+        unknown or malformed keeps `base`'s value (by default the default)."""
+        base = base or PageState()
+        changes: dict[str, object] = {}
+
+        def pick(key: str, value: object, allowed: Iterable[object]) -> None:
+            if value is not None and value in allowed:
+                changes[key] = value
+
+        pick("view", _text(raw.get("view")), VIEWS)
+        pick("kommune", _text(raw.get("kommune")), self.numbers)
+        pick("metric", _text(raw.get("metric")), METRICS)
+        pick("plan", _text(raw.get("plan")), self.plans)
+        pick("theme", _text(raw.get("theme")), self.themes)
+        pick("strategy", _text(raw.get("strategy")), self.strategies)
+        pick("year", _number(raw.get("year"), 4), self.years)
+        pick("role", _text(raw.get("role")), tuple(Role))
+        pick("layout", _text(raw.get("layout")), LAYOUT_WORDS)
+        pick("tiltak", _text(raw.get("tiltak")), self.measure_ids)
+        pick("slide", _number(raw.get("slide"), 3), range(self.slides))
+        if (via := _vias(raw.get("via"))) is not None:
+            changes["via"] = via
+        actor = _text(raw.get("actor"))
+        if actor and len(actor) <= MAX_ACTOR and actor.isprintable():
+            changes["actor"] = actor
+        bakgrunn = raw.get("bakgrunn")
+        if bakgrunn in ("1", True):
+            changes["bakgrunn"] = True
+        state = replace(base, **changes)
+        for key in ("metric", "role"):  # plain strings from the browser become terms
+            value = getattr(state, key)
+            if value is not None:
+                state = replace(state, **{key: Metric(value) if key == "metric" else Role(value)})
+        if state.layout == "kart" and not self.has_boundaries:
+            state = replace(state, layout="ruter")
+        return state
+
+
+def parse_state(search: object, choices: Choices) -> PageState:
+    """A PageState from a query string; anything unknown or malformed keeps its default."""
+    if not isinstance(search, str) or len(search) > MAX_QUERY:
+        return choices.state({})
     try:
-        query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+        query = parse_qs(search.lstrip("?"), keep_blank_values=False)
     except ValueError:
-        return State()
-    state = State()
-    changes: dict = {}
-    if (view := _one(query, "view")) in VIEWS:
-        changes["view"] = view
-    if (kommune := _one(query, "kommune")) in numbers:
-        changes["kommune"] = kommune
-    if (metric := _one(query, "metric")) in METRICS:
-        changes["metric"] = metric
-    if (plan := _one(query, "plan")) in ("1", "2", "3"):
-        changes["plan"] = plan
-    if (theme := _one(query, "theme")) in themes:
-        changes["theme"] = theme
-    if (strategy := _one(query, "strategy")) in strategies:
-        changes["strategy"] = strategy
-    year = _one(query, "year")
-    if year and year.isdigit() and int(year) in YEARS:
-        changes["year"] = int(year)
-    if (via := _one(query, "via")) is not None:
-        chosen = tuple(v for v in VIA_CHOICES if v in via.split(","))
-        if chosen:
-            changes["via"] = chosen
-    if (role := _one(query, "role")) in ROLES:
-        changes["role"] = role
-    if (actor := _one(query, "actor")) and len(actor) <= 80:
-        changes["actor"] = actor
-    if (layout := _one(query, "layout")) in LAYOUTS:
-        changes["layout"] = layout
-    if _one(query, "bakgrunn") == "1":
-        changes["bakgrunn"] = True
-    if (tiltak := _one(query, "tiltak")) in measure_ids:
-        changes["tiltak"] = tiltak
-    slide = _one(query, "slide")
-    if slide and slide.isdigit() and int(slide) < slides:
-        changes["slide"] = int(slide)
-    if "kommune" in changes and "view" not in changes:  # a link to a municipality opens it
-        changes["view"] = "kommune"
-    if changes.get("metric") == "year" and "year" not in changes:
-        changes["year"] = YEARS[0]
-    return replace(state, **changes)
+        return choices.state({})
+    raw = {f.name: values[-1] for f in fields(PageState) if (values := query.get(f.name))}
+    state = choices.state(raw)
+    if "kommune" in raw and state.kommune and "view" not in raw:
+        state = replace(state, view="kommune")  # a link to a municipality opens it
+    if state.metric == Metric.YEAR and state.year is None and choices.years:
+        state = replace(state, year=choices.years[0])
+    return state
 
 
-def format_state(state: State) -> str:
+def format_state(state: PageState) -> str:
     """The canonical query string: only what differs from the defaults."""
-    default = asdict(State())
-    out = {}
+    default = asdict(PageState())
+    out: dict[str, str] = {}
     for key, value in asdict(state).items():
         if value == default[key] or value is None:
             continue
         if key == "via":
-            value = ",".join(value)
+            out[key] = ",".join(value)
         elif key == "bakgrunn":
-            value = "1"
-        out[key] = value
+            out[key] = "1"
+        else:
+            out[key] = str(value)
     return "?" + urlencode(out) if out else ""

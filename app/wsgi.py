@@ -1,26 +1,40 @@
 """WSGI entry point for production: `gunicorn 'app.wsgi:server'`.
 
-Configuration comes from the environment: TILTAKSKART_DOCUMENT, TILTAKSKART_BOUNDARIES,
-TILTAKSKART_API_URL and TILTAKSKART_CACHE_DIR (all optional)."""
+Settings come from the environment, as for every command: TILTAKSKART_DOCUMENT,
+TILTAKSKART_COUNTY, TILTAKSKART_BOUNDARIES, TILTAKSKART_API_URL and TILTAKSKART_CACHE_DIR
+(all optional). Start-up warnings go to the log (gunicorn's error log by default).
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import logging
 
+from app.bundle import build_bundle
 from app.main import create_app
-from geo.bundle import build_bundle
-from geo.extract import CACHE_DIR_ENV, DEFAULT_CACHE_DIR
-from geo.options import API_URL_ENV, DEFAULT_API_URL
+from geo.errors import TiltakskartError
+from geo.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
-def bundle_from_environment():
-    return build_bundle(
-        document=os.environ.get("TILTAKSKART_DOCUMENT") or None,
-        boundaries_file=os.environ.get("TILTAKSKART_BOUNDARIES") or None,
-        api_url=os.environ.get(API_URL_ENV) or DEFAULT_API_URL,
-        cache_dir=Path(os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR),
-    )
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:  # gunicorn configures only its own loggers
+        logging.basicConfig(level=logging.INFO, format="[tiltakskart] %(levelname)s %(message)s")
 
 
-server = create_app(bundle_from_environment()).server
+def make_server():
+    """The Flask server of the app, built from the environment's settings."""
+    _configure_logging()
+    try:
+        bundle = build_bundle(Settings.from_env())
+    except TiltakskartError as exc:
+        log.error("cannot start: %s", exc)
+        raise SystemExit(2) from None
+    for warning in bundle.warnings:
+        log.warning("%s", warning)
+    if bundle.notice:
+        log.warning("%s", bundle.notice)
+    return create_app(bundle).server
+
+
+server = make_server()

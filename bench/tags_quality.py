@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.evaluate import found_tags, load_expected, score
+from geo.evaluate import found_tags, read_expected, score
 from geo.extract import DEFAULT_DOCUMENT, GAZETTEER_DIR, extract_file
 from geo.gazetteer import load_gazetteer
 from geo.tagging import Tagger
@@ -19,7 +19,7 @@ def main() -> None:
     gazetteer = load_gazetteer(GAZETTEER_DIR / "fylke-31.toml")
     _, extraction = extract_file(DEFAULT_DOCUMENT)
     tags = Tagger(gazetteer).tag(extraction.measures)
-    expected = load_expected(ANNOTATIONS, gazetteer)
+    expected = read_expected(ANNOTATIONS, gazetteer)
     found = {m: found_tags(m, *tags[m]) for m in expected}
     print(f"annotated measures: {len(expected)}")
     print(f"{'via':<14}{'expected':>9}{'found':>7}{'precision':>11}{'recall':>8}")

@@ -1,34 +1,43 @@
-"""Municipal boundaries: from Kartverket's API (cached), or from a file for offline use.
+"""Municipal boundaries: from a file, the cache, Kartverket's API or the bundled snapshot.
 
-The cache holds one GeoPackage per county and date of fetch (`kommuner-31-2026-11-27.gpkg`),
-reused until a refresh. Every boundary set is validated before use or caching: all expected
-numbers present, geometries non-empty, invalid ones repaired with `make_valid`, CRS set. A
-cache is written to a temporary file and renamed, so a failed fetch never replaces a good one.
+Sources in order (`get_boundaries`): a boundary file if one is given; else a fresh cache
+(younger than `cache_max_age_days`); else the API (one quick attempt when the network is
+unreachable); else the last good cache; else the snapshot bundled with the package. Callers
+that can draw without boundaries (`geo.shapes`) fall back to the tile map after that.
+
+The cache holds one GeoPackage per county and date of fetch (`kommuner-31-2026-11-27.gpkg`)
+in the user's cache folder. Every boundary set is validated before use or caching: all
+expected numbers present, geometries non-empty, invalid ones repaired with `make_valid`, CRS
+set. A cache is written to a temporary file and renamed, so a failed fetch never replaces a
+good one; a cache folder that cannot be written is a warning, not an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import json
+import logging
 import re
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
+from geo.atomic import write_atomic
+from geo.errors import BoundaryError, FetchError
+from geo.kartverket import Progress
 from geo.renumber import to_2024
-from geo.source import InputError
+from geo.resources import snapshot_path, snapshot_sidecar
+from geo.settings import Settings
 
+log = logging.getLogger(__name__)
 NUMBER_COLUMN = "kommunenummer"
 NAME_COLUMN = "kommunenavn"
 WEB_CRS = "EPSG:4326"
 _CACHE_NAME = re.compile(r"^kommuner-(?P<county>\d\d)-(?P<date>\d{4}-\d\d-\d\d)\.gpkg$")
-
-
-class BoundaryError(InputError):
-    """Boundaries could not be had; the message names the way out."""
 
 
 @dataclass
@@ -36,17 +45,20 @@ class Boundaries:
     """A validated boundary set and where it came from."""
 
     frame: gpd.GeoDataFrame  # kommunenummer, kommunenavn, geometry; EPSG:4326
-    source: str  # "api", "cache", "file"
-    detail: str  # URL, cache path or file path
+    source: str  # "file", "cache", "api" or "snapshot"
+    detail: str  # file path, cache path, API URL or the snapshot's description
     fetched: dt.date | None = None
     warnings: list[str] = field(default_factory=list)
+    vintage: str | None = None  # the municipal division of a snapshot ("2024")
 
 
 def _read_table(path: Path, read_geometry: bool):
     import pyogrio
 
     if not path.exists():
-        raise BoundaryError(f"--boundaries {path}: no such file; give a GeoJSON or GeoPackage path")
+        raise BoundaryError(
+            "no such file; give a GeoJSON or GeoPackage path", value=path, setting="boundaries"
+        )
     try:
         if read_geometry:
             return gpd.read_file(path, engine="pyogrio")
@@ -54,7 +66,7 @@ def _read_table(path: Path, read_geometry: bool):
     except Exception as exc:  # pyogrio raises its own DataSourceError and friends
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BoundaryError(
-            f"--boundaries {path}: cannot be read as GeoJSON or GeoPackage ({first})"
+            f"cannot be read as GeoJSON or GeoPackage ({first})", value=path, setting="boundaries"
         ) from None
 
 
@@ -62,8 +74,10 @@ def _renumber(table, path: Path, county: str | None, warnings: list[str]):
     missing = [c for c in (NUMBER_COLUMN, NAME_COLUMN) if c not in table.columns]
     if missing:
         raise BoundaryError(
-            f"--boundaries {path}: no {' or '.join(missing)} column; the file needs "
-            f"'{NUMBER_COLUMN}' and '{NAME_COLUMN}' (as Kartverket's data has)"
+            f"no {' or '.join(missing)} column; the file needs "
+            f"'{NUMBER_COLUMN}' and '{NAME_COLUMN}' (as Kartverket's data has)",
+            value=path,
+            setting="boundaries",
         )
     table = table.copy()
     old = table[NUMBER_COLUMN].astype(str).str.zfill(4)
@@ -83,8 +97,10 @@ def _renumber(table, path: Path, county: str | None, warnings: list[str]):
         table = table[table[NUMBER_COLUMN].str.startswith(county)]
         if table.empty:
             raise BoundaryError(
-                f"--boundaries {path}: no municipality of county {county} in it "
-                "(numbers must start with the county number)"
+                f"no municipality of county {county} in it "
+                "(numbers must start with the county number)",
+                value=path,
+                setting="boundaries",
             )
     return table
 
@@ -99,19 +115,19 @@ def read_municipality_names(path: str | Path, county: str) -> list[tuple[str, st
 
 
 def validate(
-    frame: gpd.GeoDataFrame, expected: list[str] | None, origin: str, warnings: list[str]
+    frame: gpd.GeoDataFrame, expected: Sequence[str] | None, origin: str, warnings: list[str]
 ) -> gpd.GeoDataFrame:
     """Check and repair a boundary set; returns it in EPSG:4326, one row per municipality."""
     if frame.crs is None:
         minx, miny, maxx, maxy = frame.total_bounds
         if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise BoundaryError(f"{origin}: no CRS and the coordinates are not degrees")
+            raise BoundaryError("no CRS and the coordinates are not degrees", value=origin)
         warnings.append(f"{origin}: no CRS given; assumed {WEB_CRS}")
         frame = frame.set_crs(WEB_CRS)
     frame = frame[[NUMBER_COLUMN, NAME_COLUMN, "geometry"]].copy()
     empty = frame[frame.geometry.isna() | frame.geometry.is_empty][NUMBER_COLUMN].tolist()
     if empty:
-        raise BoundaryError(f"{origin}: empty boundary for {', '.join(sorted(set(empty)))}")
+        raise BoundaryError(f"empty boundary for {', '.join(sorted(set(empty)))}", value=origin)
     invalid = ~frame.geometry.is_valid
     if invalid.any():
         warnings.append(f"{origin}: repaired {int(invalid.sum())} invalid geometries")
@@ -122,11 +138,11 @@ def validate(
     if expected is not None:
         missing = sorted(set(expected) - set(frame[NUMBER_COLUMN]))
         if missing:
-            raise BoundaryError(f"{origin}: no boundary for {', '.join(missing)}")
+            raise BoundaryError(f"no boundary for {', '.join(missing)}", value=origin)
     return frame.to_crs(WEB_CRS).sort_values(NUMBER_COLUMN).reset_index(drop=True)
 
 
-def _polygonal(geometry):
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     """Keep the polygon parts of a repaired geometry (make_valid may add lines or points)."""
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         return geometry
@@ -137,7 +153,7 @@ def _polygonal(geometry):
 
 
 def read_boundary_file(
-    path: str | Path, county: str | None, expected: list[str] | None = None
+    path: str | Path, county: str | None, expected: Sequence[str] | None = None
 ) -> Boundaries:
     """A boundary file (GeoJSON or GeoPackage with kommunenummer), validated."""
     path = Path(path)
@@ -147,7 +163,30 @@ def read_boundary_file(
     return Boundaries(frame, "file", str(path), None, warnings)
 
 
-# --- The cache -----------------------------------------------------------------------------
+# --- The bundled snapshot ----------------------------------------------------------------------
+
+
+def snapshot_info(county: str) -> dict | None:
+    """The sidecar of a county's bundled snapshot (source, date, licence), if there is one."""
+    sidecar = snapshot_sidecar(county)
+    if not (sidecar.exists() and snapshot_path(county).exists()):
+        return None
+    return json.loads(sidecar.read_text(encoding="utf-8"))
+
+
+def read_snapshot(county: str, expected: Sequence[str] | None) -> Boundaries | None:
+    """The boundary snapshot bundled with the package, validated; None if there is none."""
+    info = snapshot_info(county)
+    if info is None:
+        return None
+    warnings: list[str] = []
+    frame = gpd.read_file(snapshot_path(county), engine="pyogrio")
+    frame = validate(frame, expected, snapshot_path(county).name, warnings)
+    detail = f"bundled snapshot ({info['source']['name']}, made {info['made']})"
+    return Boundaries(frame, "snapshot", detail, None, warnings, str(info["division"]))
+
+
+# --- The cache ---------------------------------------------------------------------------------
 
 
 def cache_files(cache_dir: str | Path, county: str) -> list[tuple[dt.date, Path]]:
@@ -156,7 +195,10 @@ def cache_files(cache_dir: str | Path, county: str) -> list[tuple[dt.date, Path]
     for path in Path(cache_dir).glob(f"kommuner-{county}-*.gpkg"):
         match = _CACHE_NAME.match(path.name)
         if match:
-            out.append((dt.date.fromisoformat(match["date"]), path))
+            try:
+                out.append((dt.date.fromisoformat(match["date"]), path))
+            except ValueError:
+                continue
     return sorted(out, reverse=True)
 
 
@@ -165,69 +207,109 @@ def write_cache(frame: gpd.GeoDataFrame, cache_dir: str | Path, county: str, day
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / f"kommuner-{county}-{day.isoformat()}.gpkg"
-    fd, tmp = tempfile.mkstemp(prefix=".partial-", suffix=".gpkg", dir=cache_dir)
-    os.close(fd)
-    os.unlink(tmp)  # the GPKG driver wants to create the file itself
-    try:
-        frame.to_file(tmp, driver="GPKG", layer="kommuner", engine="pyogrio")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(
+        target,
+        lambda tmp: frame.to_file(tmp, driver="GPKG", layer="kommuner", engine="pyogrio"),
+    )
     return target
 
 
-def read_cache(path: Path, expected: list[str] | None) -> gpd.GeoDataFrame:
+def read_cache(path: Path, expected: Sequence[str] | None) -> gpd.GeoDataFrame:
     warnings: list[str] = []
     frame = gpd.read_file(path, layer="kommuner", engine="pyogrio")
     return validate(frame, expected, str(path), warnings)
 
 
-def get_boundaries(
-    county: str,
-    cache_dir: str | Path,
-    api_url: str,
-    refresh: bool = False,
-    boundaries_file: str | Path | None = None,
-    expected: list[str] | None = None,
-    session=None,
-    timeout: float = 20.0,
-    today: dt.date | None = None,
-    progress=None,
-) -> Boundaries:
-    """Boundaries for a county: from a file if given, else the cache, else the API.
+@dataclass
+class _CacheState:
+    good: tuple[dt.date, Path, gpd.GeoDataFrame] | None
+    problems: list[str]
 
-    A failed fetch falls back to the newest good cache with a warning; with no cache it raises
-    BoundaryError naming the way out (a boundary file).
-    """
-    from geo.kartverket import FetchError, fetch_county
 
-    if boundaries_file is not None:
-        return read_boundary_file(boundaries_file, county, expected)
-    warnings: list[str] = []
-    caches = cache_files(cache_dir, county)
-    good_cache = None
+def _newest_good_cache(settings: Settings, expected: Sequence[str] | None) -> _CacheState:
+    problems: list[str] = []
+    try:
+        caches = cache_files(settings.cache_dir, settings.county)
+    except OSError as exc:  # an unreadable cache folder is no cache
+        return _CacheState(None, [f"cache folder {settings.cache_dir} unreadable ({exc})"])
     for day, path in caches:
         try:
-            good_cache = (day, path, read_cache(path, expected))
-            break
+            return _CacheState((day, path, read_cache(path, expected)), problems)
         except Exception as exc:  # a damaged cache file is skipped, not fatal
-            warnings.append(f"cache {path.name} is unusable ({str(exc).splitlines()[0][:80]})")
-    if good_cache and not refresh:
-        day, path, frame = good_cache
-        return Boundaries(frame, "cache", str(path), day, warnings)
-    try:
-        fetched = fetch_county(api_url, county, session=session, timeout=timeout, progress=progress)
-        frame = validate(fetched, expected or fetched[NUMBER_COLUMN].tolist(), api_url, warnings)
-        day = today or dt.date.today()
-        path = write_cache(frame, cache_dir, county, day)
-        return Boundaries(frame, "api", str(path), day, warnings)
-    except (FetchError, BoundaryError) as exc:
-        if good_cache:
-            day, path, frame = good_cache
-            warnings.append(f"could not refresh boundaries ({exc}); using the cache of {day}")
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:100]
+            problems.append(f"cache {path.name} is unusable ({reason})")
+    return _CacheState(None, problems)
+
+
+def get_boundaries(
+    settings: Settings,
+    expected: Sequence[str] | None = None,
+    *,
+    refresh: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    fetcher=None,
+) -> Boundaries:
+    """Boundaries for the settings' county from the first source that has them (see above).
+
+    Raises BoundaryError naming the way out when no source has them.
+    """
+    if settings.boundaries is not None:
+        return read_boundary_file(settings.boundaries, settings.county, expected)
+    today = today or dt.date.today()
+    cache = _newest_good_cache(settings, expected)
+    warnings = list(cache.problems)
+    if cache.good and not refresh:
+        day, path, frame = cache.good
+        if (today - day).days <= settings.cache_max_age_days:
+            log.info("boundaries of county %s from the cache %s", settings.county, path)
             return Boundaries(frame, "cache", str(path), day, warnings)
-        raise BoundaryError(
-            f"could not fetch boundaries: {exc}; no cached copy either — pass --boundaries FILE "
-            "(GeoJSON or GeoPackage) to work offline"
-        ) from None
+    failure = "no API (offline)"
+    if settings.api_url is not None:
+        try:
+            return _from_api(settings, expected, today, progress, fetcher, warnings)
+        except (FetchError, BoundaryError) as exc:
+            failure = str(exc)
+            log.info("boundaries from the API failed: %s", failure)
+    if cache.good:
+        day, path, frame = cache.good
+        if settings.api_url is not None:
+            warnings.append(f"could not refresh boundaries ({failure}); using the cache of {day}")
+        return Boundaries(frame, "cache", str(path), day, warnings)
+    snapshot = read_snapshot(settings.county, expected)
+    if snapshot is not None:
+        if settings.api_url is not None:
+            warnings.append(f"could not fetch boundaries ({failure}); using the {snapshot.detail}")
+        snapshot.warnings[:0] = warnings
+        log.info("boundaries of county %s from the %s", settings.county, snapshot.detail)
+        return snapshot
+    caches = "; ".join(cache.problems) or "no cached copy either"
+    raise BoundaryError(
+        f"could not fetch boundaries: {failure}; {caches} — pass --boundaries FILE "
+        "(GeoJSON or GeoPackage) to work offline",
+        value=f"county {settings.county}",
+    )
+
+
+def _from_api(settings, expected, today, progress, fetcher, warnings) -> Boundaries:
+    from geo.http import Fetcher
+    from geo.kartverket import fetch_county
+
+    assert settings.api_url is not None
+    fetcher = fetcher or Fetcher.from_settings(settings)
+    fetched, notes = fetch_county(fetcher, settings.api_url, settings.county, progress)
+    warnings += notes
+    frame = validate(
+        fetched, expected or fetched[NUMBER_COLUMN].tolist(), settings.api_url, warnings
+    )
+    try:
+        path = write_cache(frame, settings.cache_dir, settings.county, today)
+        detail = str(path)
+    except Exception as exc:  # read-only folder, full disk: use what we have, say so once
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:100]
+        warnings.append(
+            f"could not write the boundary cache in {settings.cache_dir} "
+            f"({reason}); using the fetched boundaries without caching"
+        )
+        detail = settings.api_url
+    return Boundaries(frame, "api", detail, today, warnings)

@@ -1,64 +1,73 @@
-"""The `tiltakskart` command."""
+"""The `tiltakskart` command.
+
+Settings come from the environment (`TILTAKSKART_*`) and are overridden by flags; library
+errors name the value, and this module adds the flag the user typed it with.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import sys
 from pathlib import Path
+from typing import Any
 
-from geo.export import extract_dict, to_csv, to_json, write_atomic
-from geo.extract import (
-    CACHE_DIR_ENV,
-    DEFAULT_CACHE_DIR,
-    DEFAULT_COUNTY,
-    DEFAULT_DOCUMENT,
-    GAZETTEER_DIR,
-    extract_and_tag,
-)
-from geo.gazetteer import COUNTIES_2024, gazetteer_for_county
-from geo.options import API_URL_ENV, DEFAULT_API_URL, FORMATS, LAYOUTS, METRICS, YEARS
-from geo.report import accounting_report, municipality_listing, tags_table
-from geo.source import InputError
-from geo.tagging import VIAS
+from geo.errors import InputError, TiltakskartError
+from geo.extract import Tagged, extract_and_tag
+from geo.periods import programme_years
+from geo.report import accounting_report, municipality_listing, tags_summary
+from geo.settings import DEFAULT_API_URL, DEFAULT_COUNTY, ENVIRONMENT, FLAGS, Settings
+from geo.terms import LOAD_FORMATS, Layout, Metric, Role, Via, column_year, year_column
 
 # Commands that draw or export geometry import geopandas, folium and friends when they run
 # (inside the functions below), so that `extract` and `tags` start fast.
+MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR]
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The environment's settings with this command's flags on top."""
+    return Settings.from_env(
+        document=getattr(args, "document", None),
+        county=getattr(args, "county", None),
+        boundaries=getattr(args, "boundaries", None),
+        cache_dir=getattr(args, "cache_dir", None),
+        api_url=getattr(args, "api_url", None),
+    )
 
 
 def _write_output(text: str, out: Path | None) -> None:
+    from geo.atomic import write_text_atomic
+
     if out is None:
         sys.stdout.write(text)
         return
     _check_out(out)
     try:
-        write_atomic(out, text)
+        write_text_atomic(out, text)
     except OSError as exc:
         raise InputError(
-            f"--out {out}: cannot write ({exc.strerror}); choose another path"
+            f"cannot write ({exc.strerror}); choose another path", value=out, setting="out"
         ) from None
 
 
-def _warn(messages) -> None:
+def _warn(messages: list[str] | tuple[str, ...]) -> None:
     for message in messages:
         print(f"tiltakskart: warning: {message}", file=sys.stderr)
 
 
-def _extract_and_tag(args: argparse.Namespace):
-    """Parse the document and tag its measures; returns (document, extraction, gazetteer, tags)."""
-    result = extract_and_tag(
-        args.document or DEFAULT_DOCUMENT, args.county, GAZETTEER_DIR, args.boundaries
-    )
-    document, _, gazetteer, _ = result
-    _warn(document.warnings)
-    _warn(gazetteer.warnings)
-    return result
+def _tagged(settings: Settings) -> Tagged:
+    """Parse the document and tag its measures, printing the reading's warnings."""
+    tagged = extract_and_tag(settings)
+    _warn(tagged.document.warnings)
+    _warn(tagged.gazetteer.warnings)
+    return tagged
 
 
-def _fail_on_unclassified(extraction, report: str) -> bool:
+def _fail_on_unclassified(tagged: Tagged) -> bool:
+    extraction = tagged.extraction
     if not extraction.unclassified:
         return False
-    sys.stderr.write(report)
+    sys.stderr.write(accounting_report(extraction, tagged.document.name))
     first = extraction.unclassified[0]
     print(
         f"tiltakskart: error: {len(extraction.unclassified)} header line(s) could not be "
@@ -69,77 +78,60 @@ def _fail_on_unclassified(extraction, report: str) -> bool:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    document, extraction, gazetteer, tags = _extract_and_tag(args)
-    report = accounting_report(extraction, document.name)
-    if _fail_on_unclassified(extraction, report):
+    from geo.dataset import to_csv, to_json
+
+    tagged = _tagged(settings_from(args))
+    if _fail_on_unclassified(tagged):
         return 1
-    data = extract_dict(document, extraction.measures, tags, gazetteer)
+    data = tagged.record()
     text = to_csv(data) if args.format == "csv" else to_json(data)
     if args.report:
         if args.out is not None:
             _write_output(text, args.out)
-        sys.stdout.write(report)
+        sys.stdout.write(accounting_report(tagged.extraction, tagged.document.name))
     else:
         _write_output(text, args.out)
     return 0
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    document, extraction, gazetteer, tags = _extract_and_tag(args)
-    if _fail_on_unclassified(extraction, accounting_report(extraction, document.name)):
+    tagged = _tagged(settings_from(args))
+    if _fail_on_unclassified(tagged):
         return 1
+    measures, gazetteer = tagged.extraction.measures, tagged.gazetteer
     if args.kommune is None:
-        sys.stdout.write(tags_table(gazetteer, extraction.measures, tags))
+        sys.stdout.write(tags_summary(gazetteer, measures, tagged.tags))
         return 0
     municipality = gazetteer.find(args.kommune)
     if municipality is None:
         names = ", ".join(f"{m.number} {m.name}" for m in gazetteer.municipalities)
         raise InputError(
-            f"--kommune {args.kommune}: not a municipality of "
-            f"{gazetteer.county_name}; use a number or name: {names}"
+            f"not a municipality of {gazetteer.county_name}; use a number or name: {names}",
+            value=args.kommune,
+            setting="kommune",
         )
-    sys.stdout.write(municipality_listing(municipality, extraction.measures, tags))
+    sys.stdout.write(municipality_listing(municipality, measures, tagged.tags))
     return 0
-
-
-def _api_url(args: argparse.Namespace) -> str:
-    return args.api_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL
-
-
-def _cache_dir(args: argparse.Namespace) -> Path:
-    return args.cache_dir or Path(os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR)
 
 
 def cmd_boundaries(args: argparse.Namespace) -> int:
     import shapely
 
     from geo.boundaries import cache_files, get_boundaries
+    from geo.gazetteer import authored_gazetteer, check_county
 
-    if args.county not in COUNTIES_2024:
-        raise InputError(
-            f"--county {args.county}: not a county number of 2024 (e.g. 31 Østfold, 46 Vestland)"
-        )
-    authored = GAZETTEER_DIR / f"fylke-{args.county}.toml"
+    settings = settings_from(args)
+    check_county(settings.county)
     # With a gazetteer, every one of its municipalities must have a boundary; without one,
     # the county list from the API (or the file) is the reference.
-    expected = (
-        list(gazetteer_for_county(args.county, GAZETTEER_DIR).numbers)
-        if authored.exists()
-        else None
-    )
-    result = get_boundaries(
-        args.county,
-        _cache_dir(args),
-        _api_url(args),
-        refresh=args.refresh,
-        boundaries_file=args.boundaries,
-        expected=expected,
-    )
+    authored = authored_gazetteer(settings.county)
+    expected = list(authored.numbers) if authored else None
+    result = get_boundaries(settings, expected, refresh=args.refresh)
     _warn(result.warnings)
     frame = result.frame
     fetched = f", fetched {result.fetched}" if result.fetched else ""
     print(
-        f"{len(frame)} municipalities of county {args.county} from {result.source}: "
+        f"{len(frame)} municipalities of county {settings.county} from {result.source}: "
         f"{result.detail}{fetched}"
     )
     vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
@@ -148,10 +140,35 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
         f"valid: {bool(frame.geometry.is_valid.all())}; vertices: {vertices}; CRS: {frame.crs}; "
         f"bounds: {minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}"
     )
-    caches = cache_files(_cache_dir(args), args.county)
+    try:
+        caches = cache_files(settings.cache_dir, settings.county)
+    except OSError:
+        caches = []
+    print(f"cache folder: {settings.cache_dir}")
     if caches:
         print("cache: " + ", ".join(f"{path.name}" for _, path in caches))
     print("Boundaries © Kartverket (CC BY 4.0)")
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from geo.gazetteer import gazetteer_for_county
+    from geo.resources import gazetteer_dir
+    from geo.snapshot import make_snapshot
+
+    settings = settings_from(args)
+    if settings.boundaries is None:
+        raise InputError("tiltakskart snapshot needs --boundaries FILE (the source to simplify)")
+    out_dir = args.out_dir or gazetteer_dir()
+    if not out_dir.is_dir():
+        raise InputError("no such folder; create it first", value=out_dir, setting="out")
+    numbers = list(gazetteer_for_county(settings.county, settings.boundaries).numbers)
+    made = make_snapshot(settings.boundaries, settings.county, numbers, out_dir, args.tolerance)
+    print(
+        f"wrote {made.geojson} ({made.size / 1000:.1f} kB, largest displacement "
+        f"{made.displacement_m:.0f} m) and {made.sidecar.name}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -169,7 +186,14 @@ def _resolve_choice(value: str | None, options: list[str], flag: str) -> str | N
     raise InputError(f"{flag} {value!r} {what} of: {'; '.join(options)}")
 
 
-def _filters(args: argparse.Namespace, measures: list[dict]):
+def _check_year(year: int | None, years: tuple[int, ...], flag: str) -> int | None:
+    if year is not None and year not in years:
+        span = f"{years[0]}–{years[-1]}" if years else "none: the programme names no period"
+        raise InputError(f"{flag} {year}: not a year of the programme ({span})")
+    return year
+
+
+def _filters(args: argparse.Namespace, measures: list, years: tuple[int, ...]):
     from geo.load import Filters
 
     plans = list(dict.fromkeys(m["plan"] for m in measures if m["plan"]))
@@ -186,97 +210,110 @@ def _filters(args: argparse.Namespace, measures: list[dict]):
             list(dict.fromkeys(m["strategy"] for m in measures if m["strategy"])),
             "--strategy",
         ),
-        year=args.year,
-        via=tuple(args.via) if args.via else None,
-        role=args.role,
+        year=_check_year(args.year, years, "--year"),
+        via=tuple(Via(v) for v in args.via) if args.via else None,
+        role=Role(args.role) if args.role else None,
         actor=args.actor,
     )
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Extract, tag, get shapes and compute the load: (data, shapes, table, frame)."""
-    from geo.load import LoadIndex, load_frame
+    from geo.load import LoadIndex, join_shapes
     from geo.shapes import shapes_for
 
-    document, extraction, gazetteer, tags = _extract_and_tag(args)
-    if _fail_on_unclassified(extraction, accounting_report(extraction, document.name)):
+    settings = settings_from(args)
+    tagged = _tagged(settings)
+    if _fail_on_unclassified(tagged):
         raise SystemExit(1)
-    data = extract_dict(document, extraction.measures, tags, gazetteer)
-    shapes = shapes_for(
-        gazetteer,
-        args.layout,
-        cache_dir=_cache_dir(args),
-        api_url=_api_url(args),
-        boundaries_file=args.boundaries,
-        refresh=args.refresh,
-    )
+    data = tagged.record()
+    years = programme_years(tagged.extraction.programme)
+    filters = _filters(args, data["measures"], years)
+    if getattr(args, "metric", None):
+        _check_metric(args.metric, years)
+    gazetteer = tagged.gazetteer
+    shapes = shapes_for(gazetteer, settings, Layout(args.layout), refresh=args.refresh)
     _warn(shapes.warnings)
     if shapes.notice:
         _warn([f"real boundaries are not loaded; using the tile map ({shapes.notice})"])
-    index = LoadIndex(data["measures"], [(m.number, m.name) for m in gazetteer.municipalities])
-    table = index.table(_filters(args, data["measures"]))
-    return data, shapes, table, load_frame(shapes.frame, table)
+    pairs = [(m.number, m.name) for m in gazetteer.municipalities]
+    table = LoadIndex(data["measures"], pairs, years).table(filters)
+    return data, shapes, table, join_shapes(shapes.frame, table)
+
+
+def _check_metric(metric: str, years: tuple[int, ...]) -> None:
+    year = column_year(metric)
+    if metric in MAP_METRICS or (year is not None and year in years):
+        return
+    columns = ", ".join(year_column(y) for y in years)
+    raise InputError(
+        f"--metric {metric}: unknown; use one of {', '.join(MAP_METRICS)}"
+        + (f" or a year column ({columns})" if columns else "")
+    )
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     from geo.exports import write_load
 
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
-    if fmt not in FORMATS:
+    if fmt not in LOAD_FORMATS:
         raise InputError(
-            f"--out {args.out}: unknown format {fmt!r}; use one of "
-            f"{', '.join(FORMATS)} (or --format)"
+            f"unknown format {fmt!r}; use one of {', '.join(LOAD_FORMATS)} (or --format)",
+            value=args.out,
+            setting="out",
         )
     if args.out is None and fmt != "csv":
         raise InputError(f"--format {fmt} needs --out FILE")
+    if args.out is not None:
+        _check_out(args.out)
     data, shapes, table, frame = _load(args)
     if args.out is None:
         sys.stdout.write(table.to_csv(index=False))
         return 0
-    _check_out(args.out)
     write_load(args.out, fmt, table if fmt == "csv" else frame, data["measures"])
     print(f"wrote {args.out} ({fmt}, {len(frame)} municipalities, {shapes.kind})", file=sys.stderr)
     return 0
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    from geo.atomic import write_text_atomic
     from geo.webmap import build_map
 
     _check_out(args.out)
     data, shapes, _, frame = _load(args)
-    tiles = "OpenStreetMap" if args.tiles else None
     fmap = build_map(
         frame,
         data["measures"],
         metric=args.metric,
-        tiles=tiles,
+        tiles="OpenStreetMap" if args.tiles else None,
         notice=shapes.notice,
-        schematic=shapes.kind == "tiles",
+        schematic=shapes.kind == Layout.TILES,
     )
-    html_text = fmap.get_root().render()
-    write_atomic(args.out, html_text)
+    write_text_atomic(args.out, fmap.get_root().render())
     print(f"wrote {args.out} ({len(frame)} areas, {shapes.kind})", file=sys.stderr)
     return 0
 
 
 def _check_out(out: Path) -> None:
     if out.is_dir():
-        raise InputError(f"--out {out} is a directory; give a file name")
+        raise InputError("is a directory; give a file name", value=out, setting="out")
     if not out.parent.exists():
-        raise InputError(f"--out {out}: folder {out.parent} does not exist; create it first")
+        raise InputError(
+            f"folder {out.parent} does not exist; create it first", value=out, setting="out"
+        )
 
 
 def _shape_options(parser: argparse.ArgumentParser, layout: bool = True) -> None:
     parser.add_argument(
         "--api-url",
         metavar="URL",
-        help=f"kommuneinfo API base (default: ${API_URL_ENV} or {DEFAULT_API_URL})",
+        help=f"kommuneinfo API base, or 'off' (default: $TILTAKSKART_API_URL or {DEFAULT_API_URL})",
     )
     parser.add_argument(
         "--cache-dir",
         type=Path,
         metavar="DIR",
-        help=f"boundary cache folder (default: ${CACHE_DIR_ENV} or data/kommuner/cache)",
+        help="boundary cache folder (default: $TILTAKSKART_CACHE_DIR or the user cache folder)",
     )
     parser.add_argument(
         "--refresh", action="store_true", help="fetch the boundaries again even if a cache exists"
@@ -284,8 +321,8 @@ def _shape_options(parser: argparse.ArgumentParser, layout: bool = True) -> None
     if layout:
         parser.add_argument(
             "--layout",
-            choices=LAYOUTS,
-            default="auto",
+            choices=list(Layout),
+            default=Layout.AUTO.value,
             help="real boundaries, the tile map, or auto: boundaries when "
             "they can be had, else tiles (default: auto)",
         )
@@ -296,37 +333,46 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--plan", help="plan number (1-3) or words of its name")
     group.add_argument("--theme", help="words of the theme")
     group.add_argument("--strategy", help="strategy number, e.g. 1.3")
-    group.add_argument("--year", type=int, choices=YEARS, help="only measures active that year")
+    group.add_argument(
+        "--year", type=int, help="only measures active that year (a year of the programme)"
+    )
     group.add_argument(
         "--via",
         nargs="+",
-        choices=VIAS,
+        choices=list(Via),
         help="tag kinds that count (default: name region place all)",
     )
-    group.add_argument("--role", choices=("actor", "target"), help="only actor or target tags")
+    group.add_argument("--role", choices=list(Role), help="only actor or target tags")
     group.add_argument("--actor", help="only measures whose Hvem field holds these words")
 
 
-def _document_options(parser: argparse.ArgumentParser) -> None:
+def _county_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument(
+        "--county",
+        metavar="NN",
+        help=help_text
+        or f"county number whose municipalities are tagged (default: $TILTAKSKART_COUNTY or "
+        f"{DEFAULT_COUNTY} Østfold)",
+    )
+
+
+def _boundaries_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--boundaries", type=Path, metavar="FILE", help=help_text)
+
+
+def document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "document",
         nargs="?",
         type=Path,
         metavar="DOCUMENT",
-        help="programme text file (default: the bundled programme)",
+        help="programme text file (default: $TILTAKSKART_DOCUMENT or the bundled programme)",
     )
-    parser.add_argument(
-        "--county",
-        default=DEFAULT_COUNTY,
-        metavar="NN",
-        help="county number whose municipalities are tagged (default: 31 Østfold)",
-    )
-    parser.add_argument(
-        "--boundaries",
-        type=Path,
-        metavar="FILE",
-        help="GeoJSON or GeoPackage with kommunenummer and kommunenavn, "
-        "for the county's municipalities",
+    _county_option(parser)
+    _boundaries_option(
+        parser,
+        "GeoJSON or GeoPackage with kommunenummer and kommunenavn, for the county's "
+        "municipalities (default: $TILTAKSKART_BOUNDARIES)",
     )
 
 
@@ -334,6 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tiltakskart",
         description="Which of the region's measures land on which municipality.",
+        epilog="Settings from the environment: "
+        + ", ".join(ENVIRONMENT)
+        + "; flags override them.",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log fetches, cache hits and fallbacks"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -347,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
             "the accounting report is printed."
         ),
     )
-    _document_options(extract)
+    document_options(extract)
     extract.add_argument("--out", type=Path, metavar="FILE", help="write the data to FILE")
     extract.add_argument(
         "--format", choices=("json", "csv"), default="json", help="output format (default: json)"
@@ -367,30 +419,42 @@ def build_parser() -> argparse.ArgumentParser:
             "that municipality's measures with via, role and the words that put each there."
         ),
     )
-    _document_options(tags)
+    document_options(tags)
     tags.add_argument("--kommune", metavar="NR|NAME", help="municipality number or name")
     tags.set_defaults(func=cmd_tags)
 
     boundaries = sub.add_parser(
         "boundaries",
-        help="fetch or show the cached municipal boundaries (© Kartverket)",
+        help="fetch or show the municipal boundaries (© Kartverket)",
         description=(
-            "Fetch the county's municipal boundaries from Kartverket's kommuneinfo API "
-            "into the cache, or show the cache state. A failed fetch keeps the old "
-            "cache."
+            "Get the county's municipal boundaries: a fresh cache, else Kartverket's "
+            "kommuneinfo API (cached), else the last good cache, else the bundled snapshot. "
+            "A failed fetch keeps the old cache."
         ),
     )
-    boundaries.add_argument(
-        "--county", default=DEFAULT_COUNTY, metavar="NN", help="county number (default: 31 Østfold)"
-    )
-    boundaries.add_argument(
-        "--boundaries",
-        type=Path,
-        metavar="FILE",
-        help="validate a local GeoJSON or GeoPackage instead",
-    )
+    _county_option(boundaries, "county number (default: $TILTAKSKART_COUNTY or 31 Østfold)")
+    _boundaries_option(boundaries, "validate a local GeoJSON or GeoPackage instead")
     _shape_options(boundaries, layout=False)
     boundaries.set_defaults(func=cmd_boundaries)
+
+    snapshot = sub.add_parser(
+        "snapshot",
+        help="make the boundary snapshot bundled with the package from a boundary file",
+        description=(
+            "Simplify a county's municipalities from a boundary file (shared borders kept) "
+            "into data/kommuner/kommuner-NN.geojson (≤ 150 kB) with a sidecar naming the "
+            "source, date and licence."
+        ),
+    )
+    _county_option(snapshot, "county number (default: 31 Østfold)")
+    _boundaries_option(snapshot, "the boundary file to simplify, e.g. Kartverket's GeoJSON")
+    snapshot.add_argument(
+        "--tolerance", type=float, default=50.0, metavar="M", help="metres (default: 50)"
+    )
+    snapshot.add_argument(
+        "--out-dir", type=Path, metavar="DIR", help="default: the package's data/kommuner"
+    )
+    snapshot.set_defaults(func=cmd_snapshot)
 
     load = sub.add_parser(
         "load",
@@ -401,11 +465,11 @@ def build_parser() -> argparse.ArgumentParser:
             "municipality polygons (GeoPackage also the measures and tags tables)."
         ),
     )
-    _document_options(load)
+    document_options(load)
     load.add_argument(
         "--out", type=Path, metavar="FILE", help="write to FILE (default: CSV to standard output)"
     )
-    load.add_argument("--format", choices=FORMATS, help="default: from the --out suffix")
+    load.add_argument("--format", choices=LOAD_FORMATS, help="default: from the --out suffix")
     _shape_options(load)
     _filter_options(load)
     load.set_defaults(func=cmd_load)
@@ -415,7 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a standalone HTML map of the load that opens offline",
         description="A folium choropleth of the load with tooltips, popups and legend.",
     )
-    _document_options(webmap)
+    document_options(webmap)
     webmap.add_argument(
         "--out",
         type=Path,
@@ -425,9 +489,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     webmap.add_argument(
         "--metric",
-        choices=METRICS,
-        default="geographic",
-        help="what colours the map (default: geographic)",
+        default=Metric.GEOGRAPHIC.value,
+        metavar="METRIC",
+        help=f"what colours the map: {', '.join(MAP_METRICS)} or a year column such as y2026 "
+        "(default: geographic)",
     )
     webmap.add_argument(
         "--tiles",
@@ -440,12 +505,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def describe(exc: TiltakskartError) -> str:
+    """The error as one line, with the flag (or variable) the wrong value came from."""
+    flag = FLAGS.get(exc.setting or "")
+    if flag and exc.value is not None:
+        return f"{flag} {exc}"
+    if exc.setting and exc.setting.startswith("TILTAKSKART_"):
+        return f"{exc.setting}={exc}"
+    return str(exc)
+
+
 def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
     args = (parser or build_parser()).parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="tiltakskart: %(levelname)s: %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
-    except InputError as exc:
-        print(f"tiltakskart: error: {exc}", file=sys.stderr)
+    except TiltakskartError as exc:
+        print(f"tiltakskart: error: {describe(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); not an error of ours

@@ -6,12 +6,13 @@ import tomllib
 from pathlib import Path
 
 from geo.gazetteer import Gazetteer
+from geo.records import TagRecord
 
 # One expected or found tag: (measure id, number, via, role, outside?)
 Tag = tuple[str, str, str, str, bool]
 
 
-def load_expected(path: str | Path, gazetteer: Gazetteer) -> dict[str, set[Tag]]:
+def read_expected(path: str | Path, gazetteer: Gazetteer) -> dict[str, set[Tag]]:
     """Read an annotation file (see tests/data/expected_tags.toml) into sets of tags."""
     spec = tomllib.loads(Path(path).read_text(encoding="utf-8"))["tags"]
     expected: dict[str, set[Tag]] = {}
@@ -23,6 +24,7 @@ def load_expected(path: str | Path, gazetteer: Gazetteer) -> dict[str, set[Tag]]
                 tags.add((measure_id, parts[1], parts[2], parts[3], True))
                 continue
             who, via, role = parts
+            numbers: tuple[str, ...]
             if who == "ALL":
                 numbers = gazetteer.numbers
             elif who.startswith("@"):
@@ -34,7 +36,9 @@ def load_expected(path: str | Path, gazetteer: Gazetteer) -> dict[str, set[Tag]]
     return expected
 
 
-def found_tags(measure_id: str, municipalities: list[dict], outside: list[dict]) -> set[Tag]:
+def found_tags(
+    measure_id: str, municipalities: list[TagRecord], outside: list[TagRecord]
+) -> set[Tag]:
     """Flatten a measure's merged tags into (measure, number, via, role, outside?)."""
     out: set[Tag] = set()
     for tags, is_outside in ((municipalities, False), (outside, True)):

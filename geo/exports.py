@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from geo.atomic import write_atomic
+from geo.records import MeasureRecord
 
-def measures_table(measures: list[dict]) -> pd.DataFrame:
+
+def measures_frame(measures: Sequence[MeasureRecord]) -> pd.DataFrame:
     """One row per measure, lists joined with '; ' (for GIS tools and spreadsheets)."""
     rows = []
     for m in measures:
@@ -35,7 +37,7 @@ def measures_table(measures: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows).astype({"period_start": "Int64", "period_end": "Int64"})
 
 
-def tags_table(measures: list[dict]) -> pd.DataFrame:
+def tags_frame(measures: Sequence[MeasureRecord]) -> pd.DataFrame:
     """One row per tag evidence: measure, municipality, via, role, field and the words."""
     rows = [
         {
@@ -56,55 +58,45 @@ def tags_table(measures: list[dict]) -> pd.DataFrame:
     )
 
 
-def _atomic(path: Path, write) -> None:
-    """Call write(tmp_path) for a temporary file beside `path`, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # some drivers (GPKG) insist on creating the file themselves
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_load(
-    path: str | Path, fmt: str, frame: gpd.GeoDataFrame | pd.DataFrame, measures: list[dict]
+    path: str | Path,
+    fmt: str,
+    frame: gpd.GeoDataFrame | pd.DataFrame,
+    measures: Sequence[MeasureRecord],
 ) -> None:
     """Write the load as CSV, GeoJSON, GeoPackage (layers kommuner, tiltak, tagger) or Excel."""
     path = Path(path)
     table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     if fmt == "csv":
-        _atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
+        write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
     elif fmt == "geojson":
-        _require_geometry(frame, fmt)
-        _atomic(path, lambda tmp: frame.to_file(tmp, driver="GeoJSON", engine="pyogrio"))
+        shapes = _require_geometry(frame, fmt)
+        write_atomic(path, lambda tmp: shapes.to_file(tmp, driver="GeoJSON", engine="pyogrio"))
     elif fmt == "gpkg":
-        _require_geometry(frame, fmt)
+        shapes = _require_geometry(frame, fmt)
 
-        def write_gpkg(tmp: str) -> None:
+        def write_gpkg(tmp: Path) -> None:
             import pyogrio
 
-            frame.to_file(tmp, driver="GPKG", layer="kommuner", engine="pyogrio")
-            pyogrio.write_dataframe(measures_table(measures), tmp, layer="tiltak", driver="GPKG")
-            pyogrio.write_dataframe(tags_table(measures), tmp, layer="tagger", driver="GPKG")
+            shapes.to_file(tmp, driver="GPKG", layer="kommuner", engine="pyogrio")
+            pyogrio.write_dataframe(measures_frame(measures), tmp, layer="tiltak", driver="GPKG")
+            pyogrio.write_dataframe(tags_frame(measures), tmp, layer="tagger", driver="GPKG")
 
-        _atomic(path, write_gpkg)
+        write_atomic(path, write_gpkg)
     elif fmt == "xlsx":
 
-        def write_xlsx(tmp: str) -> None:
+        def write_xlsx(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 table.to_excel(writer, sheet_name="belastning", index=False)
-                measures_table(measures).to_excel(writer, sheet_name="tiltak", index=False)
-                tags_table(measures).to_excel(writer, sheet_name="tagger", index=False)
+                measures_frame(measures).to_excel(writer, sheet_name="tiltak", index=False)
+                tags_frame(measures).to_excel(writer, sheet_name="tagger", index=False)
 
-        _atomic(path, write_xlsx)
+        write_atomic(path, write_xlsx)
     else:
         raise ValueError(f"unknown format {fmt}")
 
 
-def _require_geometry(frame, fmt: str) -> None:
+def _require_geometry(frame: pd.DataFrame, fmt: str) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ValueError(f"{fmt} needs boundaries or tiles")
+    return frame

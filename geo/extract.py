@@ -1,18 +1,33 @@
-"""From a file on disk to parsed measures: the first step of the pipeline."""
+"""From a file on disk to parsed and tagged measures: the first steps of the pipeline."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from geo.errors import InputError
+from geo.gazetteer import Gazetteer
 from geo.parse import Extraction, parse_text
-from geo.source import Document, InputError, document_from_bytes, read_document
+from geo.records import ExtractRecord, MeasureTags
+from geo.resources import default_document
+from geo.settings import Settings
+from geo.source import Document, document_from_bytes, read_document
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-DEFAULT_DOCUMENT = DATA_DIR / "tiltak" / "handlingsprogram-ostfold-2025-2028.txt"
-GAZETTEER_DIR = DATA_DIR / "kommuner"
-DEFAULT_COUNTY = "31"
-DEFAULT_CACHE_DIR = GAZETTEER_DIR / "cache"
-CACHE_DIR_ENV = "TILTAKSKART_CACHE_DIR"
+
+@dataclass(frozen=True)
+class Tagged:
+    """A parsed programme with its gazetteer and each measure's tags."""
+
+    document: Document
+    extraction: Extraction
+    gazetteer: Gazetteer
+    tags: dict[str, MeasureTags]
+
+    def record(self) -> ExtractRecord:
+        """The extract JSON of the tagged programme."""
+        from geo.dataset import extract_record
+
+        return extract_record(self.document, self.extraction, self.tags, self.gazetteer)
 
 
 def extract_document(document: Document, name: str) -> Extraction:
@@ -20,8 +35,10 @@ def extract_document(document: Document, name: str) -> Extraction:
     extraction = parse_text(document.text)
     if not any(h.kind != "toc" for h in extraction.headers):
         raise InputError(
-            f"{name}: no measure headers found (lines such as '1.2.3 Title'); "
-            "give the action programme's text"
+            "no measure headers found (lines such as '1.2.3 Title'); "
+            "give the action programme's text",
+            value=name,
+            setting="document",
         )
     return extraction
 
@@ -38,17 +55,16 @@ def extract_bytes(data: bytes, name: str = "<bytes>") -> tuple[Document, Extract
     return document, extract_document(document, name)
 
 
-def extract_and_tag(
-    path: str | Path,
-    county: str = DEFAULT_COUNTY,
-    gazetteer_dir: str | Path = GAZETTEER_DIR,
-    boundaries: str | Path | None = None,
-):
-    """Parse a programme and tag its measures: (document, extraction, gazetteer, tags)."""
+def document_path(settings: Settings) -> Path:
+    """The programme text the settings name, else the bundled one."""
+    return settings.document or default_document()
+
+
+def extract_and_tag(settings: Settings) -> Tagged:
+    """Parse the settings' programme and tag its measures with the county's municipalities."""
     from geo.gazetteer import gazetteer_for_county
     from geo.tagging import Tagger
 
-    gazetteer = gazetteer_for_county(county, gazetteer_dir, boundaries)
-    document, extraction = extract_file(path)
-    tags = Tagger(gazetteer).tag(extraction.measures)
-    return document, extraction, gazetteer, tags
+    gazetteer = gazetteer_for_county(settings.county, settings.boundaries)
+    document, extraction = extract_file(document_path(settings))
+    return Tagged(document, extraction, gazetteer, Tagger(gazetteer).tag(extraction.measures))

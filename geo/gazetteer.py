@@ -2,7 +2,7 @@
 
 A county's gazetteer can be built from its municipality numbers and names alone
 (`gazetteer_from_names`); an authored TOML file (`data/kommuner/fylke-NN.toml`) adds former
-municipalities, towns, regions, places and organisations.
+municipalities, towns, regions, places and organisations. `read_gazetteer` reads such a file.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.source import InputError
+from geo.errors import GazetteerError, InputError
 
 # The counties of 2024 (Kartverket, /fylker).
 COUNTIES_2024 = {
@@ -186,15 +186,17 @@ def _areas(items: list[dict]) -> tuple[Area, ...]:
     )
 
 
-def load_gazetteer(path: str | Path) -> Gazetteer:
-    """Load an authored county gazetteer (TOML)."""
+def read_gazetteer(path: str | Path) -> Gazetteer:
+    """Read an authored county gazetteer (TOML)."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{path}: no such gazetteer file") from None
+        raise GazetteerError("no such gazetteer file", value=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML ({exc}); fix the gazetteer file") from None
+        raise GazetteerError(
+            f"not valid TOML ({exc}); fix the gazetteer file", value=path
+        ) from None
     municipalities = tuple(
         Municipality(
             number=m["number"],
@@ -229,17 +231,20 @@ def _check(gazetteer: Gazetteer, path: Path) -> None:
     for area in (*gazetteer.regions, *gazetteer.places, *gazetteer.organisations):
         unknown = set(area.members) - numbers
         if unknown:
-            raise InputError(
-                f"{path}: {area.key} has members {sorted(unknown)} that are not municipalities "
-                f"of county {gazetteer.county}; list them under 'outside' instead"
+            raise GazetteerError(
+                f"{area.key} has members {sorted(unknown)} that are not municipalities "
+                f"of county {gazetteer.county}; list them under 'outside' instead",
+                value=path,
             )
     if gazetteer.tiles and set(gazetteer.tiles) != numbers:
-        raise InputError(f"{path}: [tiles] must place exactly the county's municipalities")
+        raise GazetteerError("[tiles] must place exactly the county's municipalities", value=path)
     if len(set(gazetteer.tiles.values())) != len(gazetteer.tiles):
-        raise InputError(f"{path}: [tiles] puts two municipalities in one cell")
+        raise GazetteerError("[tiles] puts two municipalities in one cell", value=path)
     for m in gazetteer.municipalities:
         if m.region_when_alone and m.region_when_alone not in {r.key for r in gazetteer.regions}:
-            raise InputError(f"{path}: {m.number} names unknown region {m.region_when_alone}")
+            raise GazetteerError(
+                f"{m.number} names unknown region {m.region_when_alone}", value=path
+            )
 
 
 def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Gazetteer:
@@ -271,21 +276,39 @@ def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Ga
     )
 
 
-def gazetteer_for_county(
-    county: str, data_dir: str | Path, boundaries: str | Path | None = None
-) -> Gazetteer:
-    """The gazetteer for a county: the authored file in `data_dir` if there is one, its
-    municipalities checked against (or, with no authored file, taken from) `boundaries`."""
+def check_county(county: str) -> str:
+    """The county number if it is one of 2024, else an InputError listing them."""
     if county not in COUNTIES_2024:
         known = ", ".join(f"{n} {name}" for n, name in COUNTIES_2024.items())
-        raise InputError(f"--county {county}: not a county number of 2024; use one of: {known}")
-    authored_path = Path(data_dir) / f"fylke-{county}.toml"
-    authored = load_gazetteer(authored_path) if authored_path.exists() else None
+        raise InputError(
+            f"not a county number of 2024; use one of: {known}", value=county, setting="county"
+        )
+    return county
+
+
+def authored_gazetteer(county: str, data_dir: str | Path | None = None) -> Gazetteer | None:
+    """The authored gazetteer of a county (`fylke-NN.toml` in `data_dir`), if there is one."""
+    from geo.resources import gazetteer_dir
+
+    path = Path(data_dir or gazetteer_dir()) / f"fylke-{county}.toml"
+    return read_gazetteer(path) if path.exists() else None
+
+
+def gazetteer_for_county(
+    county: str, boundaries: str | Path | None = None, data_dir: str | Path | None = None
+) -> Gazetteer:
+    """The gazetteer for a county: the authored file (in `data_dir`, by default the package's)
+    if there is one, its municipalities checked against (or, with no authored file, taken from)
+    the boundary file `boundaries`."""
+    check_county(county)
+    authored = authored_gazetteer(county, data_dir)
     if boundaries is None:
         if authored is None:
             raise InputError(
-                f"--county {county}: no gazetteer file {authored_path.name}; pass --boundaries "
-                "FILE (GeoJSON or GeoPackage with kommunenummer and kommunenavn)"
+                f"no gazetteer file fylke-{county}.toml; pass --boundaries "
+                "FILE (GeoJSON or GeoPackage with kommunenummer and kommunenavn)",
+                value=county,
+                setting="county",
             )
         return authored
     from geo.boundaries import read_municipality_names  # geopandas: only when a file is given

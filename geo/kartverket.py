@@ -2,157 +2,151 @@
 
 Response shapes and CRS rules: `omrade` is a GeoJSON Polygon or MultiPolygon, its `crs` member
 optional (default: the `utkoordsys` asked for, 4258); numbers are 4-character strings.
-Licence: CC BY 4.0, "© Kartverket".
+EPSG:4258 is officially latitude-first while GeoJSON is longitude-first, so every boundary is
+checked against Norway's extent: swapped axes are corrected with a warning, projected
+coordinates (metres) are refused. Licence: CC BY 4.0, "© Kartverket".
 """
 
 from __future__ import annotations
 
-import re
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import geopandas as gpd
-import requests
 import shapely.geometry
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
-from urllib3.util.retry import Retry
+import shapely.ops
+from shapely.geometry.base import BaseGeometry
 
-USER_AGENT = "tiltakskart/0.1 (Østfold handlingsprogram map; python-requests)"
+from geo.errors import ValidationError
+from geo.http import Fetcher
+
+log = logging.getLogger(__name__)
 ATTRIBUTION = "© Kartverket"
 CRS = "EPSG:4258"
+# Mainland Norway and its islands in longitude/latitude, with a margin (the sea areas of
+# coastal municipalities included): lon 4.5–31.2 E, lat 57.9–71.2 N.
+NORWAY_LON = (2.0, 34.0)
+NORWAY_LAT = (56.5, 72.5)
+
+Progress = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str]]]
 
 
-class FetchError(Exception):
-    """The API could not give what we need; the message is one line."""
-
-
-def make_session(retries: int = 3, backoff: float = 0.5, user_agent: str = USER_AGENT):
-    """A session that retries connection errors and 5xx answers with exponential back-off."""
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff,
-        status_forcelist=(500, 502, 503, 504),
-        allowed_methods=frozenset({"GET"}),
-        raise_on_status=False,
-    )
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers.update({"User-Agent": user_agent, "Accept": "application/json"})
-    return session
-
-
-def get_json(session: requests.Session, url: str, timeout: float):
-    """GET a URL and decode JSON, turning every failure into a one-line FetchError."""
-    try:
-        response = session.get(url, timeout=timeout)
-    except requests.exceptions.RetryError as exc:
-        raise FetchError(f"{url}: gave up after retries ({_reason(exc)})") from None
-    except requests.exceptions.Timeout:
-        raise FetchError(f"{url}: no answer within {timeout:g} s") from None
-    except requests.exceptions.ConnectionError as exc:
-        if _timed_out(exc):  # a read timeout that outlived the retries
-            raise FetchError(f"{url}: no answer within {timeout:g} s") from None
-        raise FetchError(f"{url}: cannot connect ({_reason(exc)})") from None
-    except requests.exceptions.RequestException as exc:
-        raise FetchError(f"{url}: request failed ({_reason(exc)})") from None
-    if response.status_code != 200:
-        raise FetchError(f"{url}: HTTP {response.status_code}")
-    try:
-        return response.json()
-    except ValueError:
-        raise FetchError(f"{url}: the answer is not valid JSON") from None
-
-
-def _timed_out(exc: Exception) -> bool:
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, ReadTimeoutError)
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    for needle, reason in (
-        ("Failed to resolve", "host name not resolved; no network?"),
-        ("Connection refused", "connection refused"),
-        ("timed out", "timed out"),
-    ):
-        if needle in text:
-            return reason
-    match = re.search(r"Caused by \w+\('?(.*?)'?\)\)?$", text)
-    return (match.group(1) if match else text).splitlines()[0][:120] or type(exc).__name__
-
-
-def county_municipalities(session, base: str, county: str, timeout: float) -> list[tuple[str, str]]:
+def county_municipalities(fetcher: Fetcher, base: str, county: str) -> list[tuple[str, str]]:
     """(number, name) of a county's municipalities, from GET {base}/fylker/{county}."""
     url = f"{base}/fylker/{county}?filtrer=kommuner,fylkesnavn,fylkesnummer"
-    data = get_json(session, url, timeout)
+    data = fetcher.get_json(url)
     try:
         pairs = [
             (str(k["kommunenummer"]).zfill(4), str(k["kommunenavn"])) for k in data["kommuner"]
         ]
     except (KeyError, TypeError):
-        raise FetchError(f"{url}: unexpected answer (no 'kommuner' list)") from None
+        raise ValidationError("unexpected answer (no 'kommuner' list)", value=url) from None
+    bad = [n for n, _ in pairs if not (n.isascii() and n.isdigit() and len(n) == 4)]
+    if bad:
+        raise ValidationError(f"unexpected municipality numbers {bad[:3]}", value=url)
     if not pairs:
-        raise FetchError(f"{url}: the county has no municipalities in the answer")
+        raise ValidationError("the county has no municipalities in the answer", value=url)
     return pairs
 
 
-def municipality_area(session, base: str, number: str, timeout: float):
-    """The boundary of one municipality as a shapely geometry in EPSG:4258."""
+def _within(bounds: tuple[float, float, float, float], lon: tuple, lat: tuple) -> bool:
+    minx, miny, maxx, maxy = bounds
+    return lon[0] <= minx <= maxx <= lon[1] and lat[0] <= miny <= maxy <= lat[1]
+
+
+def check_lonlat(geometry: BaseGeometry, url: str) -> tuple[BaseGeometry, str | None]:
+    """The geometry in longitude/latitude over Norway, and a warning if its axes were swapped.
+
+    Raises ValidationError for projected coordinates (metres) or places outside Norway.
+    """
+    bounds = geometry.bounds
+    if _within(bounds, NORWAY_LON, NORWAY_LAT):
+        return geometry, None
+    if _within(bounds, NORWAY_LAT, NORWAY_LON):
+        swapped = shapely.ops.transform(lambda x, y, z=None: (y, x), geometry)
+        return swapped, (
+            f"{url}: coordinates came latitude-first (EPSG:4258's official axis order); "
+            "swapped to longitude, latitude"
+        )
+    minx, miny, maxx, maxy = bounds
+    if max(abs(minx), abs(miny), abs(maxx), abs(maxy)) > 360:
+        raise ValidationError(
+            f"the boundary is in projected coordinates (metres, e.g. {minx:.0f}, {miny:.0f}), "
+            "not longitude/latitude; expected EPSG:4258",
+            value=url,
+        )
+    raise ValidationError(
+        f"the boundary lies outside Norway (longitude {minx:.2f}–{maxx:.2f}, "
+        f"latitude {miny:.2f}–{maxy:.2f})",
+        value=url,
+    )
+
+
+def municipality_area(fetcher: Fetcher, base: str, number: str) -> tuple[BaseGeometry, list[str]]:
+    """The boundary of one municipality in EPSG:4258 (longitude first), with any warnings."""
     url = f"{base}/kommuner/{number}/omrade?utkoordsys=4258"
-    data = get_json(session, url, timeout)
+    data = fetcher.get_json(url)
     omrade = data.get("omrade") if isinstance(data, dict) else None
     if not isinstance(omrade, dict) or omrade.get("type") not in ("Polygon", "MultiPolygon"):
-        raise FetchError(f"{url}: no Polygon or MultiPolygon 'omrade' in the answer")
-    crs = ((omrade.get("crs") or {}).get("properties") or {}).get("name", CRS)
+        raise ValidationError("no Polygon or MultiPolygon 'omrade' in the answer", value=url)
+    crs_member: Any = omrade.get("crs") or {}
+    crs = (
+        (crs_member.get("properties") or {}).get("name", CRS)
+        if isinstance(crs_member, dict)
+        else CRS
+    )
     if not str(crs).upper().endswith("4258"):
-        raise FetchError(f"{url}: boundary in {crs}, expected EPSG:4258")
+        raise ValidationError(f"boundary in {crs}, expected EPSG:4258", value=url)
     try:
         geometry = shapely.geometry.shape(
             {"type": omrade["type"], "coordinates": omrade["coordinates"]}
         )
     except Exception:  # shapely raises several types for bad coordinates
-        raise FetchError(f"{url}: the boundary coordinates are malformed") from None
+        raise ValidationError("the boundary coordinates are malformed", value=url) from None
+    if geometry.is_empty:
+        raise ValidationError("the boundary is empty", value=url)
     if str(data.get("kommunenummer", number)).zfill(4) != number:
-        raise FetchError(f"{url}: answer is for municipality {data.get('kommunenummer')}")
-    return geometry
+        raise ValidationError(f"answer is for municipality {data.get('kommunenummer')}", value=url)
+    geometry, warning = check_lonlat(geometry, url)
+    return geometry, [warning] if warning else []
 
 
 def fetch_county(
-    base: str,
-    county: str,
-    session: requests.Session | None = None,
-    timeout: float = 20.0,
-    progress: Callable | None = None,
-) -> gpd.GeoDataFrame:
-    """All municipality boundaries of a county: one row per municipality, EPSG:4258.
+    fetcher: Fetcher, base: str, county: str, progress: Progress | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """All municipality boundaries of a county (one row per municipality, EPSG:4258), and the
+    warnings about them.
 
     `progress` wraps the list of municipalities (e.g. a tqdm); by default a progress bar is
     shown when standard error is a terminal.
     """
-    session = session or make_session()
     base = base.rstrip("/")
-    pairs = county_municipalities(session, base, county, timeout)
-    if progress is None:
-        progress = _terminal_progress
-    rows = []
-    for number, name in progress(pairs):
-        rows.append(
-            {
-                "kommunenummer": number,
-                "kommunenavn": name,
-                "geometry": municipality_area(session, base, number, timeout),
-            }
-        )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    pairs = county_municipalities(fetcher, base, county)
+    rows, warnings = [], []
+    for number, name in (progress or _terminal_progress)(pairs):
+        geometry, notes = municipality_area(fetcher, base, number)
+        warnings += notes
+        rows.append({"kommunenummer": number, "kommunenavn": name, "geometry": geometry})
+    log.info("fetched %d boundaries of county %s from %s", len(rows), county, base)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS), _summarise(warnings)
 
 
-def _terminal_progress(pairs):
+def _summarise(warnings: list[str]) -> list[str]:
+    """One line for axis swaps however many municipalities had them."""
+    swaps = [w for w in warnings if "latitude-first" in w]
+    if len(swaps) <= 1:
+        return warnings
+    rest = [w for w in warnings if w not in swaps]
+    return [
+        *rest,
+        f"{len(swaps)} boundaries came latitude-first (EPSG:4258's official axis order); "
+        "swapped to longitude, latitude",
+    ]
+
+
+def _terminal_progress(pairs: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
     from tqdm import tqdm
 
     return tqdm(pairs, desc="Kommunegrenser", unit="kommune", disable=not sys.stderr.isatty())

@@ -8,17 +8,15 @@ can run per request in the app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.options import YEARS
-from geo.tagging import GEOGRAPHIC_VIAS, VIAS
-
-ROLES = ("actor", "target")
-COUNT_COLUMNS = ["geographic", *VIAS, *ROLES, *(f"y{y}" for y in YEARS)]
+from geo.records import MeasureRecord
+from geo.terms import GEOGRAPHIC_VIAS, Metric, Role, Via, year_column
 
 
 @dataclass(frozen=True)
@@ -29,8 +27,8 @@ class Filters:
     theme: str | None = None
     strategy: str | None = None
     year: int | None = None
-    via: tuple[str, ...] | None = None  # default: the geographic vias
-    role: str | None = None
+    via: tuple[Via, ...] | None = None  # default: the geographic vias
+    role: Role | None = None
     actor: str | None = None  # words in the Hvem field, case-insensitive
 
 
@@ -43,10 +41,16 @@ class LoadIndex:
 
     def __init__(
         self,
-        measures: list[dict],
-        municipalities: list[tuple[str, str]],
-        programme_start: int = YEARS[0],
+        measures: Sequence[MeasureRecord],
+        municipalities: Sequence[tuple[str, str]],
+        years: Sequence[int] = (),
     ):
+        """`years` are the programme's years, one load column each; a measure with no start
+        runs from the first of them."""
+        self.years = tuple(years)
+        self.count_columns: list[str] = [
+            str(c) for c in (Metric.GEOGRAPHIC, *Via, *Role, *map(year_column, self.years))
+        ]
         self.municipalities = list(municipalities)
         self.numbers = [n for n, _ in municipalities]
         self.measures = list(measures)
@@ -61,19 +65,21 @@ class LoadIndex:
                     rows.append((column[tag["kommunenummer"]], k, tag["via"], role))
         self.muni = np.array([r[0] for r in rows], dtype=np.int64)
         self.measure = np.array([r[1] for r in rows], dtype=np.int64)
-        via = np.array([r[2] for r in rows], dtype=object)
-        role = np.array([r[3] for r in rows], dtype=object)
+        row_vias = np.array([r[2] for r in rows], dtype=object)
+        row_roles = np.array([r[3] for r in rows], dtype=object)
         # One boolean array per via and role, so filters are cheap ORs and ANDs.
-        self.via_is = {v: via == v for v in VIAS}
-        self.role_is = {r: role == r for r in ROLES}
-        period = [m.get("period") or {} for m in measures]
-        self.start = np.array([p.get("start") or programme_start for p in period])
-        self.end = np.array([p.get("end") or 9999 for p in period])
+        self.via_is = {str(v): row_vias == v for v in Via}
+        self.role_is = {str(r): row_roles == r for r in Role}
+        first = self.years[0] if self.years else 0
+        periods = [m["period"] for m in measures]
+        self.start = np.array([p["start"] or first for p in periods], dtype=np.int64)
+        self.end = np.array([p["end"] or 9999 for p in periods], dtype=np.int64)
         self.attrs = {
-            key: np.array([m.get(key) for m in measures], dtype=object)
-            for key in ("plan", "theme", "strategy")
+            "plan": np.array([m["plan"] for m in measures], dtype=object),
+            "theme": np.array([m["theme"] for m in measures], dtype=object),
+            "strategy": np.array([m["strategy"] for m in measures], dtype=object),
         }
-        self.actors = [" ; ".join(m.get("actors", [])).casefold() for m in measures]
+        self.actors = [" ; ".join(m["actors"]).casefold() for m in measures]
 
     def measure_mask(self, filters: Filters) -> np.ndarray:
         """Measures that pass the measure-level filters (plan, theme, strategy, year, actor)."""
@@ -94,7 +100,9 @@ class LoadIndex:
         ongoing."""
         return (self.start <= year) & (year <= self.end)
 
-    def matrix(self, filters: Filters, vias=None, role: str | None = None) -> np.ndarray:
+    def matrix(
+        self, filters: Filters, vias: Sequence[str] | None = None, role: str | None = None
+    ) -> np.ndarray:
         """Boolean municipality × measure matrix of the tags that count."""
         vias = vias if vias is not None else (filters.via or GEOGRAPHIC_VIAS)
         keep = np.zeros(len(self.muni), dtype=bool)
@@ -113,22 +121,22 @@ class LoadIndex:
     ) -> dict[str, np.ndarray]:
         """Every figure (or those in `only`) as a municipality × measure matrix; share as
         weights."""
-        wanted = set(only or (*COUNT_COLUMNS, "share"))
+        wanted = set(only or (*self.count_columns, Metric.SHARE))
         geo = self.matrix(filters)
-        out = {"geographic": geo}
+        out = {str(Metric.GEOGRAPHIC): geo}
         everything = replace(filters, via=None)
-        for via in VIAS:
+        for via in Via:
             if via in wanted:
-                out[via] = self.matrix(everything, vias=(via,))
-        for role in ROLES:
+                out[str(via)] = self.matrix(everything, vias=(via,))
+        for role in Role:
             if role in wanted:
-                out[role] = geo & self.matrix(replace(filters, role=None), role=role)
-        for year in YEARS:
-            if f"y{year}" in wanted:
-                out[f"y{year}"] = geo & self.active(year)[None, :]
-        if "share" in wanted:
+                out[str(role)] = geo & self.matrix(replace(filters, role=None), role=role)
+        for year in self.years:
+            if year_column(year) in wanted:
+                out[year_column(year)] = geo & self.active(year)[None, :]
+        if Metric.SHARE in wanted:
             carriers = geo.sum(axis=0)
-            out["share"] = np.where(geo, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
+            out[str(Metric.SHARE)] = np.where(geo, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
         return out
 
     def metric(self, metric: str, filters: Filters = Filters()) -> np.ndarray:
@@ -139,19 +147,20 @@ class LoadIndex:
         """One row per municipality: counts by via, role and year, share, and the ids behind."""
         figures = self.figures(filters)
         table = pd.DataFrame(self.municipalities, columns=["kommunenummer", "kommunenavn"])
-        for name in COUNT_COLUMNS:
+        for name in self.count_columns:
             table[name] = figures[name].sum(axis=1).astype(int)
-        table.insert(table.columns.get_loc("y2025"), "share", figures["share"].sum(axis=1).round(4))
+        share_at = len(table.columns) - len(self.years)  # before the year columns
+        table.insert(share_at, "share", figures[Metric.SHARE].sum(axis=1).round(4))
         if with_ids:
             ids = np.array(self.ids, dtype=object)
-            for name in COUNT_COLUMNS:
+            for name in self.count_columns:
                 table[f"ids_{name}"] = [
                     "; ".join(sorted(ids[row], key=_id_key)) for row in figures[name]
                 ]
         return table
 
 
-def load_frame(boundaries: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
+def join_shapes(boundaries: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
     """Boundaries joined with the load table (one row per municipality with a boundary)."""
     joined = boundaries[["kommunenummer", "geometry"]].merge(table, on="kommunenummer")
     columns = [c for c in table.columns] + ["geometry"]

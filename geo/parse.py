@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from geo.periods import Period, parse_period
+from geo.periods import Period, parse_period, programme_period, title_period
+from geo.records import MeasureRecord
 
 # A measure number: plan.strategy.measure, sometimes with a stray trailing dot.
 _NUM = r"\d{1,2}\.\d{1,2}\.\d{1,3}\.?"
@@ -82,7 +83,7 @@ class Measure:
     line: int
     footnotes: list[str]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> MeasureRecord:
         return {
             "id": self.id,
             "aliases": self.aliases,
@@ -121,6 +122,7 @@ class Extraction:
     toc_title_mismatches: list[tuple[TocEntry, Header]]
     not_in_toc: list[Header]
     warnings: list[str]
+    programme: tuple[int, int] | None = None  # the programme's period (title, else measures)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(CLASSES, 0)
@@ -236,7 +238,9 @@ def join_wrapped(lines: list[str]) -> str:
 
 def split_actors(text: str) -> list[str]:
     """Split a 'Hvem' text on commas and semicolons outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "([":
             depth += 1
@@ -252,8 +256,8 @@ def split_actors(text: str) -> list[str]:
     return [a for a in actors if a]
 
 
-def split_fields(body: list[str]) -> dict:
-    """Split a measure body into its labelled fields."""
+def split_fields(body: list[str], programme: tuple[int, int] | None = None) -> dict:
+    """Split a measure body into its labelled fields ("I planperioden" reads as `programme`)."""
     sections: dict[str | None, list[str]] = {None: [], WHY: [], WHO: [], WHEN: []}
     labels: dict[str, str] = {}
     current: str | None = None
@@ -279,7 +283,7 @@ def split_fields(body: list[str]) -> dict:
         WHY: paragraphs(sections[WHY]),
         WHO: split_actors(join_wrapped(sections[WHO])),
         "actors_label": labels.get(WHO),
-        WHEN: parse_period(period_text),
+        WHEN: parse_period(period_text, programme),
         "footnotes": footnotes,
     }
 
@@ -287,8 +291,9 @@ def split_fields(body: list[str]) -> dict:
 class _Walker:
     """One pass over the lines, tracking plan, theme and strategy, cutting measure blocks."""
 
-    def __init__(self, lines: list[str]):
+    def __init__(self, lines: list[str], programme: tuple[int, int] | None):
         self.lines = lines
+        self.programme = programme
         self.i = 0
         self.plan: str | None = None
         self.plan_number = 0
@@ -322,7 +327,7 @@ class _Walker:
 
     def _close(self) -> None:
         if self.block is not None:
-            self.block.fields = split_fields(self.block.body)
+            self.block.fields = split_fields(self.block.body, self.programme)
             self.blocks.append(self.block)
             self.block = None
 
@@ -374,7 +379,7 @@ class _Walker:
 
     def _header(self, header: Header) -> None:
         self.headers.append(header)
-        if self._is_repeat(header):
+        if self.block is not None and self._is_repeat(header):
             header.kind = "page_repeat"
             whole = squash(self.block.header.title)
             seen = header.title
@@ -485,11 +490,17 @@ def _check_toc(toc: list[TocEntry], blocks: list[Block]):
 
 def parse_text(text: str) -> Extraction:
     """Parse a programme text into measures, every header line classified."""
-    walker = _Walker(text.splitlines())
+    named = title_period(text)
+    walker = _Walker(text.splitlines(), named)
     walker.run()
     blocks = [b for b in walker.blocks if b.header.kind != "unclassified"]
     warnings: list[str] = []
     measures = [_build_measure(g, walker.strategies, warnings) for g in _components(blocks)]
+    programme = named or programme_period(text, (m.period for m in measures))
+    if named is None and programme is not None:  # "I planperioden" now has years to mean
+        for m in measures:
+            if m.period.whole_programme:
+                m.period = replace(m.period, start=programme[0], end=programme[1])
     missing, mismatches, not_in_toc = _check_toc(walker.toc, blocks)
     return Extraction(
         measures=measures,
@@ -501,4 +512,5 @@ def parse_text(text: str) -> Extraction:
         toc_title_mismatches=mismatches,
         not_in_toc=not_in_toc,
         warnings=warnings,
+        programme=programme,
     )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from geo.parse import Extraction
+from collections.abc import Mapping, Sequence
+
+from geo.gazetteer import Gazetteer, Municipality
+from geo.parse import Extraction, Measure
+from geo.records import MeasureTags, TagRecord
+from geo.terms import GEOGRAPHIC_VIAS, Via
 
 _CLASS_NOTES = {
     "measure": "distinct measures, counted at the header where each is described",
@@ -58,33 +63,36 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tags_by_municipality(measures, tags) -> dict[str, list[tuple]]:
-    out: dict[str, list[tuple]] = {}
+Tags = Mapping[str, MeasureTags]
+
+
+def _tags_by_municipality(
+    measures: Sequence[Measure], tags: Tags
+) -> dict[str, list[tuple[Measure, TagRecord]]]:
+    out: dict[str, list[tuple[Measure, TagRecord]]] = {}
     for m in measures:
-        for tag in tags[m.id][0]:
+        for tag in tags[m.id].municipalities:
             out.setdefault(tag["kommunenummer"], []).append((m, tag))
     return out
 
 
-def tags_table(gazetteer, measures, tags) -> str:
+def tags_summary(gazetteer: Gazetteer, measures: Sequence[Measure], tags: Tags) -> str:
     """Measures per municipality: by via, and the geographic total (organisation excluded)."""
-    from geo.tagging import GEOGRAPHIC_VIAS, VIAS
-
     by_number = _tags_by_municipality(measures, tags)
-    header = (
-        f"{'nr':<5} {'kommune':<15}" + "".join(f"{v:>13}" for v in VIAS) + f"{'geografisk':>12}"
-    )
+    header = f"{'nr':<5} {'kommune':<15}" + "".join(f"{v:>13}" for v in Via) + f"{'geografisk':>12}"
     lines = [header]
     for municipality in gazetteer.municipalities:
         items = by_number.get(municipality.number, [])
-        counts = {v: len({m.id for m, t in items if t["via"] == v}) for v in VIAS}
+        counts = {v: len({m.id for m, t in items if t["via"] == v}) for v in Via}
         geographic = len({m.id for m, t in items if t["via"] in GEOGRAPHIC_VIAS})
         lines.append(
             f"{municipality.number:<5} {municipality.name:<15}"
-            + "".join(f"{counts[v]:>13}" for v in VIAS)
+            + "".join(f"{counts[v]:>13}" for v in Via)
             + f"{geographic:>12}"
         )
-    outside = sorted({(t["kommunenummer"], t["name"]) for m in measures for t in tags[m.id][1]})
+    outside = sorted(
+        {(t["kommunenummer"], t["name"]) for m in measures for t in tags[m.id].outside}
+    )
     if outside:
         lines.append(
             "Named outside "
@@ -95,7 +103,9 @@ def tags_table(gazetteer, measures, tags) -> str:
     return "\n".join(lines) + "\n"
 
 
-def municipality_listing(municipality, measures, tags) -> str:
+def municipality_listing(
+    municipality: Municipality, measures: Sequence[Measure], tags: Tags
+) -> str:
     """One municipality's measures with via, role and evidence."""
     items = _tags_by_municipality(measures, tags).get(municipality.number, [])
     ids = list(dict.fromkeys(m.id for m, _ in items))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 
-from geo.boundaries import Boundaries, BoundaryError, get_boundaries
+from geo.boundaries import NUMBER_COLUMN, Boundaries, get_boundaries
+from geo.errors import BoundaryError
 from geo.gazetteer import Gazetteer
+from geo.settings import Settings
+from geo.terms import Layout
 from geo.tiles import grid_layout, layout_from_centroids, tile_frame
+
+log = logging.getLogger(__name__)
+NO_BOUNDARIES = "Kommunegrensene er ikke lastet; kartet viser én rute per kommune."
 
 
 @dataclass
 class Shapes:
     frame: gpd.GeoDataFrame
-    kind: str  # "boundaries" or "tiles"
+    kind: Layout  # BOUNDARIES or TILES
     notice: str | None = None  # shown to users when real boundaries are missing
     boundaries: Boundaries | None = None
     warnings: list[str] = field(default_factory=list)
@@ -38,35 +44,29 @@ def tiles_for(gazetteer: Gazetteer, boundaries: Boundaries | None = None) -> gpd
 
 def shapes_for(
     gazetteer: Gazetteer,
-    layout: str = "auto",
+    settings: Settings,
+    layout: Layout = Layout.AUTO,
     *,
-    cache_dir: str | Path,
-    api_url: str,
-    boundaries_file: str | Path | None = None,
     refresh: bool = False,
-    session=None,
+    fetcher=None,
 ) -> Shapes:
-    """Boundaries or tiles per `layout`; 'auto' falls back to tiles with a notice."""
-    if layout == "tiles" and boundaries_file is None:
-        return Shapes(tiles_for(gazetteer), "tiles")
+    """Boundaries or tiles per `layout`; AUTO falls back to tiles with a notice."""
+    if layout == Layout.TILES and settings.boundaries is None:
+        return Shapes(tiles_for(gazetteer), Layout.TILES)
     try:
         boundaries = get_boundaries(
-            gazetteer.county,
-            cache_dir,
-            api_url,
-            refresh=refresh,
-            boundaries_file=boundaries_file,
-            expected=list(gazetteer.numbers),
-            session=session,
+            settings, list(gazetteer.numbers), refresh=refresh, fetcher=fetcher
         )
     except BoundaryError as exc:
-        if layout == "boundaries":
+        if layout == Layout.BOUNDARIES:
             raise
-        notice = "Kommunegrensene er ikke lastet; kartet viser én rute per kommune."
-        return Shapes(tiles_for(gazetteer), "tiles", notice, None, [str(exc)])
-    if layout == "tiles":
+        log.info("no boundaries (%s); drawing the tile map", exc)
+        return Shapes(tiles_for(gazetteer), Layout.TILES, NO_BOUNDARIES, None, [str(exc)])
+    if layout == Layout.TILES:
         return Shapes(
-            tiles_for(gazetteer, boundaries), "tiles", None, boundaries, boundaries.warnings
+            tiles_for(gazetteer, boundaries), Layout.TILES, None, boundaries, boundaries.warnings
         )
-    frame = boundaries.frame[boundaries.frame["kommunenummer"].isin(gazetteer.numbers)]
-    return Shapes(frame.reset_index(drop=True), "boundaries", None, boundaries, boundaries.warnings)
+    frame = boundaries.frame[boundaries.frame[NUMBER_COLUMN].isin(gazetteer.numbers)]
+    return Shapes(
+        frame.reset_index(drop=True), Layout.BOUNDARIES, None, boundaries, boundaries.warnings
+    )

@@ -6,9 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-class InputError(Exception):
-    """Bad input from the user: the message is one line naming the problem and the way out."""
+from geo.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -26,14 +24,19 @@ class Document:
 _CONTROL = {b for b in range(32) if b not in (9, 10, 12, 13)}
 
 
+def _bad(name: str, reason: str) -> InputError:
+    return InputError(reason, value=name, setting="document")
+
+
 def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode file bytes to text; return (text, encoding, warnings) or raise InputError."""
     if not data.strip():
-        raise InputError(f"{name} is empty: give the action programme as a plain-text file")
+        raise _bad(name, "the file is empty; give the action programme as a plain-text file")
     if data.startswith(b"%PDF-"):
-        raise InputError(
-            f"{name} is a PDF: extract its text first (e.g. 'pdftotext -layout {name} out.txt') "
-            "and pass the .txt file"
+        raise _bad(
+            name,
+            f"the file is a PDF; extract its text first (e.g. 'pdftotext -layout {name} out.txt')"
+            " and pass the .txt file",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -43,9 +46,10 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     sample = data[:65536]
     controls = sum(1 for b in sample if b in _CONTROL)
     if b"\x00" in sample or controls > len(sample) // 100:
-        raise InputError(
-            f"{name} looks like a binary file, not text: give the action programme as a "
-            "plain-text (UTF-8) file"
+        raise _bad(
+            name,
+            "looks like a binary file, not text; give the action programme as a "
+            "plain-text (UTF-8) file",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8", []
@@ -69,18 +73,17 @@ def read_document(path: str | Path) -> Document:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(
-            f"{name}: no such file; give the path to the programme text, "
-            "or leave DOCUMENT out to use the bundled programme"
+        raise _bad(
+            name,
+            "no such file; give the path to the programme text, "
+            "or leave DOCUMENT out to use the bundled programme",
         ) from None
     except IsADirectoryError:
-        raise InputError(
-            f"{name} is a directory; give the path to the programme text file"
-        ) from None
+        raise _bad(name, "is a directory; give the path to the programme text file") from None
     except PermissionError:
-        raise InputError(f"{name}: permission denied; check that the file is readable") from None
+        raise _bad(name, "permission denied; check that the file is readable") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror}); check the path") from None
+        raise _bad(name, f"cannot be read ({exc.strerror}); check the path") from None
     return document_from_bytes(data, name, display_name=path.name)
 
 

@@ -17,15 +17,17 @@ becomes tags for the member municipalities:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from geo.gazetteer import Area, Gazetteer, Municipality, Outside
 from geo.parse import Measure
+from geo.records import Evidence, MeasureTags, TagRecord
+from geo.terms import Field, Role, Via
 
-VIAS = ("name", "region", "place", "organisation", "all")
-GEOGRAPHIC_VIAS = ("name", "region", "place", "all")
-_FIELDS = ("title", "why_how", "actors")
-_FIELD_RANK = {f: i for i, f in enumerate(_FIELDS)}
+OUTSIDE = "outside"  # the entry kind of a name outside the county (its tags say via "name")
+_FIELD_RANK = {f: i for i, f in enumerate(Field)}
+_VIA_ORDER = {via: i for i, via in enumerate((*Via, OUTSIDE))}
 
 # The collective forms that mean all of the county's municipalities (in the Hvem field).
 _ALL_WORDS = (
@@ -49,7 +51,7 @@ _NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|s)?"
 
 @dataclass(frozen=True)
 class _Entry:
-    via: str  # name, region, place, organisation, outside, all
+    via: str  # a Via, or OUTSIDE
     target: Municipality | Area | Outside | None
 
 
@@ -89,18 +91,18 @@ class Tagger:
                     index.setdefault(phrase[:3], []).append(pattern)
 
         for org in gazetteer.organisations:
-            add(_Entry("organisation", org), org.patterns, 0)
+            add(_Entry(Via.ORGANISATION, org), org.patterns, 0)
         for region in gazetteer.regions:
-            add(_Entry("region", region), region.patterns, 1)
+            add(_Entry(Via.REGION, region), region.patterns, 1)
         for place in gazetteer.places:
-            add(_Entry("place", place), place.patterns, 2)
+            add(_Entry(Via.PLACE, place), place.patterns, 2)
         for m in gazetteer.municipalities:
-            add(_Entry("name", m), m.names, 3, _NAME_SUFFIX)
+            add(_Entry(Via.NAME, m), m.names, 3, _NAME_SUFFIX)
         for out in gazetteer.outside:
-            add(_Entry("outside", out), out.patterns, 4, r"(?:\s+kommune|s)?")
+            add(_Entry(OUTSIDE, out), out.patterns, 4, r"(?:\s+kommune|s)?")
         county = gazetteer.county_name
         add(
-            _Entry("all", None),
+            _Entry(Via.ALL, None),
             [w.format(county=county) for w in _ALL_WORDS],
             5,
             _ALL_SUFFIX.format(county=re.escape(county)),
@@ -114,17 +116,20 @@ class Tagger:
             keys = "|".join(re.escape(k) for k in sorted(index, key=len, reverse=True))
             self._starts[id(index)] = re.compile(rf"(?<![\w-])(?=(?:{keys}))")
 
-    def _scan(self, text: str, index: dict[str, list[_Pattern]]):
+    def _scan(
+        self, text: str, index: dict[str, list[_Pattern]]
+    ) -> Iterator[tuple[_Entry, re.Match]]:
         end = 0
         for start_match in self._starts[id(index)].finditer(text):
             pos = start_match.start()
             if pos < end:
                 continue
             three, two = index.get(text[pos : pos + 3]), index.get(text[pos : pos + 2])
+            candidates: list[_Pattern]
             if three and two:
                 candidates = sorted(three + two, key=lambda p: p.rank)
             else:
-                candidates = three or two or ()
+                candidates = three or two or []
             for pattern in candidates:
                 match = pattern.regex.match(text, pos)
                 if match:
@@ -133,16 +138,16 @@ class Tagger:
                     break
 
     def _matches(self, text: str, field: str) -> list[tuple[_Entry, re.Match]]:
-        index = self._actors_index if field == "actors" else self._index
+        index = self._actors_index if field == Field.ACTORS else self._index
         found = []
         for entry, match in self._scan(text, index):
             before, after = text[: match.start()], text[match.end() :]
-            if entry.via == "all" and (
+            if entry.via == Via.ALL and (
                 _NOT_ALL_BEFORE.search(before) or _NOT_ALL_AFTER.match(after)
             ):
                 continue
             if (
-                entry.via == "name"
+                isinstance(entry.target, Municipality)
                 and entry.target.ambiguous
                 and _SENTENCE_START.search(before)
                 and " kommune" not in match.group()
@@ -151,19 +156,21 @@ class Tagger:
             found.append((entry, match))
         return self._resolve_alone(found, text)
 
-    def _resolve_alone(self, found, text: str):
+    def _resolve_alone(
+        self, found: list[tuple[_Entry, re.Match]], text: str
+    ) -> list[tuple[_Entry, re.Match]]:
         """'Indre Østfold' alone is the region; in a list of municipalities or with 'kommune'
         it is the municipality."""
         out = []
         for k, (entry, match) in enumerate(found):
             target = entry.target
             if (
-                entry.via == "name"
+                entry.via == Via.NAME
                 and isinstance(target, Municipality)
                 and target.region_when_alone
             ):
                 in_list = any(
-                    other.via == "name"
+                    other.via == Via.NAME
                     and _LIST_GLUE.match(
                         text[m.end() : match.start()]
                         if m.start() < match.start()
@@ -173,65 +180,68 @@ class Tagger:
                     if j != k
                 )
                 if match.group() == target.name and not in_list:
-                    entry = _Entry("region", self.gazetteer.area(target.region_when_alone))
+                    entry = _Entry(Via.REGION, self.gazetteer.area(target.region_when_alone))
             out.append((entry, match))
         return out
 
-    def tag_measure(self, measure: Measure) -> tuple[list[dict], list[dict]]:
-        """Tags for one measure: (municipalities in the county, names outside it)."""
-        raw: list[dict] = []
-        outside: list[dict] = []
-        texts = [("title", measure.title), ("why_how", measure.why_how)]
-        texts += [("actors", actor) for actor in measure.actors]
+    def tag_measure(self, measure: Measure) -> MeasureTags:
+        """Tags for one measure: municipalities in the county, and names outside it."""
+        raw: list[TagRecord] = []
+        outside: list[TagRecord] = []
+        texts = [(Field.TITLE, measure.title), (Field.WHY_HOW, measure.why_how)]
+        texts += [(Field.ACTORS, actor) for actor in measure.actors]
         for field, text in texts:
-            role = "actor" if field == "actors" else "target"
+            role = Role.ACTOR if field == Field.ACTORS else Role.TARGET
             for entry, match in self._matches(text, field):
                 evidence = match.group()
-                via = "name" if entry.via == "outside" else entry.via
+                via = Via.NAME if entry.via == OUTSIDE else entry.via
                 for number, name, level in self._members(entry):
-                    tag = {
+                    tag: TagRecord = {
                         "kommunenummer": number,
                         "name": name,
-                        "via": via,
-                        "role": role,
-                        "field": field,
+                        "via": str(via),
+                        "role": str(role),
+                        "field": str(field),
                         "evidence": evidence,
+                        "roles": [],
+                        "evidences": [],
                     }
                     if level:
                         outside.append({**tag, "level": level})
                     else:
                         raw.append(tag)
-        return merge_tags(raw), merge_tags(outside)
+        return MeasureTags(merge_tags(raw), merge_tags(outside))
 
-    def _members(self, entry: _Entry):
+    def _members(self, entry: _Entry) -> Iterator[tuple[str, str, str | None]]:
         """(number, name, level) of what a match points to; level is set only outside."""
-        if entry.via == "all":
+        target = entry.target
+        if target is None:  # "kommunene": all of them
             for m in self.gazetteer.municipalities:
                 yield m.number, m.name, None
-        elif entry.via == "name":
-            yield entry.target.number, entry.target.name, None
-        elif entry.via == "outside":
-            yield entry.target.number, entry.target.name, entry.target.level
+        elif isinstance(target, Municipality):
+            yield target.number, target.name, None
+        elif isinstance(target, Outside):
+            yield target.number, target.name, target.level
         else:
-            for number in entry.target.members:
+            for number in target.members:
                 yield number, self.gazetteer.municipality(number).name, None
-            for number, name in entry.target.outside:
+            for number, name in target.outside:
                 yield number, name, "kommune"
 
-    def tag(self, measures: list[Measure]) -> dict[str, tuple[list[dict], list[dict]]]:
+    def tag(self, measures: list[Measure]) -> dict[str, MeasureTags]:
         return {m.id: self.tag_measure(m) for m in measures}
 
 
-def merge_tags(tags: list[dict]) -> list[dict]:
+def merge_tags(tags: list[TagRecord]) -> list[TagRecord]:
     """One tag per municipality and via, keeping every distinct evidence.
 
     The tag's own role, field and evidence are its first in reading order, preferring a
     target over an actor; `roles` and `evidences` keep them all.
     """
-    merged: dict[tuple[str, str], dict] = {}
+    merged: dict[tuple[str, str], TagRecord] = {}
     for tag in tags:
         key = (tag["kommunenummer"], tag["via"])
-        item = {"field": tag["field"], "role": tag["role"], "text": tag["evidence"]}
+        item: Evidence = {"field": tag["field"], "role": tag["role"], "text": tag["evidence"]}
         if key not in merged:
             merged[key] = {**tag, "roles": [], "evidences": []}
         current = merged[key]
@@ -239,12 +249,12 @@ def merge_tags(tags: list[dict]) -> list[dict]:
             current["evidences"].append(item)
         if tag["role"] not in current["roles"]:
             current["roles"].append(tag["role"])
-    for tag in merged.values():
-        tag["evidences"].sort(key=lambda e: (e["role"] != "target", _FIELD_RANK[e["field"]]))
-        first = tag["evidences"][0]
-        tag["role"], tag["field"], tag["evidence"] = first["role"], first["field"], first["text"]
-        tag["roles"].sort(key=lambda r: r != "target")
-    return sorted(merged.values(), key=lambda t: (t["kommunenummer"], VIAS_ORDER.get(t["via"], 9)))
-
-
-VIAS_ORDER = {via: i for i, via in enumerate((*VIAS, "outside"))}
+    for merged_tag in merged.values():
+        merged_tag["evidences"].sort(
+            key=lambda e: (e["role"] != Role.TARGET, _FIELD_RANK[Field(e["field"])])
+        )
+        first = merged_tag["evidences"][0]
+        merged_tag["role"], merged_tag["field"] = first["role"], first["field"]
+        merged_tag["evidence"] = first["text"]
+        merged_tag["roles"].sort(key=lambda r: r != Role.TARGET)
+    return sorted(merged.values(), key=lambda t: (t["kommunenummer"], _VIA_ORDER.get(t["via"], 9)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
+from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
@@ -17,32 +17,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.kartverket import ATTRIBUTION
+from geo.records import MeasureRecord
+from geo.resources import leaflet_dir
+from geo.terms import VIA_LABELS, Metric, Via, capitalised, metric_label
 
-STATIC = Path(__file__).resolve().parent / "static" / "leaflet"
 # ColorBrewer YlGnBu (sequential, colour-blind safe), light = few measures.
 PALETTE = ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
-METRIC_LABELS = {
-    "geographic": "Tiltak (geografisk treff)",
-    "name": "Tiltak der kommunen er navngitt",
-    "region": "Tiltak via region",
-    "place": "Tiltak via sted",
-    "organisation": "Tiltak via organisasjonsnavn",
-    "all": "Tiltak der kommunene er aktører",
-    "actor": "Tiltak der kommunen er aktør",
-    "target": "Tiltak rettet mot kommunen",
-    "share": "Andel (1/n per tiltak)",
-    "y2025": "Aktive tiltak 2025",
-    "y2026": "Aktive tiltak 2026",
-    "y2027": "Aktive tiltak 2027",
-    "y2028": "Aktive tiltak 2028",
-}
-VIA_LABELS = {
-    "name": "navngitt",
-    "region": "region",
-    "place": "sted",
-    "organisation": "organisasjon",
-    "all": "som en av kommunene",
-}
 
 
 def colour(value: float, low: float, high: float) -> str:
@@ -61,7 +41,7 @@ def text_colour(fill: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-def popup_html(number: str, name: str, measures: list[dict], value) -> str:
+def popup_html(number: str, name: str, measures: Sequence[MeasureRecord], value: str) -> str:
     """A municipality's measures with ids, via and evidence; every text is escaped."""
     items = []
     for m in measures:
@@ -88,9 +68,9 @@ def popup_html(number: str, name: str, measures: list[dict], value) -> str:
 
 def build_map(
     frame: gpd.GeoDataFrame,
-    measures: list[dict],
-    metric: str = "geographic",
-    title: str = "Handlingsprogram 2025–2028: tiltak per kommune",
+    measures: Sequence[MeasureRecord],
+    metric: str = Metric.GEOGRAPHIC,
+    title: str = "Tiltak per kommune",
     tiles: str | None = None,
     notice: str | None = None,
     schematic: bool = False,
@@ -100,46 +80,43 @@ def build_map(
     `schematic` marks a tile map: no scale bar and no boundary attribution.
     """
     frame = frame.to_crs("EPSG:4326")
+    label = metric_label(metric)
     low, high = float(frame[metric].min()), float(frame[metric].max())
     columns = [
         "kommunenummer",
         "kommunenavn",
         metric,
-        "geographic",
-        "name",
-        "region",
-        "place",
-        "all",
-        "share",
+        Metric.GEOGRAPHIC,
+        Via.NAME,
+        Via.REGION,
+        Via.PLACE,
+        Via.ALL,
+        Metric.SHARE,
         "geometry",
     ]
     data = frame[list(dict.fromkeys(columns))].copy()
     data["fill"] = [colour(v, low, high) for v in frame[metric]]
     data["popup"] = [
-        popup_html(n, name, measures, f"{METRIC_LABELS[metric]}: {v:g}")
+        popup_html(n, name, measures, f"{label}: {v:g}")
         for n, name, v in zip(
             frame["kommunenummer"], frame["kommunenavn"], frame[metric], strict=True
         )
     ]
-    tooltip = {"kommunenavn": "Kommune", metric: METRIC_LABELS[metric]}
-    for key, label in (
-        ("name", "Navngitt"),
-        ("region", "Via region"),
-        ("place", "Via sted"),
-        ("all", "Som en av kommunene"),
-        ("share", "Andel (1/n)"),
-    ):
-        tooltip.setdefault(key, label)
+    tooltip = {"kommunenavn": "Kommune", metric: label}
+    for via in (Via.NAME, Via.REGION, Via.PLACE, Via.ALL):
+        tooltip.setdefault(str(via), capitalised(VIA_LABELS[via]))
+    tooltip.setdefault(str(Metric.SHARE), metric_label(Metric.SHARE))
     minx, miny, maxx, maxy = frame.total_bounds
     fmap = folium.Map(tiles=tiles, control_scale=not schematic, zoom_snap=0.25)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     fmap.default_js, fmap.default_css = [], []  # no CDN: Leaflet is inlined below
-    header = fmap.get_root().header
+    static = leaflet_dir()
+    header = fmap.get_root().header  # type: ignore[attr-defined]  # a branca Figure
     header.add_child(
-        folium.Element(f"<style>{(STATIC / 'leaflet.css').read_text()}</style>"), name="leaflet_css"
+        folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"), name="leaflet_css"
     )
     header.add_child(
-        folium.Element(f"<script>{(STATIC / 'leaflet.js').read_text()}</script>"), name="leaflet_js"
+        folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"), name="leaflet_js"
     )
     folium.GeoJson(
         data,
@@ -168,9 +145,9 @@ def build_map(
             ),
             interactive=False,
         ).add_to(fmap)
-    fmap.get_root().html.add_child(
-        folium.Element(_overlay_html(title, METRIC_LABELS[metric], low, high, notice))
-    )
+    root = fmap.get_root()
+    overlay = folium.Element(_overlay_html(title, label, low, high, notice))
+    root.html.add_child(overlay)  # type: ignore[attr-defined]  # a branca Figure
     if not schematic:
         fmap.add_child(_Attribution(ATTRIBUTION))
     return fmap

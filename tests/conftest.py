@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.extract import DEFAULT_DOCUMENT, extract_file
+from geo.extract import extract_file
+from geo.resources import default_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -14,7 +15,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def programme_path() -> Path:
-    return DEFAULT_DOCUMENT
+    return default_document()
 
 
 @pytest.fixture(scope="session")
@@ -47,10 +48,10 @@ def shared_kommuner() -> Path:
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from geo.extract import GAZETTEER_DIR
-    from geo.gazetteer import load_gazetteer
+    from geo.gazetteer import read_gazetteer
+    from geo.resources import gazetteer_dir
 
-    return load_gazetteer(GAZETTEER_DIR / "fylke-31.toml")
+    return read_gazetteer(gazetteer_dir() / "fylke-31.toml")
 
 
 @pytest.fixture(scope="session")
@@ -117,9 +118,12 @@ def browser(tmp_path):
 @pytest.fixture(scope="session")
 def app_bundle(shared_kommuner):
     """The app's start-up bundle, with the shared Østfold boundaries as an offline file."""
-    from geo.bundle import build_bundle
+    from app.bundle import build_bundle
+    from geo.settings import Settings
 
-    return build_bundle(boundaries_file=shared_kommuner / "ostfold-kommuner-2024.geojson")
+    return build_bundle(
+        Settings(boundaries=shared_kommuner / "ostfold-kommuner-2024.geojson", api_url=None)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,23 @@ from urllib.parse import urlparse
 PREFIX = "/kommuneinfo/v1"
 
 
+def _map_xy(geometry: dict, fn) -> list:
+    """The coordinates of a GeoJSON Polygon or MultiPolygon with fn applied to every point."""
+
+    def walk(node):
+        if isinstance(node[0], int | float):
+            return list(fn(node[0], node[1]))
+        return [walk(child) for child in node]
+
+    return walk(geometry["coordinates"])
+
+
+def _utm33(lon: float, lat: float) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4326, 25833, always_xy=True).transform(lon, lat)
+
+
 class StandIn:
     def __init__(self, geojson: Path, county: str = "31", county_name: str = "Østfold"):
         data = json.loads(geojson.read_text(encoding="utf-8"))
@@ -40,6 +57,8 @@ class StandIn:
         self.malformed: set[str] = set()  # paths answered with broken JSON
         self.missing: set[str] = set()  # municipality numbers answered with 404
         self.omitted: set[str] = set()  # numbers left out of the county list
+        self.swapped: set[str] = set()  # numbers answered latitude-first
+        self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
         self.requests: Counter = Counter()
         self.user_agents: set[str] = set()
         self.server: ThreadingHTTPServer | None = None
@@ -75,6 +94,10 @@ class StandIn:
             number = parts[1]
             if number in self.areas and number not in self.missing:
                 name, geometry = self.areas[number]
+                if number in self.swapped:
+                    geometry = {**geometry, "coordinates": _map_xy(geometry, lambda x, y: (y, x))}
+                if number in self.projected:
+                    geometry = {**geometry, "coordinates": _map_xy(geometry, _utm33)}
                 body = {"kommunenavn": name, "kommunenummer": number, "omrade": geometry}
                 return 200, json.dumps(body, ensure_ascii=False).encode()
         return 404, b'{"feil": "Fant ikke"}'

@@ -315,7 +315,7 @@ def test_start_up_tables(app_bundle):
 
 def test_map_title_names_the_filters_and_escapes_them(app_bundle):
     from app.model import map_title
-    from app.state import State
+    from app.state import PageState as State
 
     view = make_view(app_bundle)
     title = map_title(view, State(plan="3", year=2026, actor="<b>NAV</b>"))

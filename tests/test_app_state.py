@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from app.state import DEFAULT_VIA, State, format_state, parse_state
+from app.state import Choices, format_state, parse_state
+from app.state import PageState as State
+from geo.terms import GEOGRAPHIC_VIAS as DEFAULT_VIA
 
 NUMBERS = ("3101", "3103", "3105")
 THEMES = ("Levekår", "Deltakelse")
+CHOICES = Choices(
+    numbers=NUMBERS,
+    themes=THEMES,
+    strategies=("1.1", "3.16"),
+    measure_ids=("1.3.2", "2.7.5"),
+    years=(2025, 2026, 2027, 2028),
+    slides=13,
+)
 
 
 def parse(search: str) -> State:
-    return parse_state(search, NUMBERS, THEMES, ("1.1", "3.16"), ("1.3.2", "2.7.5"))
+    return parse_state(search, CHOICES)
 
 
 def test_round_trip():

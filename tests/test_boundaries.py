@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,14 +12,14 @@ import pandas as pd
 import pytest
 
 from geo.boundaries import (
-    BoundaryError,
     cache_files,
     get_boundaries,
     read_boundary_file,
     write_cache,
 )
-from geo.kartverket import make_session
+from geo.errors import BoundaryError
 from geo.renumber import VIKEN_TO_2024
+from geo.settings import Settings
 
 OSTFOLD = [
     "3101",
@@ -37,15 +38,17 @@ OSTFOLD = [
 DAY1, DAY2 = dt.date(2026, 11, 1), dt.date(2026, 11, 27)
 
 
+def settings(standin, cache: Path, timeout=5.0) -> Settings:
+    return Settings(
+        api_url=standin.url, cache_dir=cache, retries=2, backoff=0.01, read_timeout=timeout
+    )
+
+
 def fetch(standin, cache: Path, day=DAY2, refresh=False, timeout=5.0, expected=OSTFOLD):
     return get_boundaries(
-        "31",
-        cache,
-        standin.url,
+        settings(standin, cache, timeout),
+        expected,
         refresh=refresh,
-        expected=expected,
-        session=make_session(retries=2, backoff=0.01),
-        timeout=timeout,
         today=day,
         progress=lambda items: items,
     )
@@ -71,7 +74,7 @@ def test_clean_fetch_writes_a_valid_cache(standin, tmp_path):
 def test_cache_is_reused_without_network(standin, tmp_path):
     fetch(standin, tmp_path, day=DAY1)
     standin.stop()
-    again = get_boundaries("31", tmp_path, standin.url, expected=OSTFOLD)
+    again = get_boundaries(settings(standin, tmp_path), OSTFOLD, today=DAY2)
     assert again.source == "cache" and again.fetched == DAY1 and len(again.frame) == 12
 
 
@@ -117,20 +120,43 @@ def test_failed_fetch_keeps_the_old_cache(standin, tmp_path, case):
 
 
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
-def test_failed_fetch_without_cache_is_a_clear_error(standin, tmp_path, case):
+def test_failed_fetch_without_cache_or_snapshot_is_a_clear_error(shared_kommuner, tmp_path, case):
+    # County 39 has no bundled snapshot: the stand-in serves Østfold's boundaries under it.
+    from tests.kartverket_standin import StandIn
+
+    standin = StandIn(shared_kommuner / "ostfold-kommuner-2024.geojson", county="39").start()
     BREAKAGES[case](standin)
-    with pytest.raises(BoundaryError) as info:
-        fetch(standin, tmp_path, timeout=0.5)
+    try:
+        with pytest.raises(BoundaryError) as info:
+            get_boundaries(
+                replace(settings(standin, tmp_path, timeout=0.5), county="39"),
+                OSTFOLD,
+                today=DAY2,
+                progress=lambda items: items,
+            )
+    finally:
+        standin.stop()
     message = str(info.value)
     assert MESSAGES[case] in message and "--boundaries FILE" in message
     assert "\n" not in message
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("case", sorted(BREAKAGES))
+def test_failed_fetch_without_cache_uses_the_bundled_snapshot(standin, tmp_path, case):
+    BREAKAGES[case](standin)
+    result = get_boundaries(
+        settings(standin, tmp_path, timeout=0.5), OSTFOLD, today=DAY2, progress=lambda i: i
+    )
+    assert result.source == "snapshot" and sorted(result.frame.kommunenummer) == OSTFOLD
+    assert any(MESSAGES[case] in w and "bundled snapshot" in w for w in result.warnings)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_damaged_cache_is_skipped(standin, tmp_path):
     fetch(standin, tmp_path, day=DAY1)
     (tmp_path / "kommuner-31-2026-11-20.gpkg").write_bytes(b"not a geopackage")
-    result = get_boundaries("31", tmp_path, standin.url, expected=OSTFOLD)
+    result = get_boundaries(settings(standin, tmp_path), OSTFOLD, today=DAY2)
     assert result.fetched == DAY1
     assert any("kommuner-31-2026-11-20.gpkg is unusable" in w for w in result.warnings)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from geo.export import extract_dict, to_json
+from geo.dataset import to_json
 from geo.extract import extract_and_tag
+from geo.settings import Settings
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
 
 
 def test_committed_dataset_is_up_to_date(programme_path):
-    document, extraction, gazetteer, tags = extract_and_tag(programme_path)
-    fresh = extract_dict(document, extraction.measures, tags, gazetteer)
+    fresh = extract_and_tag(Settings(document=programme_path)).record()
     committed = json.loads(DATASET.read_text(encoding="utf-8"))
     assert committed == fresh, (
         "data/tiltak/tiltak.json is stale: run `tiltakskart extract --out data/tiltak/tiltak.json`"
@@ -47,3 +47,4 @@ def test_dataset_shape():
                 measure[tag["field"]] if tag["field"] != "actors" else "; ".join(measure["actors"])
             )
     assert data["county"] == {"number": "31", "name": "Østfold", "gazetteer": "fylke-31.toml"}
+    assert data["programme"] == {"start": 2025, "end": 2028}  # "Handlingsprogram 2025 - 2028"

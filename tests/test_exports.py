@@ -91,8 +91,8 @@ def test_csv_and_excel_exports(tmp_path, boundaries_file):
     assert len(csv.stdout.splitlines()) == 13
 
 
-def test_export_without_boundaries_uses_tiles_with_a_notice(tmp_path):
-    out = tmp_path / "tiles.geojson"
+def test_export_without_network_uses_the_bundled_snapshot(tmp_path):
+    out = tmp_path / "kommuner.geojson"
     result = cli(
         "load",
         "--out",
@@ -103,8 +103,24 @@ def test_export_without_boundaries_uses_tiles_with_a_notice(tmp_path):
         str(tmp_path / "cache"),
     )
     assert result.returncode == 0, result.stderr
-    assert "real boundaries are not loaded" in result.stderr
-    assert len(gpd.read_file(out)) == 12
+    assert "using the bundled snapshot" in result.stderr and "(geojson, 12" in result.stderr
+    frame = gpd.read_file(out)
+    assert len(frame) == 12 and frame.geometry.is_valid.all()
+    assert frame.geometry.get_coordinates().shape[0] > 1000  # real outlines, not 12 squares
+
+
+def test_tiles_are_the_last_fallback_with_a_notice(tmp_path, shared_kommuner):
+    from geo.gazetteer import gazetteer_for_county
+    from geo.settings import Settings
+    from geo.shapes import NO_BOUNDARIES, shapes_for
+
+    # Vestfold (39) has no bundled snapshot: offline and without a file, tiles it is.
+    national = shared_kommuner / "norge-kommuner-2024.geojson"
+    gazetteer = gazetteer_for_county("39", national)
+    shapes = shapes_for(gazetteer, Settings(county="39", api_url=None, cache_dir=tmp_path))
+    assert shapes.kind == "tiles" and shapes.notice == NO_BOUNDARIES
+    assert len(shapes.frame) == len(gazetteer.municipalities)
+    assert any("no cached copy either" in w for w in shapes.warnings)
 
 
 def test_bad_export_requests_are_clear(tmp_path):
@@ -148,7 +164,7 @@ def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser
     labels = [e.text for e in browser.find_elements("css selector", ".kommune-label")]
     assert "Hvaler" in labels and len(labels) == 12
     legend = browser.find_element("css selector", ".legend").text
-    assert "Tiltak (geografisk treff)" in legend
+    assert "Tiltak som berører kommunen" in legend
     areas[0].click()  # a popup lists the measures with ids and evidence
     popup = WebDriverWait(browser, 10).until(
         lambda b: b.find_element("css selector", ".leaflet-popup-content").text

@@ -3,16 +3,18 @@ from __future__ import annotations
 import pytest
 
 from geo.boundaries import read_municipality_names
-from geo.extract import GAZETTEER_DIR
+from geo.errors import InputError
 from geo.gazetteer import (
     COUNTIES_2024,
     gazetteer_for_county,
     gazetteer_from_names,
-    load_gazetteer,
+    read_gazetteer,
     split_name_variants,
     with_municipalities,
 )
-from geo.source import InputError
+from geo.resources import gazetteer_dir
+
+GAZETTEER_DIR = gazetteer_dir()
 
 OSTFOLD = {
     "3101": "Halden",
@@ -110,11 +112,11 @@ def test_reconcile_reports_missing_and_adds_new(gazetteer):
 
 def test_gazetteer_for_county_errors(tmp_path):
     with pytest.raises(InputError, match="not a county number of 2024"):
-        gazetteer_for_county("30", GAZETTEER_DIR)
+        gazetteer_for_county("30")
     with pytest.raises(InputError, match="pass --boundaries"):
-        gazetteer_for_county("46", GAZETTEER_DIR)
+        gazetteer_for_county("46")
     with pytest.raises(InputError, match="no such file"):
-        gazetteer_for_county("46", GAZETTEER_DIR, tmp_path / "none.geojson")
+        gazetteer_for_county("46", tmp_path / "none.geojson")
 
 
 def test_boundary_file_errors(tmp_path):
@@ -136,7 +138,7 @@ def test_bad_toml_is_a_clear_error(tmp_path):
     path = tmp_path / "fylke-31.toml"
     path.write_text("county = \n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid TOML"):
-        load_gazetteer(path)
+        read_gazetteer(path)
 
 
 def test_region_member_outside_county_is_rejected(tmp_path):
@@ -147,4 +149,4 @@ def test_region_member_outside_county_is_rejected(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError, match="list them under 'outside'"):
-        load_gazetteer(path)
+        read_gazetteer(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.load import Filters, LoadIndex, load_frame
+from geo.load import Filters, LoadIndex, join_shapes
 from geo.tiles import grid_layout, layout_from_centroids, tile_frame
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
@@ -20,7 +20,8 @@ def data():
 
 @pytest.fixture(scope="module")
 def index(data, gazetteer):
-    return LoadIndex(data["measures"], [(m.number, m.name) for m in gazetteer.municipalities])
+    pairs = [(m.number, m.name) for m in gazetteer.municipalities]
+    return LoadIndex(data["measures"], pairs, years=(2025, 2026, 2027, 2028))
 
 
 @pytest.fixture(scope="module")
@@ -100,22 +101,39 @@ def test_share_sums_to_the_number_of_geographic_measures(index, table):
     assert table["share"].sum() == pytest.approx(carried, abs=1e-3)
 
 
+def _measure(measure_id, start, end, number):
+    tag = {"kommunenummer": number, "via": "name", "role": "target", "roles": ["target"]}
+    return {
+        "id": measure_id,
+        "plan": "Plan",
+        "theme": None,
+        "strategy": "1.1",
+        "actors": [],
+        "period": {"text": "", "start": start, "end": end},
+        "municipalities": [tag],
+    }
+
+
 def test_years_count_open_ended_measures_from_their_start():
     measures = [
-        {"id": "1.1.1", "period": {"start": 2025, "end": 2026}, "municipalities": [_tag("3101")]},
-        {"id": "1.1.2", "period": {"start": 2026, "end": None}, "municipalities": [_tag("3101")]},
-        {"id": "1.1.3", "period": {"start": None, "end": None}, "municipalities": [_tag("3101")]},
-        {"id": "1.1.4", "period": {"start": 2028, "end": 2028}, "municipalities": [_tag("3103")]},
+        _measure("1.1.1", 2025, 2026, "3101"),
+        _measure("1.1.2", 2026, None, "3101"),
+        _measure("1.1.3", None, None, "3101"),
+        _measure("1.1.4", 2028, 2028, "3103"),
     ]
-    table = LoadIndex(measures, [("3101", "Halden"), ("3103", "Moss")]).table()
+    pairs = [("3101", "Halden"), ("3103", "Moss")]
+    table = LoadIndex(measures, pairs, (2025, 2026, 2027, 2028)).table()
     halden, moss = table.iloc[0], table.iloc[1]
     assert [halden[f"y{y}"] for y in (2025, 2026, 2027, 2028)] == [2, 3, 2, 2]
     assert [moss[f"y{y}"] for y in (2025, 2026, 2027, 2028)] == [0, 0, 0, 1]
     assert halden["ids_y2027"] == "1.1.2; 1.1.3"
 
 
-def _tag(number, via="name", roles=("target",)):
-    return {"kommunenummer": number, "via": via, "role": roles[0], "roles": list(roles)}
+def test_year_columns_follow_the_programme_period():
+    measures = [_measure("1.1.1", 2027, None, "3101"), _measure("1.1.2", None, None, "3101")]
+    table = LoadIndex(measures, [("3101", "Halden")], (2026, 2027, 2028, 2029)).table()
+    assert [c for c in table.columns if c.startswith("y")] == ["y2026", "y2027", "y2028", "y2029"]
+    assert [table.iloc[0][f"y{y}"] for y in (2026, 2027, 2028, 2029)] == [1, 2, 2, 2]
 
 
 def test_filters(index, data):
@@ -146,11 +164,11 @@ def test_metric_matches_table(index):
     assert list(index.metric("region")) == list(index.table()["region"])
 
 
-def test_load_frame_joins_boundaries(index, shared_kommuner):
+def test_join_shapes_joins_boundaries(index, shared_kommuner):
     from geo.boundaries import read_boundary_file
 
     shapes = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
-    frame = load_frame(shapes, index.table())
+    frame = join_shapes(shapes, index.table())
     assert len(frame) == 12 and frame.crs.to_epsg() == 4326
     assert frame.columns[-1] == "geometry" and "share" in frame.columns
 

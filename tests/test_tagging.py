@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate import found_tags, load_expected, score
+from geo.evaluate import found_tags, read_expected, score
 from geo.parse import Measure
 from geo.periods import Period
 
@@ -221,7 +221,7 @@ def test_evidence_is_an_exact_substring(measures, tagger):
 
 
 def test_annotated_set_precision_and_recall(extraction, tagger, gazetteer):
-    expected = load_expected(ANNOTATIONS, gazetteer)
+    expected = read_expected(ANNOTATIONS, gazetteer)
     assert len(expected) >= 40
     tags = tagger.tag(extraction.measures)
     found = {m: found_tags(m, *tags[m]) for m in expected}
@@ -234,7 +234,7 @@ def test_annotated_set_precision_and_recall(extraction, tagger, gazetteer):
 
 
 def test_every_measure_naming_a_place_is_annotated(extraction, tagger, gazetteer):
-    expected = load_expected(ANNOTATIONS, gazetteer)
+    expected = read_expected(ANNOTATIONS, gazetteer)
     tags = tagger.tag(extraction.measures)
     for m in extraction.measures:
         found, outside = tags[m.id]

@@ -1,0 +1,96 @@
+"""Write files atomically: to a temporary file beside the target, then rename.
+
+A failure part-way (a crash, a full disk, a kill) leaves any existing file as it was. The
+temporary name carries the writer's process id, so that the next write can remove what a
+killed writer left behind without touching a file another live process is still writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PARTIAL_PREFIX = ".partial-"
+STALE_AFTER_S = 3600.0  # a partial file this old is left over, whoever wrote it
+
+
+def _default_mode(path: Path) -> int:
+    """The target's current permissions, or the usual ones for a new file (0666 & ~umask)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path, name: str) -> list[Path]:
+    """Remove partial files of `name` left by writers that died (or over an hour old)."""
+    removed = []
+    for partial in folder.glob(f"{PARTIAL_PREFIX}{name}.*"):
+        try:
+            pid = int(partial.name[len(PARTIAL_PREFIX) + len(name) + 1 :].split(".")[0])
+        except ValueError:
+            pid = -1
+        try:
+            old = time.time() - partial.stat().st_mtime > STALE_AFTER_S
+            if old or pid <= 0 or (pid != os.getpid() and not _alive(pid)):
+                partial.unlink()
+                removed.append(partial)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    if removed:
+        log.info("removed %d stale partial file(s) of %s in %s", len(removed), name, folder)
+    return removed
+
+
+def write_atomic(
+    path: str | Path, write: Callable[[Path], object], mode: int | None = None
+) -> None:
+    """Call `write(tmp)` for a temporary path beside `path`, then rename it into place.
+
+    The temporary file does not exist when `write` is called (some drivers, e.g. GeoPackage,
+    insist on creating it). Its suffix is the target's, so format detection still works.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    remove_stale_partials(folder, path.name)
+    tmp = folder / f"{PARTIAL_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}{path.suffix}"
+    mode = _default_mode(path) if mode is None else mode
+    try:
+        write(tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write UTF-8 text atomically (newlines as given)."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+    write_atomic(path, write)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))

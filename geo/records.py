@@ -1,0 +1,88 @@
+"""Typed shapes of the data handed between stages: the extract JSON, a measure, a tag.
+
+They are TypedDicts because the data is JSON (read from `tiltak.json`, sent to the browser);
+the types let mypy check every stage that reads or builds them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, NotRequired, TypedDict
+
+
+class PeriodRecord(TypedDict):
+    text: str
+    start: int | None
+    end: int | None
+
+
+class Evidence(TypedDict):
+    field: str  # terms.Field
+    role: str  # terms.Role
+    text: str  # the exact words in that field
+
+
+class TagRecord(TypedDict):
+    """One municipality (or a name outside the county) and how a measure concerns it."""
+
+    kommunenummer: str
+    name: str
+    via: str  # terms.Via
+    role: str  # the first evidence's role (a target before an actor)
+    field: str
+    evidence: str
+    roles: list[str]
+    evidences: list[Evidence]
+    level: NotRequired[str]  # outside the county only: "kommune", "fylke" or "land"
+
+
+class MeasureTags(NamedTuple):
+    """A measure's tags: municipalities of the county, and names outside it."""
+
+    municipalities: list[TagRecord]
+    outside: list[TagRecord]
+
+
+class MeasureRecord(TypedDict):
+    id: str
+    aliases: list[str]
+    title: str
+    plan: str | None
+    theme: str | None
+    strategy: str | None
+    strategy_title: str | None
+    why_how: str
+    actors: list[str]
+    actors_label: str | None
+    period: PeriodRecord
+    strategy_refs: list[str]
+    line: int
+    footnotes: list[str]
+    municipalities: NotRequired[list[TagRecord]]
+    outside: NotRequired[list[TagRecord]]
+
+
+class SourceRecord(TypedDict):
+    file: str
+    sha256: str
+
+
+class CountyRecord(TypedDict):
+    number: str
+    name: str
+    gazetteer: str
+
+
+class ProgrammeRecord(TypedDict):
+    """The programme's own period, read from the document (title, then measures)."""
+
+    start: int | None
+    end: int | None
+
+
+class ExtractRecord(TypedDict):
+    """The extract JSON (`tiltakskart extract`)."""
+
+    source: SourceRecord
+    programme: ProgrammeRecord
+    county: NotRequired[CountyRecord]
+    measures: list[MeasureRecord]

@@ -1,0 +1,118 @@
+"""One settings object for every command and the app: built from the environment
+(`TILTAKSKART_*`), overridden by command-line flags, and passed down.
+
+Kept free of heavy imports so that `tiltakskart extract` starts fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from geo.errors import InputError
+
+DEFAULT_COUNTY = "31"
+DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
+OFFLINE = ("off", "none", "offline")  # values of an API URL that mean "do not fetch"
+
+# Environment variable -> Settings field.
+ENVIRONMENT: dict[str, str] = {
+    "TILTAKSKART_DOCUMENT": "document",
+    "TILTAKSKART_COUNTY": "county",
+    "TILTAKSKART_BOUNDARIES": "boundaries",
+    "TILTAKSKART_CACHE_DIR": "cache_dir",
+    "TILTAKSKART_API_URL": "api_url",
+}
+# Settings field -> the command-line flag that sets it (for error messages).
+FLAGS: dict[str, str] = {
+    "document": "DOCUMENT",
+    "county": "--county",
+    "boundaries": "--boundaries",
+    "cache_dir": "--cache-dir",
+    "api_url": "--api-url",
+    "out": "--out",
+    "kommune": "--kommune",
+}
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder for Tiltakskart (e.g. ~/.cache/tiltakskart on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tiltakskart", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the inputs come from and how hard to try for them."""
+
+    document: Path | None = None  # None: the bundled programme
+    county: str = DEFAULT_COUNTY
+    boundaries: Path | None = None  # a GeoJSON or GeoPackage to use instead of the API
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
+    connect_timeout: float = 1.5  # seconds; an unreachable network fails within this
+    read_timeout: float = 20.0
+    retries: int = 3  # for 5xx answers and dropped connections once a server has answered
+    backoff: float = 0.5  # seconds, doubled per retry
+    request_deadline: float = 60.0  # seconds for one request, retries included
+    command_deadline: float = 300.0  # seconds for all the requests of one command
+    max_response_bytes: int = 50_000_000  # far above a county's boundaries at full resolution
+    cache_max_age_days: int = 30  # a younger cache is used without asking the API
+
+    def __post_init__(self) -> None:
+        if self.api_url is not None:
+            url = urlparse(self.api_url)
+            if url.scheme not in ("http", "https") or not url.netloc:
+                raise InputError(
+                    "not an http(s) URL; give the kommuneinfo API base, e.g. "
+                    f"{DEFAULT_API_URL}, or 'off' to work offline",
+                    value=self.api_url,
+                    setting="api_url",
+                )
+        if not (self.county.isascii() and self.county.isdigit() and len(self.county) == 2):
+            raise InputError(
+                "not a county number; give two digits, e.g. 31 for Østfold",
+                value=self.county,
+                setting="county",
+            )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **flags: object) -> Settings:
+        """Settings from `TILTAKSKART_*` variables (unset or empty ones keep the default), with
+        `flags` (command-line values; None means not given) on top."""
+        environ = os.environ if environ is None else environ
+        from_environment = {
+            name: environ[var].strip()
+            for var, name in ENVIRONMENT.items()
+            if environ.get(var, "").strip()
+        }
+        given = {name: value for name, value in flags.items() if value is not None}
+        try:
+            return cls().override(**{**from_environment, **given})
+        except InputError as exc:  # name the variable when the bad value came from one
+            if exc.setting in from_environment and exc.setting not in given:
+                exc.setting = next(v for v, f in ENVIRONMENT.items() if f == exc.setting)
+            raise
+
+    def override(self, **values: object) -> Settings:
+        """A copy with the given values; None means "not given" and keeps the current one."""
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name in ("document", "boundaries", "cache_dir"):
+                value = Path(str(value)).expanduser()
+            elif name == "api_url":
+                value = None if str(value).strip().lower() in OFFLINE else str(value).strip()
+            changes[name] = value
+        return dataclasses.replace(self, **changes) if changes else self
+
+    @property
+    def offline(self) -> bool:
+        return self.api_url is None

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
+import shapely
 import shapely.geometry
-import shapely.ops
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ValidationError
@@ -65,7 +65,7 @@ def check_lonlat(geometry: BaseGeometry, url: str) -> tuple[BaseGeometry, str | 
     if _within(bounds, NORWAY_LON, NORWAY_LAT):
         return geometry, None
     if _within(bounds, NORWAY_LAT, NORWAY_LON):
-        swapped = shapely.ops.transform(lambda x, y, z=None: (y, x), geometry)
+        swapped = shapely.transform(geometry, lambda xy: xy[:, ::-1])
         return swapped, (
             f"{url}: coordinates came latitude-first (EPSG:4258's official axis order); "
             "swapped to longitude, latitude"

@@ -30,7 +30,6 @@ ENVIRONMENT: dict[str, str] = {
 }
 # Settings field -> the command-line flag that sets it (for error messages).
 FLAGS: dict[str, str] = {
-    "document": "DOCUMENT",
     "county": "--county",
     "boundaries": "--boundaries",
     "cache_dir": "--cache-dir",

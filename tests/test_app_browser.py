@@ -42,6 +42,23 @@ def server(dash_app):
     httpd.shutdown()
 
 
+@pytest.fixture(scope="module")
+def offline_server(tmp_path_factory):
+    """The app as the README's first command starts it on a machine with no network: no
+    boundary file, the API unreachable, an empty cache."""
+    from app.bundle import build_bundle
+    from app.main import create_app
+    from geo.settings import Settings
+
+    settings = Settings(
+        api_url="http://127.0.0.1:9/kommuneinfo/v1", cache_dir=tmp_path_factory.mktemp("c")
+    )
+    httpd = make_server("127.0.0.1", 0, create_app(build_bundle(settings)).server, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
 def wait_for(browser, condition, timeout=20):
     return WebDriverWait(browser, timeout, poll_frequency=0.2).until(condition)
 
@@ -68,6 +85,22 @@ def browser(browser):
 def shot(browser, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_without_network_the_map_shows_real_boundaries(offline_server, browser):
+    browser.get(offline_server + "/")
+    paths = "#map .choroplethlocation"
+    wait_for(browser, lambda b: len(b.find_elements("css selector", paths)) == 12)
+    # Real outlines: Hvaler's islands and Fredrikstad's coast are long paths, not squares.
+    lengths = browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(p => p.getAttribute('d').length)",
+        paths,
+    )
+    assert min(lengths) > 300 and max(lengths) > 3000, lengths
+    assert not browser.find_elements("css selector", ".alert-warning")  # no tile-map notice
+    assert "innebygd forenklet utgave (2024)" in text_of(browser, "footer")
+    assert "Kommunegrenser © Kartverket" in text_of(browser, "#map")
+    shot(browser, "0-kart-uten-nett-1366x768")
 
 
 def test_click_sarpsborg_shows_its_measures(server, browser):

@@ -223,3 +223,68 @@ def test_missing_number_in_file_is_an_error(tmp_path, shared_kommuner):
     frame[frame.kommunenummer != "3110"].to_file(tmp_path / "eleven.geojson")
     with pytest.raises(BoundaryError, match="no boundary for 3110"):
         read_boundary_file(tmp_path / "eleven.geojson", "31", expected=OSTFOLD)
+
+
+# What the API sends is checked: axis order, projected answers -------------------------------
+
+
+def test_latitude_first_answers_are_swapped_with_a_warning(standin, tmp_path, shared_kommuner):
+    standin.swapped |= {"3101", "3110"}
+    result = fetch(standin, tmp_path)
+    assert result.source == "api"
+    assert any("2 boundaries came latitude-first" in w for w in result.warnings), result.warnings
+    truth = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
+    got = result.frame.set_index("kommunenummer").geometry
+    for number in ("3101", "3110"):
+        expected = truth.set_index("kommunenummer").geometry[number]
+        assert got[number].equals_exact(expected, tolerance=1e-9)
+
+
+def test_projected_answers_are_refused(standin, tmp_path):
+    standin.projected.add("3105")
+    result = fetch(standin, tmp_path, day=DAY1)
+    assert result.source == "snapshot"  # the refused answer is not used …
+    assert any(
+        "kommuner/3105/omrade" in w and "projected coordinates" in w for w in result.warnings
+    )
+    assert list(tmp_path.iterdir()) == []  # … nor cached
+
+
+def test_projected_answer_keeps_the_old_cache_and_says_why(standin, tmp_path):
+    fetch(standin, tmp_path, day=DAY1)
+    before = snapshot(tmp_path)
+    standin.projected.add("3105")
+    result = fetch(standin, tmp_path, day=DAY2, refresh=True)
+    assert result.source == "cache" and result.fetched == DAY1
+    assert any(
+        "projected coordinates (metres" in w and "expected EPSG:4258" in w for w in result.warnings
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_a_stale_cache_is_refreshed_and_kept_when_the_api_fails(standin, tmp_path):
+    fetch(standin, tmp_path, day=DAY1)
+    later = DAY1 + dt.timedelta(days=45)  # older than cache_max_age_days (30)
+    fresh = fetch(standin, tmp_path, day=later)
+    assert fresh.source == "api" and fresh.fetched == later
+    standin.stop()
+    much_later = later + dt.timedelta(days=45)
+    stale = get_boundaries(settings(standin, tmp_path), OSTFOLD, today=much_later)
+    assert stale.source == "cache" and stale.fetched == later
+    assert any("using the cache of" in w for w in stale.warnings)
+
+
+def test_offline_settings_never_ask_the_api(standin, tmp_path):
+    result = get_boundaries(replace(settings(standin, tmp_path), api_url=None), OSTFOLD)
+    assert result.source == "snapshot" and result.warnings == []
+    assert sum(standin.requests.values()) == 0
+    assert result.vintage == "2024"
+
+
+def test_an_unwritable_cache_folder_is_a_warning_not_a_crash(standin, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    result = fetch(standin, blocked)
+    assert result.source == "api" and len(result.frame) == 12
+    assert [w for w in result.warnings if "could not write the boundary cache" in w]
+    assert blocked.read_text(encoding="utf-8").startswith("a file")

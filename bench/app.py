@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # This file is bench/app.py: keep its folder off the path so `import app` finds the package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 PYTHON = sys.executable
+# Servers log every request: to a file, since an unread pipe fills up and blocks the server.
+LOG = open(os.path.join(tempfile.gettempdir(), "tiltakskart-bench-server.log"), "ab")  # noqa: SIM115
 METRICS = ["geographic", "name", "actor", "share", "year"]
 
 
@@ -37,7 +40,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if process.poll() is not None:
-            raise SystemExit(f"server exited: {process.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"server exited; see its log in {LOG.name}")
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return time.perf_counter() - start
@@ -49,6 +52,47 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def hanging_port() -> tuple[str, list[socket.socket]]:
+    """A local port whose listen queue is full: connections to it hang as on a dead network."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(8):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    return f"http://127.0.0.1:{port}/kommuneinfo/v1", [listener, *fillers]
+
+
+def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Start `tiltakskart serve` and time the first page and page + layout; also say which
+    boundary source the layout carries."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "app.cli", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=LOG,
+    )
+    try:
+        page = wait_until_up(base + "/", server)
+        layout_text = requests.get(base + "/_dash-layout", timeout=10).text
+        layout = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    source = "bundled snapshot" if "innebygd forenklet utgave" in layout_text else "other"
+    if "Kommunegrensene er ikke lastet" in layout_text:
+        source = "tile map"
+    return page, layout, source
 
 
 def payloads(base: str) -> tuple[dict, dict]:
@@ -97,6 +141,24 @@ def main() -> None:
     boundaries = str(args.kommuner / "ostfold-kommuner-2024.geojson")
     env = {**os.environ, "TILTAKSKART_BOUNDARIES": boundaries}
 
+    # 0. The README's first command on a machine with no network: no boundary file, an empty
+    # cache, and the API either unresolvable (no DNS) or black-holed (connections hang).
+    hang_url, hang_sockets = hanging_port()
+    for label, api in (
+        ("no network (host name not resolved)", "https://tiltakskart-bench.invalid/v1"),
+        ("no network (connections hang: a port that never accepts)", hang_url),
+    ):
+        with tempfile.TemporaryDirectory() as cache:
+            env0 = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+            env0.update({"TILTAKSKART_API_URL": api, "TILTAKSKART_CACHE_DIR": cache})
+            page, layout, source = cold_start([], env0)
+        print(
+            f"cold start, README's first command, {label}: first page after {page:.2f} s; "
+            f"page + layout after {layout:.2f} s; map drawn from the {source}"
+        )
+    for sock in hang_sockets:
+        sock.close()
+
     # 1. Cold start of `tiltakskart serve` until the first page and its layout answer.
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -105,7 +167,7 @@ def main() -> None:
         [PYTHON, "-m", "app.cli", "serve", "--port", str(port), "--boundaries", boundaries],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=LOG,
     )
     try:
         page = wait_until_up(base + "/", server)
@@ -182,7 +244,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=LOG,
     )
     try:
         wait_until_up(base + "/", gunicorn)

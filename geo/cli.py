@@ -505,6 +505,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def configure_logging(verbose: bool) -> None:
+    """Show the library's log on standard error: warnings, or with -v also fetches, cache hits
+    and fallbacks. Only our own loggers: the web server keeps its own format."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("tiltakskart: %(levelname)s: %(name)s: %(message)s"))
+    for name in ("geo", "app"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO if verbose else logging.WARNING)
+        logger.propagate = False
+
+
 def describe(exc: TiltakskartError) -> str:
     """The error as one line, with the flag (or variable) the wrong value came from."""
     flag = FLAGS.get(exc.setting or "")
@@ -517,10 +529,7 @@ def describe(exc: TiltakskartError) -> str:
 
 def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
     args = (parser or build_parser()).parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="tiltakskart: %(levelname)s: %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     try:
         return args.func(args)
     except TiltakskartError as exc:

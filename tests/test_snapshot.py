@@ -14,6 +14,7 @@ import shapely
 from geo.resources import snapshot_path, snapshot_sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT = [sys.executable, "-m", "geo.cli", "snapshot"]
 OSTFOLD = [f"31{n:02d}" for n in (1, 3, 5, 7, 10, 12, 14, 16, 18, 20, 22, 24)]
 
 
@@ -35,23 +36,18 @@ def test_the_snapshot_is_one_valid_coverage():
     assert bool(shapely.coverage_is_valid(frame.to_crs(25833).geometry.values, gap_width=1.0))
 
 
-def test_the_command_reproduces_the_snapshot(tmp_path, shared_kommuner):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo.cli",
-            "snapshot",
-            "--boundaries",
-            str(shared_kommuner / "ostfold-kommuner-2024.geojson"),
-            "--out-dir",
-            str(tmp_path),
-        ],
+def snapshot_command(source: Path, out_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*SNAPSHOT, "--boundaries", str(source), "--out-dir", str(out_dir), *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=120,
+        timeout=300,
     )
+
+
+def test_the_command_reproduces_the_snapshot(tmp_path, shared_kommuner):
+    result = snapshot_command(shared_kommuner / "ostfold-kommuner-2024.geojson", tmp_path)
     assert result.returncode == 0, result.stderr
     made = gpd.read_file(tmp_path / "kommuner-31.geojson").set_index("kommunenummer").to_crs(25833)
     bundled = gpd.read_file(snapshot_path("31")).set_index("kommunenummer").to_crs(25833)
@@ -64,24 +60,8 @@ def test_the_command_reproduces_the_snapshot(tmp_path, shared_kommuner):
 
 def test_a_snapshot_over_150_kb_is_refused(tmp_path, shared_kommuner):
     # Vestland's coastline does not fit in 150 kB at 50 m: the command says what to do.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo.cli",
-            "snapshot",
-            "--county",
-            "46",
-            "--boundaries",
-            str(shared_kommuner / "norge-kommuner-2024.geojson"),
-            "--out-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    national = shared_kommuner / "norge-kommuner-2024.geojson"
+    result = snapshot_command(national, tmp_path, "--county", "46")
     assert result.returncode == 2
     assert "over 150 kB; pass a larger --tolerance" in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -16,6 +16,7 @@ from geo.extract import extract_and_tag
 from geo.gazetteer import Area, Gazetteer
 from geo.load import LoadIndex
 from geo.periods import programme_years
+from geo.population import Population, get_population
 from geo.records import ExtractRecord, MeasureRecord
 from geo.settings import Settings
 from geo.shapes import shapes_for, tiles_for
@@ -39,6 +40,7 @@ class Bundle:
     index: LoadIndex
     shapes: dict[Layout, WebShapes]  # BOUNDARIES (when loaded) and TILES
     boundaries: Boundaries | None = None  # where the boundaries came from
+    population: Population | None = None  # inhabitants (SSB), for the per 1 000 figures
     notice: str | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -80,6 +82,11 @@ class Bundle:
         """The IPR councils (regions whose key starts with 'ipr-')."""
         return [r for r in self.gazetteer.regions if r.key.startswith("ipr-")]
 
+    def council_regions(self, council: Area) -> list[str]:
+        """The keys of the council and of the regions with exactly its members ("its region")."""
+        same = [r.key for r in self.gazetteer.regions if set(r.members) == set(council.members)]
+        return list(dict.fromkeys([council.key, *same]))
+
 
 def web_shapes(frame: gpd.GeoDataFrame) -> WebShapes:
     """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order)."""
@@ -120,5 +127,12 @@ def build_bundle(
     years = programme_years(tagged.extraction.programme)
     pairs = [(m.number, m.name) for m in gazetteer.municipalities]
     index = LoadIndex(data["measures"], pairs, years)
+    population = get_population(settings, list(gazetteer.numbers), refresh=refresh)
     warnings = [*tagged.document.warnings, *gazetteer.warnings, *shapes.warnings]
-    return Bundle(data, gazetteer, index, web, shapes.boundaries, shapes.notice, warnings)
+    if population is None:
+        warnings.append("no population figures: the per 1 000 inhabitants figures are left out")
+    else:
+        warnings += population.warnings
+    return Bundle(
+        data, gazetteer, index, web, shapes.boundaries, population, shapes.notice, warnings
+    )

@@ -20,14 +20,13 @@ CONTROLS: dict[str, str] = {
     "theme": "theme",
     "strategy": "strategy",
     "actor": "actor",
-    "via": "via",
     "role": "role",
     "layout": "layout",
     "bakgrunn": "bakgrunn",
     "tiltak": "tiltak-select",
 }
 # The controls that filter and colour the load (the map, the Kommune table, the IPR view).
-FILTERS = ("metric", "year", "plan", "theme", "strategy", "actor", "via", "role")
+FILTERS = ("metric", "year", "plan", "theme", "strategy", "actor", "role")
 
 
 def inputs(names: Iterable[str] = CONTROLS) -> dict[str, Input]:
@@ -45,7 +44,6 @@ def states(names: Iterable[str] = CONTROLS) -> dict[str, State]:
 def control_values(state: PageState) -> dict[str, object]:
     """The value each control shows for a page state."""
     values: dict[str, object] = {name: getattr(state, name) for name in CONTROLS}
-    values["via"] = [str(v) for v in state.via]
     values["role"] = str(state.role) if state.role else ""
     values["metric"] = str(state.metric)
     return values

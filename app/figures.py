@@ -9,12 +9,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from app.bundle import WebShapes
-from app.model import NOT_CONCERNED
+from app.model import NOT_CONCERNED, Council, MapData
+from geo import norsk
 from geo.terms import NOT_CONCERNED as NOT_CONCERNED_LABEL
 from geo.terms import VIA_LABELS, Via, capitalised
 from geo.webmap import PALETTE, text_colour
 
 COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
+FLAT_SCALE = [[0.0, "#e6e6e6"], [1.0, "#e6e6e6"]]  # one colour: the values are said in words
+SPECIFIC_COLOUR, COMMON_COLOUR = "#0c2c84", "#a1dab4"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 VIA_COLOURS = {
@@ -29,12 +32,41 @@ VIA_NAMES = {
     **{via: capitalised(label) for via, label in VIA_LABELS.items()},
     NOT_CONCERNED: capitalised(NOT_CONCERNED_LABEL),
 }
-COUNCIL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 HOVER = (
-    "<b>%{customdata[0]}</b><br>%{customdata[1]}: %{z:.4~g}<br>"
-    "Navngitt: %{customdata[2]} · Region: %{customdata[3]} · Sted: %{customdata[4]}"
-    "<br>Som en av kommunene: %{customdata[5]}<extra></extra>"
+    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
+    "<br>%{customdata[4]}<extra></extra>"
 )
+
+
+def colour_axis(data: MapData) -> dict:
+    """The colour scale of a load map: from 0, whole ticks for counts, one flat colour (and no
+    colour bar) when the values are said in words instead."""
+    if data.flat:
+        return {"colorscale": FLAT_SCALE, "zmin": 0, "zmax": 1, "showscale": False}
+    ticks = (
+        {"tickformat": ",d", "dtick": max(1, round(data.zmax / 5))}
+        if data.whole
+        else {"tickformat": ",.2~f"}
+    )
+    return {
+        "colorscale": COLORSCALE,
+        "zmin": 0,
+        "zmax": data.zmax,
+        "showscale": True,
+        "colorbar": {"title": {"text": _wrap(data.label)}, **ticks},
+    }
+
+
+def _wrap(label: str, width: int = 26) -> str:
+    """Break a colour bar title over lines (Plotly does not wrap)."""
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def _label_trace(shapes: WebShapes, numbers, names, size: int, colours=None, mapbox=False):
@@ -75,6 +107,7 @@ def _layout(
         title={"text": title, "x": 0.01, "font": {"size": font_size + 4}},
         margin={"l": 0, "r": 0, "t": 48 + font_size, "b": 0},
         font={"family": FONT, "size": font_size, "color": "#111111"},
+        separators=norsk.PLOTLY_SEPARATORS,
         paper_bgcolor="#ffffff",
         height=height,
         uirevision="map",  # keep zoom and pan across recolours
@@ -123,33 +156,27 @@ def load_map(
     shapes: WebShapes,
     numbers: list[str],
     names: list[str],
-    values,
-    customdata,
-    label: str,
+    data: MapData,
     title: str,
     attribution: str | None,
     background: bool = False,
     height: int | None = None,
     font_size: int = 14,
 ) -> go.Figure:
-    """Choropleth of one metric with names on the map and a titled colour bar."""
+    """Choropleth of one metric (scale from 0) with names on the map and a titled colour bar."""
+    axis = colour_axis(data)
+    colorbar = {"thickness": 16, "len": 0.8, "tickfont": {"size": font_size}}
+    colorbar.update(axis.pop("colorbar", {}))
     common = dict(
         geojson=shapes.geojson,
         featureidkey="properties.kommunenummer",
         locations=numbers,
-        z=values,
-        customdata=customdata,
+        z=[v if v is not None else 0 for v in data.values],
+        customdata=data.hover,
         hovertemplate=HOVER,
-        colorscale=COLORSCALE,
-        zmin=min(values),
-        zmax=max(max(values), min(values) + 1),
         marker={"line": {"color": "#333333", "width": 0.8}},
-        colorbar={
-            "title": {"text": label, "side": "right"},
-            "thickness": 16,
-            "len": 0.8,
-            "tickfont": {"size": font_size},
-        },
+        colorbar=colorbar,
+        **axis,
     )
     trace = (
         go.Choroplethmap(**common, marker_opacity=0.8) if background else go.Choropleth(**common)
@@ -214,42 +241,101 @@ def highlight_map(
     return _layout(fig, shapes, title, attribution, False, height, font_size)
 
 
-def leave_room_right(fig: go.Figure, share: float = 0.6) -> go.Figure:
-    """Draw the map in the left part of the frame (a slide's text sits on the right)."""
-    fig.update_geos(domain={"x": [0, share], "y": [0, 1]})
+def legend_below(fig: go.Figure) -> go.Figure:
+    """A horizontal colour bar under the map: fully visible next to a slide's text."""
     fig.update_traces(
-        colorbar_x=share + 0.01,
-        colorbar_title_side="top",
-        colorbar_len=0.6,
+        colorbar={
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": -0.02,
+            "yanchor": "top",
+            "len": 0.8,
+            "thickness": 18,
+            "title": {"side": "top"},
+        },
         selector={"type": "choropleth"},
     )
+    fig.update_geos(domain={"x": [0, 1], "y": [0.14, 1]})
     return fig
 
 
-def council_bars(rows: list[dict], label: str) -> go.Figure:
-    """Per-municipality bars grouped by IPR council (rows: council, name, value)."""
-    fig = go.Figure()
-    councils = list(dict.fromkeys(r["council"] for r in rows))
-    for k, council in enumerate(councils):
-        mine = [r for r in rows if r["council"] == council]
-        fig.add_trace(
-            go.Bar(
-                x=[[council] * len(mine), [r["name"] for r in mine]],
-                y=[r["value"] for r in mine],
-                name=council,
-                marker_color=COUNCIL_COLOURS[k % len(COUNCIL_COLOURS)],
-                text=[f"{round(r['value'], 2):g}" for r in mine],
-                textposition="outside",
-                hovertemplate="%{x[1]}: %{y:.4~g}<extra>" + council + "</extra>",
-            )
-        )
+def _member_axis(councils: list[Council]) -> list[list[str]]:
+    """A two-level axis: council, then member (uncertain members marked with *)."""
+    return [
+        [_short_council(c.name) for c in councils for _ in c.members],
+        [m.name + ("*" if m.uncertain else "") for c in councils for m in c.members],
+    ]
+
+
+def _short_council(name: str) -> str:
+    return name.replace(" interkommunalt politisk råd", " IPR")
+
+
+def _bar_layout(fig: go.Figure, title: str, y_title: str, font_size: int) -> go.Figure:
     fig.update_layout(
-        barmode="group",
-        font={"family": FONT, "size": 14, "color": "#111111"},
-        yaxis={"title": {"text": label}, "gridcolor": "#dddddd"},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
-        margin={"l": 60, "r": 10, "t": 60, "b": 110},
+        title={"text": title, "x": 0.01, "font": {"size": font_size + 2}},
+        font={"family": FONT, "size": font_size, "color": "#111111"},
+        separators=norsk.PLOTLY_SEPARATORS,
+        yaxis={"title": {"text": y_title}, "gridcolor": "#dddddd", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        xaxis={"tickangle": 0},
+        margin={"l": 70, "r": 10, "t": 80, "b": 70},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
+        bargap=0.25,
     )
     return fig
+
+
+def council_load_bars(councils: list[Council], font_size: int = 14) -> go.Figure:
+    """Per member, specific measures stacked under the common ones, councils side by side."""
+    x = _member_axis(councils)
+    members = [m for c in councils for m in c.members]
+    specific = [m.counts.specific for m in members]
+    common = [m.counts.common for m in members]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=x,
+                y=specific,
+                name="Særskilte (navngitt, sted, region)",
+                marker_color=SPECIFIC_COLOUR,
+                text=[norsk.count(v) for v in specific],
+                textposition="inside",
+                textangle=0,
+                insidetextfont={"color": "#ffffff"},
+                hovertemplate="%{x[1]}: %{y} særskilte<extra></extra>",
+            ),
+            go.Bar(
+                x=x,
+                y=common,
+                name="Felles for alle kommunene",
+                marker_color=COMMON_COLOUR,
+                hovertemplate="%{x[1]}: %{y} felles<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
+    return _bar_layout(fig, "Tiltak per kommune, gruppert etter råd", "Antall tiltak", font_size)
+
+
+def council_per_1000_bars(
+    councils: list[Council], year: int | None, font_size: int = 14
+) -> go.Figure:
+    """Specific measures per 1 000 inhabitants per member, councils side by side."""
+    members = [m for c in councils for m in c.members]
+    values = [m.counts.specific_per_1000 for m in members]
+    fig = go.Figure(
+        go.Bar(
+            x=_member_axis(councils),
+            y=[v if v == v else None for v in values],
+            name="Særskilte per 1 000 innbyggere",
+            marker_color=SPECIFIC_COLOUR,
+            text=[norsk.decimal(v, 2) for v in values],
+            textposition="outside",
+            hovertemplate="%{x[1]}: %{y:,.2f} per 1 000<extra></extra>",
+        )
+    )
+    label = "Særskilte tiltak per 1 000 innbyggere" + (f" ({year})" if year else "")
+    return _bar_layout(fig, label, "Per 1 000 innbyggere", font_size)

@@ -8,15 +8,11 @@ from dash import dcc, html
 
 from app.model import View
 from geo.terms import (
-    GEOGRAPHIC_VIAS,
     LAYOUT_LABELS,
     METRIC_CHOICE_LABELS,
     ROLE_CHOICE_LABELS,
-    VIA_LABELS,
     Layout,
     Metric,
-    Via,
-    capitalised,
 )
 
 GRAPH_CONFIG = {
@@ -35,8 +31,6 @@ GRAPH_CONFIG = {
     },
 }
 METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
-VIA_CHOICES = (Via.NAME, Via.REGION, Via.PLACE, Via.ALL, Via.ORGANISATION)
-VIA_OPTIONS = [{"label": capitalised(VIA_LABELS[v]), "value": v} for v in VIA_CHOICES]
 GRID_COLUMNS = [
     {
         "field": "id",
@@ -53,6 +47,7 @@ GRID_COLUMNS = [
         "autoHeight": True,
         "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
     },
+    {"field": "klasse_tekst", "headerName": "Hvordan", "width": 150, "wrapText": True},
     {"field": "plan", "headerName": "Plan", "width": 90},
     {"field": "periode", "headerName": "Periode", "width": 130, "wrapText": True},
     {"field": "via", "headerName": "Via", "width": 140, "wrapText": True},
@@ -87,6 +82,13 @@ def boundary_credit(view: View) -> str:
     return "Kommunegrenser © Kartverket (CC BY 4.0)."
 
 
+def population_credit(view: View) -> str:
+    population = view.bundle.population
+    if population is None:
+        return " Innbyggertall mangler."
+    return f" Innbyggertall 1. januar {population.year}: SSB (CC BY 4.0)."
+
+
 def strategies(view: View) -> dict[str, str]:
     """Strategy number -> title, in document order."""
     return {m["strategy"]: m["strategy_title"] or "" for m in view.bundle.measures if m["strategy"]}
@@ -109,7 +111,7 @@ def controls(view: View) -> html.Div:
             html.H2("Utvalg", className="h5 mb-0"),
             _group(
                 "Hva kartet viser",
-                dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value=Metric.GEOGRAPHIC),
+                dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value=Metric.SPECIFIC),
             ),
             _label("År", "year"),
             dcc.Dropdown(
@@ -147,10 +149,6 @@ def controls(view: View) -> html.Div:
                 placeholder="Alle aktører",
                 clearable=True,
                 options=bundle.common_actors(),
-            ),
-            _group(
-                "Treff som teller",
-                dbc.Checklist(id="via", options=VIA_OPTIONS, value=list(GEOGRAPHIC_VIAS)),
             ),
             _group(
                 "Rolle",
@@ -223,9 +221,10 @@ def controls(view: View) -> html.Div:
     )
 
 
-def map_section(view: View, figure) -> html.Section:
+def map_section(view: View, figure, map_words: list) -> html.Section:
     return html.Section(
         [
+            html.Div(map_words, id="map-words", **{"aria-live": "polite"}),
             dcc.Graph(
                 id="map",
                 figure=figure,
@@ -338,19 +337,22 @@ def ipr_section() -> html.Section:
     return html.Section(
         [
             html.P(
-                "De tre interkommunale politiske rådene side om side, med målet og "
-                "utvalget fra panelet til venstre.",
+                "Er belastningen jevnt fordelt i rådet? Særskilte tiltak (navngitt, sted eller "
+                "region) nederst i hver søyle, felles tiltak over; til høyre per 1 000 "
+                "innbyggere. Utvalget fra panelet til venstre gjelder.",
                 className="text-body-secondary",
             ),
-            dcc.Graph(id="ipr-graph", config=GRAPH_CONFIG, style={"height": "58vh"}),
-            html.Div(id="ipr-table", className="mt-2"),
+            dcc.Graph(id="ipr-graph", config=GRAPH_CONFIG, style={"height": "440px"}),
+            dcc.Graph(id="ipr-per1000-graph", config=GRAPH_CONFIG, style={"height": "380px"}),
+            html.Div(id="ipr-table", className="mt-2 table-responsive"),
+            html.Div(id="ipr-notes"),
         ],
         id="section-ipr",
         hidden=True,
     )
 
 
-def main_page(view: View, figure) -> html.Div:
+def main_page(view: View, figure, map_words: list) -> html.Div:
     notice = view.bundle.notice
     return html.Div(
         [
@@ -404,7 +406,7 @@ def main_page(view: View, figure) -> html.Div:
                             dbc.Col(
                                 html.Main(
                                     [
-                                        map_section(view, figure),
+                                        map_section(view, figure, map_words),
                                         kommune_section(view),
                                         tiltak_section(view),
                                         ipr_section(),
@@ -425,6 +427,7 @@ def main_page(view: View, figure) -> html.Div:
                                 f"{view.bundle.gazetteer.county_name} fylkeskommune. "
                             ),
                             html.Span(boundary_credit(view)),
+                            html.Span(population_credit(view)),
                         ],
                         className="small text-body-secondary my-3",
                     ),
@@ -451,7 +454,7 @@ def presentation_page(view: View) -> html.Div:
                     dcc.Graph(
                         id="slide-map",
                         config={**GRAPH_CONFIG, "displayModeBar": False},
-                        style={"height": "76vh", "width": "100%"},
+                        style={"height": "78vh", "width": "100%"},
                     ),
                     html.Div(id="slide-body", className="slide-body"),
                 ],
@@ -478,12 +481,11 @@ def presentation_page(view: View) -> html.Div:
     )
 
 
-def serve_layout(view: View, figure) -> html.Div:
+def serve_layout(view: View, figure, map_words: list) -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            dcc.Store(id="slide", data=0),
-            main_page(view, figure),
+            main_page(view, figure, map_words),
             presentation_page(view),
         ]
     )

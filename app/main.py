@@ -9,7 +9,7 @@ from dash import Dash
 from app import callbacks, layout
 from app.bundle import Bundle
 from app.model import make_view
-from app.views import map_figure
+from app.views import map_figure, map_words
 
 INDEX = """<!DOCTYPE html>
 <html lang="nb">
@@ -52,6 +52,6 @@ def create_app(bundle: Bundle) -> Dash:
         ],
     )
     app.index_string = INDEX
-    app.layout = layout.serve_layout(view, map_figure(view, start))
+    app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start))
     callbacks.register(app, view)
     return app

@@ -1,26 +1,36 @@
 """What the views show, computed from the bundle: kept out of the callbacks so that they stay
-small and so the figures can be tested without a browser. Row tables are built once at start."""
+small and so the figures can be tested without a browser. Row tables are built once at start.
+
+Every figure comes from the one load model (geo.load): for each municipality the measures that
+concern it are specific (named, place, region) or common, and the parts add up.
+"""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from app.bundle import Bundle, WebShapes
 from app.state import Choices, PageState
-from geo.load import Filters
+from geo import norsk
+from geo.gazetteer import Area
+from geo.load import Filters, Partition
 from geo.records import MeasureRecord
 from geo.terms import (
-    GEOGRAPHIC_VIAS,
+    CLASS_LABELS,
+    CLASS_VIA,
+    LOAD_CLASSES,
+    PER_1000,
     ROLE_LABELS,
+    SPECIFIC_CLASSES,
     VIA_LABELS,
     VIA_STRENGTH,
     Layout,
+    LoadClass,
     Metric,
-    Via,
-    year_column,
 )
 from geo.terms import (
     metric_label as term_label,
@@ -28,6 +38,7 @@ from geo.terms import (
 
 CONTEXT = 50  # characters of context either side of evidence in the table
 NOT_CONCERNED = "none"  # a municipality a measure does not concern, on the highlight map
+NO_MEASURES = "Ingen tiltak i dette utvalget"
 
 
 @dataclass
@@ -39,6 +50,7 @@ class View:
     attribution: str | None
     choices: Choices
     plans: dict[str, str]  # "1" -> the plan's name
+    inhabitants: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def numbers(self) -> list[str]:
@@ -47,6 +59,10 @@ class View:
     @property
     def names(self) -> list[str]:
         return [name for _, name in self.bundle.municipalities]
+
+    @property
+    def population_year(self) -> int | None:
+        return self.bundle.population.year if self.bundle.population else None
 
     def shape_kind(self, state: PageState) -> Layout:
         """BOUNDARIES when the page asks for them and they are loaded, else TILES."""
@@ -72,27 +88,22 @@ def filters_of(state: PageState, view: View) -> Filters:
         theme=state.theme,
         strategy=state.strategy,
         year=state.year,
-        via=state.via,
         role=state.role,
         actor=state.actor,
     )
 
 
-def _year(view: View, state: PageState) -> int | None:
-    """The year the YEAR metric shows: the chosen one, else the programme's first."""
-    return state.year or (view.bundle.years[0] if view.bundle.years else None)
-
-
 def metric_key(view: View, state: PageState) -> str:
     """The load column behind the state's metric."""
-    if state.metric == Metric.YEAR:
-        year = _year(view, state)
-        return year_column(year) if year else str(Metric.GEOGRAPHIC)
     return str(state.metric)
 
 
 def metric_label(view: View, state: PageState) -> str:
-    return term_label(metric_key(view, state))
+    """What the figure counts, with the population year for the per 1 000 figures."""
+    label = term_label(metric_key(view, state))
+    if state.metric in PER_1000 and view.population_year:
+        label += f" ({view.population_year})"
+    return label
 
 
 def title_parts(view: View, state: PageState) -> tuple[str, str]:
@@ -111,8 +122,6 @@ def title_parts(view: View, state: PageState) -> tuple[str, str]:
         )
         if p
     ]
-    if set(state.via) != set(GEOGRAPHIC_VIAS):
-        parts.append("treff: " + ", ".join(VIA_LABELS[v] for v in state.via))
     period = view.bundle.period_label
     label = metric_label(view, state)
     title = f"{label} – handlingsprogram {period}" if period else label
@@ -126,20 +135,155 @@ def map_title(view: View, state: PageState) -> str:
     return title + (f"<br><sup>{html.escape(filters)}</sup>" if filters else "")
 
 
-HOVER_VIAS = (Via.NAME, Via.REGION, Via.PLACE, Via.ALL)
+# --- The load per municipality ------------------------------------------------------------------
 
 
-def map_values(view: View, state: PageState) -> tuple[list[float], list[list]]:
-    """The metric per municipality and the hover data (name, label, named, region, place, all)."""
+def load_table(view: View, state: PageState) -> pd.DataFrame:
+    """The load table of the page's filters (one row per municipality, see geo.load)."""
+    return view.bundle.index.table(filters_of(state, view), view.bundle.population, False)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The classes of one municipality, which add up."""
+
+    named: int
+    place: int
+    region: int
+    common: int
+    organisation: int
+    specific_per_1000: float
+    total_per_1000: float
+
+    @property
+    def specific(self) -> int:
+        return self.named + self.place + self.region
+
+    @property
+    def total(self) -> int:
+        return self.specific + self.common
+
+
+def counts_of(view: View, parts: Partition) -> list[Counts]:
+    """Per municipality, its classes and per 1 000 inhabitants."""
+    sums = {name: parts.of(name).sum(axis=1) for name in (*LoadClass, "organisation")}
+    people = view.inhabitants
+    out = []
+    for i in range(len(view.numbers)):
+        named, place, region = (int(sums[c][i]) for c in SPECIFIC_CLASSES)
+        common = int(sums[LoadClass.COMMON][i])
+        per = 1000.0 / people[i] if people.size and people[i] > 0 else float("nan")
+        out.append(
+            Counts(
+                named,
+                place,
+                region,
+                common,
+                int(sums["organisation"][i]),
+                (named + place + region) * per,
+                (named + place + region + common) * per,
+            )
+        )
+    return out
+
+
+def breakdown(c: Counts) -> str:
+    """'2 navngitt, 5 via sted, 2 via region'."""
+    return ", ".join(
+        f"{norsk.count(v)} {CLASS_LABELS[k]}"
+        for k, v in (
+            (LoadClass.NAMED, c.named),
+            (LoadClass.PLACE, c.place),
+            (LoadClass.REGION, c.region),
+        )
+    )
+
+
+def per_1000_text(view: View, c: Counts) -> str:
+    year = view.population_year
+    if year is None or c.total_per_1000 != c.total_per_1000:
+        return "Innbyggertall mangler"
+    return (
+        f"Per 1 000 innbyggere ({year}): {norsk.decimal(c.specific_per_1000, 2)} særskilte · "
+        f"{norsk.decimal(c.total_per_1000, 2)} alle"
+    )
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the load map shows for a page state."""
+
+    values: list[float]
+    hover: list[list[str]]  # per municipality: name, value line, breakdown lines
+    label: str
+    zmax: float
+    whole: bool  # counts of measures (integer ticks)
+    note: str | None  # said in words instead of a flat map
+    baseline: str | None  # the common measures, stated beside a map of specific ones
+
+    @property
+    def flat(self) -> bool:
+        return self.note is not None
+
+
+def value_text(metric: str, value: float) -> str:
+    """A map value as users read it: counts whole, per 1 000 and shares with decimals."""
+    if value != value:
+        return "–"
+    if metric in PER_1000 or metric == Metric.SHARE:
+        return norsk.decimal(value, 2)
+    return norsk.count(value)
+
+
+def map_data(view: View, state: PageState) -> MapData:
+    """Values (scale from 0), hover texts, and what is said in words beside the map."""
+    index = view.bundle.index
+    filters = filters_of(state, view)
     key = metric_key(view, state)
-    figures = view.bundle.index.figures(filters_of(state, view), only=(key, *HOVER_VIAS))
-    values = figures[key].sum(axis=1)
-    counts = [figures[v].sum(axis=1) for v in HOVER_VIAS]
+    values = index.metric(key, filters, view.inhabitants)
+    counts = counts_of(view, index.partition(filters))
     label = metric_label(view, state)
-    custom = [
-        [view.names[i], label, *(int(c[i]) for c in counts)] for i in range(len(view.numbers))
+    hover = [
+        [
+            view.names[i],
+            f"{label}: {value_text(key, values[i])}",
+            f"Særskilte: {norsk.count(c.specific)} ({breakdown(c)})",
+            f"Felles for alle kommunene: {norsk.count(c.common)} · alle: {norsk.count(c.total)}",
+            per_1000_text(view, c),
+        ]
+        for i, c in enumerate(counts)
     ]
-    return [round(float(v), 4) for v in values], custom
+    finite = values[~np.isnan(values)]
+    note = None
+    if not any(c.total for c in counts):
+        note = NO_MEASURES
+    elif finite.size == 0:
+        note = "Innbyggertallene mangler, så tallet per 1 000 innbyggere kan ikke vises"
+    elif np.ptp(finite) == 0:
+        note = f"Alle kommunene har samme verdi: {label.lower()} = {value_text(key, finite[0])}"
+    baseline = None
+    if key in (Metric.SPECIFIC, Metric.SPECIFIC_PER_1000, Metric.NAMED) and note != NO_MEASURES:
+        common = [c.common for c in counts]
+        low, high = min(common), max(common)
+        span = norsk.count(low) if low == high else f"{norsk.count(low)}–{norsk.count(high)}"
+        baseline = (
+            f"I tillegg: {span} felles tiltak der kommunen er med som én av alle kommunene "
+            "(ikke farget i kartet)"
+        )
+    zmax = float(finite.max()) if finite.size else 0.0
+    whole = key not in PER_1000 and key != Metric.SHARE
+    return MapData(
+        [round(float(v), 4) if v == v else None for v in values],  # type: ignore[misc]
+        hover,
+        label,
+        max(zmax, 1.0) if whole else (zmax or 1.0),
+        whole,
+        note,
+        baseline,
+    )
+
+
+# --- The Kommune view -----------------------------------------------------------------------
 
 
 def _snippet(text: str, evidence: str) -> tuple[str, list[list[int]]]:
@@ -154,12 +298,18 @@ def _snippet(text: str, evidence: str) -> tuple[str, list[list[int]]]:
     return snippet, [[offset, offset + len(evidence)]]
 
 
+def _class_of(vias: set[str]) -> str:
+    """The most specific class of a measure's tags for one municipality."""
+    return next((str(c) for c in LOAD_CLASSES if CLASS_VIA[c] in vias), "organisation")
+
+
 def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
-    """For each municipality, one grid row per measure that tags it, with evidence snippets."""
+    """For each municipality, one grid row per measure that tags it, with evidence snippets
+    and its class (the most specific way the measure concerns the municipality)."""
     rows: dict[str, list[dict]] = {n: [] for n, _ in bundle.municipalities}
     for m in bundle.measures:
         fields = {"title": m["title"], "why_how": m["why_how"]}
-        by_number: dict[str, list[dict]] = {}
+        by_number: dict[str, list] = {}
         for tag in m.get("municipalities", []):
             by_number.setdefault(tag["kommunenummer"], []).append(tag)
         for number, tags in by_number.items():
@@ -177,14 +327,16 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
                     marks += [[a + length, b + length] for a, b in spans]
                     pieces.append(snippet)
                     length += len(snippet)
+            cls = _class_of({t["via"] for t in tags})
             rows[number].append(
                 {
                     "id": m["id"],
                     "tittel": m["title"],
                     "plan": f"Plan {m['id'].split('.')[0]}",
                     "periode": m["period"]["text"].replace("\n", " "),
+                    "klasse": cls,
+                    "klasse_tekst": CLASS_LABELS.get(cls, "bare i et organisasjonsnavn"),
                     "via": ", ".join(dict.fromkeys(VIA_LABELS[t["via"]] for t in tags)),
-                    "vias": sorted({t["via"] for t in tags}),
                     "rolle": ", ".join(
                         dict.fromkeys(ROLE_LABELS[r] for t in tags for r in t["roles"])
                     ),
@@ -205,32 +357,46 @@ def make_view(bundle: Bundle) -> View:
         measure_ids=tuple(m["id"] for m in bundle.measures),
         plans=tuple(sorted(plans, key=int)),
         years=bundle.years,
-        slides=len(bundle.municipalities) + 1,
+        slides=1 + len(bundle.municipalities) + len(bundle.councils()),
         has_boundaries=bundle.has_boundaries,
     )
-    return View(bundle, build_rows(bundle), attribution, choices, plans)
+    inhabitants = bundle.index.inhabitants(bundle.population)
+    return View(bundle, build_rows(bundle), attribution, choices, plans, inhabitants)
 
 
 def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
-    """The grid rows of one municipality that pass the filters."""
+    """The grid rows of one municipality that pass the filters (organisation-only ones too,
+    listed apart by their class)."""
     index = view.bundle.index
     row = view.numbers.index(number)
-    matrix = index.matrix(filters_of(state, view))
-    ids = {index.ids[k] for k in np.flatnonzero(matrix[row])}
+    parts = index.partition(filters_of(state, view))
+    shown = parts.total[row] | parts.organisation[row]
+    ids = {index.ids[k] for k in np.flatnonzero(shown)}
     return [r for r in view.rows[number] if r["id"] in ids]
 
 
+def kommune_counts(view: View, state: PageState, number: str) -> Counts:
+    parts = view.bundle.index.partition(filters_of(state, view))
+    return counts_of(view, parts)[view.numbers.index(number)]
+
+
 def kommune_summary(view: View, state: PageState, number: str) -> str:
-    """'Tiltak som berører Sarpsborg: 98 (2 navngitt, 7 via region, …)'."""
-    figures = view.bundle.index.figures(filters_of(state, view))
-    row = view.numbers.index(number)
-    total = int(figures[Metric.GEOGRAPHIC][row].sum())
-    parts = []
-    for via in HOVER_VIAS:
-        if via in state.via and (count := int(figures[via][row].sum())):
-            parts.append(f"{count} {VIA_LABELS[via]}")
-    detail = f" ({', '.join(parts)})" if parts else ""
-    return f"Tiltak som berører {view.name_of(number)}: {total}{detail}"
+    """'Sarpsborg: 97 tiltak berører kommunen – 9 særskilte (…) og 88 felles …'."""
+    c = kommune_counts(view, state, number)
+    name = view.name_of(number)
+    if not c.total:
+        return f"{name}: {NO_MEASURES.lower()}"
+    text = (
+        f"{name}: {norsk.count(c.total)} tiltak berører kommunen – "
+        f"{norsk.count(c.specific)} særskilte ({breakdown(c)}) og {norsk.count(c.common)} "
+        f"felles for alle kommunene. {per_1000_text(view, c)}."
+    )
+    if c.organisation:
+        text += (
+            f" {norsk.count(c.organisation)} til nevner kommunen bare i et organisasjonsnavn "
+            "(telles ikke)."
+        )
+    return text
 
 
 def measure_vias(view: View, measure: MeasureRecord) -> list[str]:
@@ -244,38 +410,88 @@ def measure_vias(view: View, measure: MeasureRecord) -> list[str]:
     return [best.get(n, NOT_CONCERNED) for n in view.numbers]
 
 
-def council_rows(view: View, state: PageState) -> tuple[list[dict], list[dict]]:
-    """Bars per municipality grouped by IPR council, and per-council totals and averages."""
-    values, _ = map_values(view, state)
-    by_number = dict(zip(view.numbers, values, strict=True))
-    bars, totals = [], []
+# --- The IPR councils ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    number: str
+    name: str
+    counts: Counts
+    inhabitants: int | None
+    uncertain: str | None  # the source, when the membership is uncertain
+
+
+@dataclass(frozen=True)
+class Council:
+    key: str
+    name: str
+    members: list[Member]
+    touching: int  # distinct measures that concern at least one member (a union)
+    naming: list[str]  # ids of measures that name the council or its region
+    outside: str  # members outside the county
+
+
+def councils(view: View, state: PageState) -> list[Council]:
+    """Per IPR council: the union of measures touching its members, the measures naming it,
+    and per member the classes and per 1 000 figures."""
+    index = view.bundle.index
+    filters = filters_of(state, view)
+    parts = index.partition(filters)
+    per_member = counts_of(view, parts)
+    keep = index.measure_mask(filters)
+    out = []
     for council in view.bundle.councils():
-        members = [n for n in view.numbers if n in council.members]
-        for n in members:
-            bars.append({"council": council.name, "name": view.name_of(n), "value": by_number[n]})
-        total = sum(by_number[n] for n in members)
-        totals.append(
-            {
-                "council": council.name,
-                "members": len(members),
-                "total": round(total, 2),
-                "average": round(total / len(members), 2),
-                "outside": ", ".join(name for _, name in council.outside),
-            }
+        rows = [i for i, n in enumerate(view.numbers) if n in council.members]
+        union = parts.total[rows].any(axis=0)
+        regions = set(view.bundle.council_regions(council))
+        naming = [
+            m["id"]
+            for k, m in enumerate(index.measures)
+            if keep[k]
+            and any(
+                t["via"] == "region" and regions & set(t.get("areas", []))
+                for t in m.get("municipalities", [])
+            )
+        ]
+        members = [
+            Member(
+                view.numbers[i],
+                view.names[i],
+                per_member[i],
+                int(view.inhabitants[i]) if view.inhabitants[i] == view.inhabitants[i] else None,
+                council.uncertain_source if view.numbers[i] in council.uncertain else None,
+            )
+            for i in rows
+        ]
+        out.append(
+            Council(
+                council.key,
+                council.name,
+                members,
+                int(union.sum()),
+                naming,
+                ", ".join(name for _, name in council.outside),
+            )
         )
-    return bars, totals
+    return out
 
 
-def top_measures(view: View, number: str, limit: int = 6) -> tuple[list[MeasureRecord], int, int]:
-    """For a slide: up to `limit` measures that name the municipality (or a region or place it
-    is in), named ones first; how many more of those; how many concern it only as one of the
-    municipalities."""
-    specific, collective = [], 0
-    for m in view.bundle.measures:
-        vias = {t["via"] for t in m.get("municipalities", []) if t["kommunenummer"] == number}
-        if vias & {Via.NAME, Via.PLACE, Via.REGION}:
-            specific.append((0 if Via.NAME in vias else 1, m))
-        elif Via.ALL in vias:
-            collective += 1
-    specific.sort(key=lambda item: item[0])
-    return [m for _, m in specific[:limit]], max(0, len(specific) - limit), collective
+def specific_measures(
+    view: View, state: PageState, number: str
+) -> tuple[list[tuple[MeasureRecord, str]], int, int]:
+    """For a slide: the municipality's specific measures with their class (named first), how
+    many common ones, and how many name it only inside an organisation's name."""
+    index = view.bundle.index
+    parts = index.partition(filters_of(state, view))
+    row = view.numbers.index(number)
+    listed = [
+        (index.measures[k], str(cls))
+        for cls in SPECIFIC_CLASSES
+        for k in np.flatnonzero(parts.of(str(cls))[row])
+    ]
+    return listed, int(parts.common[row].sum()), int(parts.organisation[row].sum())
+
+
+def council_of(view: View, key: str) -> Area:
+    return view.bundle.gazetteer.area(key)

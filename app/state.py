@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from urllib.parse import parse_qs, urlencode
 
-from geo.terms import GEOGRAPHIC_VIAS, METRIC_CHOICE_LABELS, Layout, Metric, Role, Via
+from geo.terms import METRIC_CHOICE_LABELS, Layout, Metric, Role
 
 VIEWS = ("kart", "kommune", "tiltak", "ipr")
 METRICS = tuple(Metric(m) for m in METRIC_CHOICE_LABELS)  # the metrics the app offers
@@ -26,12 +26,11 @@ MAX_QUERY = 4096  # characters of a query string worth reading
 class PageState:
     view: str = "kart"
     kommune: str | None = None
-    metric: Metric = Metric.GEOGRAPHIC
+    metric: Metric = Metric.SPECIFIC
     plan: str | None = None  # "1", "2", "3"
     theme: str | None = None
     strategy: str | None = None
     year: int | None = None
-    via: tuple[Via, ...] = GEOGRAPHIC_VIAS
     role: Role | None = None
     actor: str | None = None
     layout: str = "kart"  # a LAYOUT_WORDS key
@@ -58,16 +57,6 @@ def _number(value: object, digits: int) -> int | None:
     if text and len(text) <= digits and text.isascii() and text.isdigit():
         return int(text)
     return None
-
-
-def _vias(value: object) -> tuple[Via, ...] | None:
-    if isinstance(value, str):
-        value = value.split(",")
-    if not isinstance(value, list | tuple):
-        return None
-    chosen = {v for v in value if isinstance(v, str)}
-    vias = tuple(v for v in Via if v.value in chosen)
-    return vias or None
 
 
 @dataclass(frozen=True)
@@ -104,8 +93,6 @@ class Choices:
         pick("layout", _text(raw.get("layout")), LAYOUT_WORDS)
         pick("tiltak", _text(raw.get("tiltak")), self.measure_ids)
         pick("slide", _number(raw.get("slide"), 3), range(self.slides))
-        if (via := _vias(raw.get("via"))) is not None:
-            changes["via"] = via
         actor = _text(raw.get("actor"))
         if actor and len(actor) <= MAX_ACTOR and actor.isprintable():
             changes["actor"] = actor
@@ -134,8 +121,6 @@ def parse_state(search: object, choices: Choices) -> PageState:
     state = choices.state(raw)
     if "kommune" in raw and state.kommune and "view" not in raw:
         state = replace(state, view="kommune")  # a link to a municipality opens it
-    if state.metric == Metric.YEAR and state.year is None and choices.years:
-        state = replace(state, year=choices.years[0])
     return state
 
 
@@ -146,9 +131,7 @@ def format_state(state: PageState) -> str:
     for key, value in asdict(state).items():
         if value == default[key] or value is None:
             continue
-        if key == "via":
-            out[key] = ",".join(value)
-        elif key == "bakgrunn":
+        if key == "bakgrunn":
             out[key] = "1"
         else:
             out[key] = str(value)

@@ -11,24 +11,29 @@ from dash import dcc, html
 
 from app import figures
 from app.model import (
+    Council,
     View,
-    council_rows,
+    councils,
     filters_of,
-    kommune_summary,
+    kommune_counts,
+    load_table,
+    map_data,
     map_title,
-    map_values,
     metric_key,
     metric_label,
+    per_1000_text,
+    specific_measures,
     title_parts,
-    top_measures,
 )
 from app.state import PageState
+from geo import norsk
 from geo.load import join_shapes
 from geo.records import MeasureRecord
-from geo.terms import Layout, Via
+from geo.terms import CLASS_LABELS, Layout, Via
 from geo.webmap import build_map
 
-GRID_EXPORT_COLUMNS = ["id", "tittel", "plan", "periode", "via", "rolle", "belegg"]
+GRID_EXPORT_COLUMNS = ["id", "tittel", "klasse_tekst", "plan", "periode", "via", "rolle", "belegg"]
+SLIDE_FONT = 24  # px: names on a slide map, readable across a council chamber
 
 
 def map_figure(
@@ -39,20 +44,26 @@ def map_figure(
     title: str | None = None,
 ):
     """The load map of a page state."""
-    values, custom = map_values(view, state)
     return figures.load_map(
         view.shapes_for(state),
         view.numbers,
         view.names,
-        values,
-        custom,
-        metric_label(view, state),
+        map_data(view, state),
         title or map_title(view, state),
         view.attribution_for(state),
         background=state.bakgrunn,
         height=height,
         font_size=font_size,
     )
+
+
+def map_words(view: View, state: PageState) -> list:
+    """What the map says in words: a flat map's note, and the common baseline."""
+    data = map_data(view, state)
+    return [
+        html.P(data.note, className="map-note fw-semibold mb-1") if data.note else None,
+        html.P(data.baseline, className="map-baseline mb-1") if data.baseline else None,
+    ]
 
 
 def measure_detail(measure: MeasureRecord) -> list:
@@ -76,38 +87,119 @@ def measure_detail(measure: MeasureRecord) -> list:
     ]
 
 
-def council_table(view: View, state: PageState):
-    """The IPR bars and the per-council table."""
-    bars, totals = council_rows(view, state)
+# --- The IPR comparison ---------------------------------------------------------------------
+
+
+def council_frame(view: View, state: PageState) -> pd.DataFrame:
+    """One row per council member with its figures (what the IPR table and its downloads show)."""
+    rows = []
+    for council in councils(view, state):
+        for m in council.members:
+            c = m.counts
+            rows.append(
+                {
+                    "Råd": council.name,
+                    "Tiltak som berører minst én kommune i rådet": council.touching,
+                    "Tiltak som nevner rådet eller regionen": len(council.naming),
+                    "Kommune": m.name,
+                    "Kommunenummer": m.number,
+                    "Usikkert medlemskap": m.uncertain or "",
+                    "Særskilte tiltak": c.specific,
+                    "Navngitt": c.named,
+                    "Via sted": c.place,
+                    "Via region": c.region,
+                    "Felles tiltak": c.common,
+                    "Alle tiltak": c.total,
+                    "Innbyggere": m.inhabitants,
+                    "Innbyggertall per 1. januar": view.population_year,
+                    "Særskilte per 1 000 innbyggere": round(c.specific_per_1000, 2),
+                    "Alle per 1 000 innbyggere": round(c.total_per_1000, 2),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _council_rows(council: Council) -> list:
+    naming = ", ".join(council.naming) or "ingen"
+    head = html.Tr(
+        [
+            html.Th(council.name, scope="rowgroup", colSpan=2),
+            html.Td(
+                f"{norsk.count(council.touching)} tiltak berører minst én kommune i rådet "
+                f"(hvert tiltak telt én gang). Tiltak som nevner rådet eller regionen: "
+                f"{len(council.naming)} ({naming})."
+                + (f" Medlem utenfor fylket: {council.outside}." if council.outside else ""),
+                colSpan=5,
+            ),
+        ],
+        className="table-light",
+    )
+    members = [
+        html.Tr(
+            [
+                html.Td(m.name + ("*" if m.uncertain else "")),
+                html.Td(norsk.count(m.counts.specific), className="text-end"),
+                html.Td(norsk.count(m.counts.common), className="text-end"),
+                html.Td(norsk.count(m.counts.total), className="text-end"),
+                html.Td(norsk.count(m.inhabitants) if m.inhabitants else "–", className="text-end"),
+                html.Td(norsk.decimal(m.counts.specific_per_1000, 2), className="text-end"),
+                html.Td(norsk.decimal(m.counts.total_per_1000, 2), className="text-end"),
+            ]
+        )
+        for m in council.members
+    ]
+    return [head, *members]
+
+
+def council_view(view: View, state: PageState):
+    """(stacked bars, per 1 000 bars, table, footnotes) of the IPR comparison."""
+    found = councils(view, state)
+    year = view.population_year
     header = html.Thead(
         html.Tr(
             [
-                html.Th("Råd"),
-                html.Th("Kommuner"),
-                html.Th("Sum"),
-                html.Th("Snitt per kommune"),
-                html.Th("Medlem utenfor"),
+                html.Th("Kommune", scope="col"),
+                html.Th("Særskilte", scope="col", className="text-end"),
+                html.Th("Felles", scope="col", className="text-end"),
+                html.Th("Alle", scope="col", className="text-end"),
+                html.Th(
+                    f"Innbyggere ({year})" if year else "Innbyggere",
+                    scope="col",
+                    className="text-end",
+                ),
+                html.Th("Særskilte per 1 000", scope="col", className="text-end"),
+                html.Th("Alle per 1 000", scope="col", className="text-end"),
             ]
         )
     )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(t["council"]),
-                    html.Td(t["members"]),
-                    html.Td(f"{t['total']:g}"),
-                    html.Td(f"{t['average']:g}"),
-                    html.Td(t["outside"] or "–"),
-                ]
-            )
-            for t in totals
-        ]
-    )
+    bodies = [html.Tbody(_council_rows(c)) for c in found]
     table = html.Table(
-        [header, body], className="table table-sm", **{"aria-label": "Sum og snitt per råd"}
+        [header, *bodies],
+        className="table table-sm council-table",
+        **{"aria-label": "Tiltak per kommune i hvert råd"},
     )
-    return figures.council_bars(bars, metric_label(view, state)), table
+    notes = [
+        html.P(
+            f"* Usikkert medlemskap i {c.name}: {m.name}. Kilde: {m.uncertain}",
+            className="small text-body-secondary mb-1",
+        )
+        for c in found
+        for m in c.members
+        if m.uncertain
+    ]
+    return (
+        figures.council_load_bars(found),
+        figures.council_per_1000_bars(found, year),
+        table,
+        notes,
+    )
+
+
+# --- The presentation -----------------------------------------------------------------------
+
+
+def slide_count(view: View) -> int:
+    return view.choices.slides
 
 
 def title_slide(view: View, state: PageState):
@@ -115,26 +207,32 @@ def title_slide(view: View, state: PageState):
     measures = view.bundle.measures
     plans = view.bundle.options("plan")
     per_plan = [
-        html.Li(f"{plan}: {sum(m['plan'] == plan for m in measures)} tiltak") for plan in plans
+        html.Li(f"{plan}: {norsk.count(sum(m['plan'] == plan for m in measures))} tiltak")
+        for plan in plans
     ]
-    fig = figures.leave_room_right(
-        map_figure(view, state, font_size=20, title=metric_label(view, state))
+    fig = figures.legend_below(
+        map_figure(view, state, font_size=SLIDE_FONT, title=metric_label(view, state))
     )
+    data = map_data(view, state)
     body = [
-        html.P(f"{len(measures)} tiltak i {len(plans)} regionale planer", className="fs-2 fw-bold"),
+        html.P(
+            f"{norsk.count(len(measures))} tiltak i {len(plans)} regionale planer",
+            className="fs-2 fw-bold",
+        ),
         html.Ul(per_plan, className="fs-4"),
-        html.P("Bruk piltastene eller knappene for å gå gjennom kommunene.", className="fs-5"),
+        html.P(data.baseline, className="fs-4") if data.baseline else None,
+        html.P(data.note, className="fs-4 fw-bold") if data.note else None,
+        html.P("Bruk piltastene eller knappene for å bla.", className="fs-5"),
     ]
     title = f"Handlingsprogram {view.bundle.period_label}".strip()
-    subtitle = f"Tiltak per kommune i {view.bundle.gazetteer.county_name}"
+    subtitle = f"Særskilte tiltak per kommune i {view.bundle.gazetteer.county_name}"
     return title, subtitle, fig, body
 
 
 def municipality_slide(view: View, state: PageState, number: str):
-    """(title, subtitle, map, body) of one municipality's slide."""
+    """(title, subtitle, map, body) of one municipality's slide: its specific measures in full,
+    the common ones as one line, the per 1 000 figure; the numbers add up."""
     name = view.name_of(number)
-    values, _ = map_values(view, state)
-    value = values[view.numbers.index(number)]
     vias = [Via.NAME if n == number else "none" for n in view.numbers]
     fig = figures.highlight_map(
         view.shapes_for(state),
@@ -143,31 +241,105 @@ def municipality_slide(view: View, state: PageState, number: str):
         vias,
         "",  # the slide's heading names the municipality
         view.attribution_for(state),
-        font_size=20,
+        font_size=SLIDE_FONT,
     )
-    figures.leave_room_right(fig)
     fig.update_traces(showscale=False, selector={"type": "choropleth"})
-    top, more, collective = top_measures(view, number, limit=4)
-    rest = []
-    if more:
-        rest.append(f"{more} til som nevner kommunen, en region eller et sted i den")
-    if collective:
-        rest.append(f"{collective} der den er én av kommunene")
+    listed, common, organisation = specific_measures(view, state, number)
+    counts = kommune_counts(view, state, number)
     body = [
-        html.P(f"{metric_label(view, state)}: {round(value, 2):g}", className="fs-2 fw-bold"),
+        html.P(f"{norsk.count(counts.specific)} særskilte tiltak", className="fs-3 fw-bold mb-2"),
         html.Ol(
-            [html.Li(f"{m['id']} {m['title']}", className="mb-2") for m in top], className="fs-4"
+            [
+                html.Li(
+                    [
+                        html.B(m["id"]),
+                        f" {m['title']} ",
+                        html.Span(f"({CLASS_LABELS[cls]})", className="text-body-secondary"),
+                    ],
+                    className="mb-2",
+                )
+                for m, cls in listed
+            ],
+            className="slide-list",
+        )
+        if listed
+        else html.P(
+            "Ingen tiltak nevner kommunen, et sted i den eller en region den hører til.",
+            className="fs-5",
         ),
-        html.P(f"… og {' og '.join(rest)}." if rest else "", className="fs-4"),
+        html.P(
+            f"+ {norsk.count(common)} felles tiltak der kommunen er med som én av alle "
+            f"kommunene = {norsk.count(counts.total)} tiltak i alt.",
+            className="fs-5 mt-3 mb-1",
+        ),
+        html.P(per_1000_text(view, counts) + ".", className="fs-5 mb-1"),
+        html.P(
+            f"{norsk.count(organisation)} tiltak nevner kommunen bare i et organisasjonsnavn "
+            "(telles ikke).",
+            className="fs-6 text-body-secondary",
+        )
+        if organisation
+        else None,
     ]
-    return name, kommune_summary(view, state, number), fig, body
+    subtitle = (
+        f"{norsk.count(counts.total)} tiltak berører kommunen: {norsk.count(counts.specific)} "
+        f"særskilte + {norsk.count(counts.common)} felles"
+    )
+    return name, subtitle, fig, body
+
+
+def council_slide(view: View, state: PageState, key: str):
+    """(title, subtitle, chart, body) of one IPR council's slide."""
+    council = next(c for c in councils(view, state) if c.key == key)
+    fig = figures.council_load_bars([council], font_size=SLIDE_FONT - 4)
+    rows = [
+        html.Li(
+            f"{m.name}{'*' if m.uncertain else ''}: {norsk.count(m.counts.specific)} særskilte + "
+            f"{norsk.count(m.counts.common)} felles = {norsk.count(m.counts.total)}; "
+            f"{norsk.decimal(m.counts.specific_per_1000, 2)} særskilte per 1 000",
+            className="mb-1",
+        )
+        for m in council.members
+    ]
+    body = [
+        html.P(
+            f"{norsk.count(council.touching)} tiltak berører minst én kommune i rådet",
+            className="fs-3 fw-bold",
+        ),
+        html.P(
+            f"{len(council.naming)} nevner rådet eller regionen: "
+            f"{', '.join(council.naming) or '–'}",
+            className="fs-5",
+        ),
+        html.Ul(rows, className="fs-5"),
+        *[
+            html.P(f"* Usikkert medlemskap: {m.uncertain}", className="fs-6")
+            for m in council.members
+            if m.uncertain
+        ],
+    ]
+    return council.name, "Sammenligning i rådet", fig, body
+
+
+def slide(view: View, state: PageState):
+    """The slide of the page state: the title, then each municipality, then each council."""
+    numbers, keys = view.numbers, [c.key for c in view.bundle.councils()]
+    k = state.slide
+    if k == 0:
+        return title_slide(view, state)
+    if k <= len(numbers):
+        return municipality_slide(view, state, numbers[k - 1])
+    return council_slide(view, state, keys[k - 1 - len(numbers)])
+
+
+# --- Downloads ------------------------------------------------------------------------------
 
 
 def html_map_download(view: View, state: PageState) -> dict:
     """The standalone folium map of the page state, as a download."""
     kind = view.shape_kind(state)
     shapes = gpd.GeoDataFrame.from_features(view.bundle.shapes[kind].geojson, crs="EPSG:4326")
-    table = view.bundle.index.table(filters_of(state, view))
+    table = view.bundle.index.table(filters_of(state, view), view.bundle.population)
     title, filters = title_parts(view, state)
     fmap = build_map(
         join_shapes(shapes, table),
@@ -180,14 +352,47 @@ def html_map_download(view: View, state: PageState) -> dict:
     return dcc.send_string(fmap.get_root().render(), "tiltakskart.html")
 
 
-def table_download(rows: list[dict] | None, name: str, excel: bool) -> dict:
-    """The grid's rows as CSV or Excel."""
-    frame = pd.DataFrame(rows or [], columns=GRID_EXPORT_COLUMNS)
+def frame_download(frame: pd.DataFrame, name: str, excel: bool) -> dict:
+    """A table as CSV or Excel."""
     if not excel:
-        return dcc.send_data_frame(frame.to_csv, f"tiltak-{name}.csv", index=False)
+        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
 
     def write(buffer: io.BytesIO) -> None:
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             frame.to_excel(writer, sheet_name="tiltak", index=False)
 
-    return dcc.send_bytes(write, f"tiltak-{name}.xlsx")
+    return dcc.send_bytes(write, f"{name}.xlsx")
+
+
+def view_frame(view: View, state: PageState, grid_rows: list[dict]) -> tuple[pd.DataFrame, str]:
+    """(table, file name) of what the current view shows."""
+    if state.view == "kommune" and state.kommune:
+        frame = pd.DataFrame(grid_rows, columns=GRID_EXPORT_COLUMNS)
+        return frame, f"tiltak-{view.name_of(state.kommune)}"
+    if state.view == "ipr":
+        return council_frame(view, state), "ipr-sammenligning"
+    if state.view == "tiltak" and state.tiltak:
+        return measure_frame(view, state.tiltak), f"tiltak-{state.tiltak}"
+    return load_table(view, state), "tiltak-per-kommune"
+
+
+def measure_frame(view: View, measure_id: str) -> pd.DataFrame:
+    """One measure and where it lands: one row per municipality it concerns."""
+    measure = view.bundle.measure(measure_id)
+    rows = []
+    for number, name in view.bundle.municipalities:
+        for row in view.rows[number]:
+            if measure and row["id"] == measure["id"]:
+                rows.append(
+                    {
+                        "tiltak": measure["id"],
+                        "tittel": measure["title"],
+                        "kommunenummer": number,
+                        "kommune": name,
+                        "klasse": row["klasse_tekst"],
+                        "via": row["via"],
+                        "rolle": row["rolle"],
+                        "belegg": row["belegg"],
+                    }
+                )
+    return pd.DataFrame(rows)

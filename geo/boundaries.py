@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,18 +25,17 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.atomic import write_atomic
-from geo.errors import BoundaryError, FetchError
+from geo.errors import BoundaryError, InputError
 from geo.kartverket import Progress
 from geo.renumber import to_2024
 from geo.resources import snapshot_path, snapshot_sidecar
 from geo.settings import Settings
+from geo.sources import DatedCache, Sourced, first_source
 
 log = logging.getLogger(__name__)
 NUMBER_COLUMN = "kommunenummer"
 NAME_COLUMN = "kommunenavn"
 WEB_CRS = "EPSG:4326"
-_CACHE_NAME = re.compile(r"^kommuner-(?P<county>\d\d)-(?P<date>\d{4}-\d\d-\d\d)\.gpkg$")
 
 
 @dataclass
@@ -186,59 +184,33 @@ def read_snapshot(county: str, expected: Sequence[str] | None) -> Boundaries | N
     return Boundaries(frame, "snapshot", detail, None, warnings, str(info["division"]))
 
 
-# --- The cache ---------------------------------------------------------------------------------
+# --- The cache and the order of sources --------------------------------------------------------
+
+
+def boundary_cache(settings: Settings) -> DatedCache:
+    return DatedCache(settings.cache_dir, "kommuner", settings.county, ".gpkg")
 
 
 def cache_files(cache_dir: str | Path, county: str) -> list[tuple[dt.date, Path]]:
-    """The county's cache files, newest first."""
-    out = []
-    for path in Path(cache_dir).glob(f"kommuner-{county}-*.gpkg"):
-        match = _CACHE_NAME.match(path.name)
-        if match:
-            try:
-                out.append((dt.date.fromisoformat(match["date"]), path))
-            except ValueError:
-                continue
-    return sorted(out, reverse=True)
+    """The county's boundary cache files, newest first."""
+    return DatedCache(Path(cache_dir), "kommuner", county, ".gpkg").files()
 
 
 def write_cache(frame: gpd.GeoDataFrame, cache_dir: str | Path, county: str, day: dt.date) -> Path:
     """Write a validated boundary set as the cache of `day`, atomically."""
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"kommuner-{county}-{day.isoformat()}.gpkg"
-    write_atomic(
-        target,
-        lambda tmp: frame.to_file(tmp, driver="GPKG", layer="kommuner", engine="pyogrio"),
+    return DatedCache(Path(cache_dir), "kommuner", county, ".gpkg").write(
+        day, lambda tmp: _write_gpkg(frame, tmp)
     )
-    return target
+
+
+def _write_gpkg(frame: gpd.GeoDataFrame, path: Path) -> None:
+    frame.to_file(path, driver="GPKG", layer="kommuner", engine="pyogrio")
 
 
 def read_cache(path: Path, expected: Sequence[str] | None) -> gpd.GeoDataFrame:
     warnings: list[str] = []
     frame = gpd.read_file(path, layer="kommuner", engine="pyogrio")
     return validate(frame, expected, str(path), warnings)
-
-
-@dataclass
-class _CacheState:
-    good: tuple[dt.date, Path, gpd.GeoDataFrame] | None
-    problems: list[str]
-
-
-def _newest_good_cache(settings: Settings, expected: Sequence[str] | None) -> _CacheState:
-    problems: list[str] = []
-    try:
-        caches = cache_files(settings.cache_dir, settings.county)
-    except OSError as exc:  # an unreadable cache folder is no cache
-        return _CacheState(None, [f"cache folder {settings.cache_dir} unreadable ({exc})"])
-    for day, path in caches:
-        try:
-            return _CacheState((day, path, read_cache(path, expected)), problems)
-        except Exception as exc:  # a damaged cache file is skipped, not fatal
-            reason = (str(exc).splitlines() or [type(exc).__name__])[0][:100]
-            problems.append(f"cache {path.name} is unusable ({reason})")
-    return _CacheState(None, problems)
 
 
 def get_boundaries(
@@ -250,66 +222,51 @@ def get_boundaries(
     progress: Progress | None = None,
     fetcher=None,
 ) -> Boundaries:
-    """Boundaries for the settings' county from the first source that has them (see above).
+    """Boundaries for the settings' county: the boundary file if one is given, else the first
+    of a fresh cache, the API, the last good cache and the bundled snapshot.
 
     Raises BoundaryError naming the way out when no source has them.
     """
     if settings.boundaries is not None:
         return read_boundary_file(settings.boundaries, settings.county, expected)
-    today = today or dt.date.today()
-    cache = _newest_good_cache(settings, expected)
-    warnings = list(cache.problems)
-    if cache.good and not refresh:
-        day, path, frame = cache.good
-        if (today - day).days <= settings.cache_max_age_days:
-            log.info("boundaries of county %s from the cache %s", settings.county, path)
-            return Boundaries(frame, "cache", str(path), day, warnings)
-    failure = "no API (offline)"
-    if settings.api_url is not None:
-        try:
-            return _from_api(settings, expected, today, progress, fetcher, warnings)
-        except (FetchError, BoundaryError) as exc:
-            failure = str(exc)
-            log.info("boundaries from the API failed: %s", failure)
-    if cache.good:
-        day, path, frame = cache.good
-        if settings.api_url is not None:
-            warnings.append(f"could not refresh boundaries ({failure}); using the cache of {day}")
-        return Boundaries(frame, "cache", str(path), day, warnings)
-    snapshot = read_snapshot(settings.county, expected)
-    if snapshot is not None:
-        if settings.api_url is not None:
-            warnings.append(f"could not fetch boundaries ({failure}); using the {snapshot.detail}")
-        snapshot.warnings[:0] = warnings
-        log.info("boundaries of county %s from the %s", settings.county, snapshot.detail)
-        return snapshot
-    caches = "; ".join(cache.problems) or "no cached copy either"
-    raise BoundaryError(
-        f"could not fetch boundaries: {failure}; {caches} — pass --boundaries FILE "
-        "(GeoJSON or GeoPackage) to work offline",
-        value=f"county {settings.county}",
-    )
 
+    def fetch() -> tuple[gpd.GeoDataFrame, list[str], str]:
+        from geo.http import Fetcher
+        from geo.kartverket import fetch_county
 
-def _from_api(settings, expected, today, progress, fetcher, warnings) -> Boundaries:
-    from geo.http import Fetcher
-    from geo.kartverket import fetch_county
-
-    assert settings.api_url is not None
-    fetcher = fetcher or Fetcher.from_settings(settings)
-    fetched, notes = fetch_county(fetcher, settings.api_url, settings.county, progress)
-    warnings += notes
-    frame = validate(
-        fetched, expected or fetched[NUMBER_COLUMN].tolist(), settings.api_url, warnings
-    )
-    try:
-        path = write_cache(frame, settings.cache_dir, settings.county, today)
-        detail = str(path)
-    except Exception as exc:  # read-only folder, full disk: use what we have, say so once
-        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:100]
-        warnings.append(
-            f"could not write the boundary cache in {settings.cache_dir} "
-            f"({reason}); using the fetched boundaries without caching"
+        assert settings.api_url is not None
+        fetched, warnings = fetch_county(
+            fetcher or Fetcher.from_settings(settings),
+            settings.api_url,
+            settings.county,
+            progress,
         )
-        detail = settings.api_url
-    return Boundaries(frame, "api", detail, today, warnings)
+        numbers = expected or fetched[NUMBER_COLUMN].tolist()
+        return validate(fetched, numbers, settings.api_url, warnings), warnings, settings.api_url
+
+    def snapshot() -> Sourced[gpd.GeoDataFrame] | None:
+        found = read_snapshot(settings.county, expected)
+        if found is None:
+            return None
+        return Sourced(found.frame, "snapshot", found.detail, None, found.warnings)
+
+    try:
+        got = first_source(
+            "boundaries",
+            boundary_cache(settings),
+            read_cache=lambda path: read_cache(path, expected),
+            fetch=fetch if settings.api_url is not None else None,
+            write_cache=_write_gpkg,
+            snapshot=snapshot,
+            max_age_days=settings.cache_max_age_days,
+            refresh=refresh,
+            today=today,
+        )
+    except InputError as exc:
+        raise BoundaryError(
+            f"{exc} — pass --boundaries FILE (GeoJSON or GeoPackage) to work offline",
+            value=f"county {settings.county}",
+        ) from None
+    info = snapshot_info(settings.county) if got.source == "snapshot" else None
+    vintage = str(info["division"]) if info else None
+    return Boundaries(got.value, got.source, got.detail, got.fetched, got.warnings, vintage)

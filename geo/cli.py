@@ -22,6 +22,7 @@ from geo.terms import LOAD_FORMATS, Layout, Metric, Role, Via, column_year, year
 # Commands that draw or export geometry import geopandas, folium and friends when they run
 # (inside the functions below), so that `extract` and `tags` start fast.
 MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR]
+DEFAULT_METRIC = Metric.SPECIFIC
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -32,6 +33,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         boundaries=getattr(args, "boundaries", None),
         cache_dir=getattr(args, "cache_dir", None),
         api_url=getattr(args, "api_url", None),
+        ssb_url=getattr(args, "ssb_url", None),
     )
 
 
@@ -94,13 +96,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(tagged: Tagged):
+    """The load index of a tagged programme (every command's figures come from it)."""
+    from geo.load import LoadIndex
+
+    pairs = [(m.number, m.name) for m in tagged.gazetteer.municipalities]
+    years = programme_years(tagged.extraction.programme)
+    return LoadIndex(tagged.record()["measures"], pairs, years)
+
+
 def cmd_tags(args: argparse.Namespace) -> int:
     tagged = _tagged(settings_from(args))
     if _fail_on_unclassified(tagged):
         return 1
-    measures, gazetteer = tagged.extraction.measures, tagged.gazetteer
+    gazetteer = tagged.gazetteer
+    index = _index(tagged)
     if args.kommune is None:
-        sys.stdout.write(tags_summary(gazetteer, measures, tagged.tags))
+        outside = {(t["kommunenummer"], t["name"]) for m in tagged.tags.values() for t in m.outside}
+        sys.stdout.write(tags_summary(index, sorted(outside), gazetteer.county_name))
         return 0
     municipality = gazetteer.find(args.kommune)
     if municipality is None:
@@ -110,7 +123,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
             value=args.kommune,
             setting="kommune",
         )
-    sys.stdout.write(municipality_listing(municipality, measures, tagged.tags))
+    sys.stdout.write(municipality_listing(index, municipality.number, municipality.name))
     return 0
 
 
@@ -217,28 +230,57 @@ def _filters(args: argparse.Namespace, measures: list, years: tuple[int, ...]):
     )
 
 
+def _population(settings: Settings, numbers: list[str], refresh: bool = False):
+    from geo.population import get_population
+
+    population = get_population(settings, numbers, refresh=refresh)
+    if population is None:
+        _warn(["no population figures: the per 1 000 inhabitants columns are empty"])
+    else:
+        _warn(population.warnings)
+    return population
+
+
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
     """Extract, tag, get shapes and compute the load: (data, shapes, table, frame)."""
-    from geo.load import LoadIndex, join_shapes
+    from geo.load import join_shapes
     from geo.shapes import shapes_for
 
     settings = settings_from(args)
     tagged = _tagged(settings)
     if _fail_on_unclassified(tagged):
         raise SystemExit(1)
+    index = _index(tagged)
     data = tagged.record()
-    years = programme_years(tagged.extraction.programme)
-    filters = _filters(args, data["measures"], years)
+    filters = _filters(args, data["measures"], index.years)
     if getattr(args, "metric", None):
-        _check_metric(args.metric, years)
+        _check_metric(args.metric, index.years)
     gazetteer = tagged.gazetteer
     shapes = shapes_for(gazetteer, settings, Layout(args.layout), refresh=args.refresh)
     _warn(shapes.warnings)
     if shapes.notice:
         _warn([f"real boundaries are not loaded; using the tile map ({shapes.notice})"])
-    pairs = [(m.number, m.name) for m in gazetteer.municipalities]
-    table = LoadIndex(data["measures"], pairs, years).table(filters)
+    population = _population(settings, list(gazetteer.numbers), args.refresh)
+    table = index.table(filters, population)
     return data, shapes, table, join_shapes(shapes.frame, table)
+
+
+def cmd_population(args: argparse.Namespace) -> int:
+    from geo.gazetteer import gazetteer_for_county
+
+    settings = settings_from(args)
+    gazetteer = gazetteer_for_county(settings.county, settings.boundaries)
+    population = _population(settings, list(gazetteer.numbers), args.refresh)
+    if population is None:
+        return 2
+    print(
+        f"Inhabitants on 1 January {population.year} from {population.source}: {population.detail}"
+    )
+    for m in gazetteer.municipalities:
+        print(f"{m.number:<5} {m.name:<15} {population.inhabitants[m.number]:>9}")
+    print(f"{'':<5} {'total':<15} {sum(population.inhabitants.values()):>9}")
+    print("Kilde: SSB (CC BY 4.0)")
+    return 0
 
 
 def _check_metric(metric: str, years: tuple[int, ...]) -> None:
@@ -318,6 +360,12 @@ def _shape_options(parser: argparse.ArgumentParser, layout: bool = True) -> None
     parser.add_argument(
         "--refresh", action="store_true", help="fetch the boundaries again even if a cache exists"
     )
+    parser.add_argument(
+        "--ssb-url",
+        metavar="URL",
+        help="SSB's PxWeb API v0 base for population, or 'off' "
+        "(default: $TILTAKSKART_SSB_URL or https://data.ssb.no/api/v0/no)",
+    )
     if layout:
         parser.add_argument(
             "--layout",
@@ -340,7 +388,7 @@ def _filter_options(parser: argparse.ArgumentParser) -> None:
         "--via",
         nargs="+",
         choices=list(Via),
-        help="tag kinds that count (default: name region place all)",
+        help="tag kinds that count (default: all of them)",
     )
     group.add_argument("--role", choices=list(Role), help="only actor or target tags")
     group.add_argument("--actor", help="only measures whose Hvem field holds these words")
@@ -456,13 +504,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     snapshot.set_defaults(func=cmd_snapshot)
 
+    population = sub.add_parser(
+        "population",
+        help="show the inhabitants per municipality (Statistics Norway, SSB)",
+        description=(
+            "Inhabitants per municipality on 1 January of the latest year, from SSB's API "
+            "(table 07459), else the cache, else the snapshot bundled with the package."
+        ),
+    )
+    _county_option(population, "county number (default: $TILTAKSKART_COUNTY or 31 Østfold)")
+    _boundaries_option(population, "a boundary file listing the county's municipalities")
+    _shape_options(population, layout=False)
+    population.set_defaults(func=cmd_population)
+
     load = sub.add_parser(
         "load",
         help="measure load per municipality as CSV, GeoJSON, GeoPackage or Excel",
         description=(
-            "The load table: measures per municipality by via, role and year, the "
-            "share metric and the measure ids. GeoJSON and GeoPackage carry the "
-            "municipality polygons (GeoPackage also the measures and tags tables)."
+            "The load table: per municipality the measures that concern it, each in its most "
+            "specific class (named, place, region, common; specific = named + place + region, "
+            "total = specific + common; organisation apart), per 1 000 inhabitants, by via, "
+            "role and year, the share metric and the measure ids. GeoJSON and GeoPackage carry "
+            "the municipality polygons (GeoPackage also the measures and tags tables)."
         ),
     )
     document_options(load)
@@ -489,10 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     webmap.add_argument(
         "--metric",
-        default=Metric.GEOGRAPHIC.value,
+        default=DEFAULT_METRIC.value,
         metavar="METRIC",
         help=f"what colours the map: {', '.join(MAP_METRICS)} or a year column such as y2026 "
-        "(default: geographic)",
+        f"(default: {DEFAULT_METRIC.value})",
     )
     webmap.add_argument(
         "--tiles",

@@ -85,9 +85,12 @@ class Municipality:
         return (self.name, *self.also)
 
 
+INSTITUTION = "institution"  # a place kind: an organisation among the actors (see tagging)
+
+
 @dataclass(frozen=True)
 class Area:
-    """A region, place or organisation: a named set of member municipalities."""
+    """A region, place, organisation or generic mention: a named set of member municipalities."""
 
     key: str
     name: str
@@ -97,6 +100,9 @@ class Area:
     kind: str = ""
     source: str = ""
     choice: str = ""
+    unless: tuple[str, ...] = ()  # keys that, named in the same measure, make this not apply
+    uncertain: tuple[str, ...] = ()  # members the sources do not settle
+    uncertain_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,10 @@ class Outside:
     level: str
     patterns: tuple[str, ...]
 
+    @property
+    def key(self) -> str:
+        return self.number
+
 
 @dataclass(frozen=True)
 class Gazetteer:
@@ -118,6 +128,7 @@ class Gazetteer:
     places: tuple[Area, ...] = ()
     organisations: tuple[Area, ...] = ()
     outside: tuple[Outside, ...] = ()
+    generic: tuple[Area, ...] = ()  # mentions that tag nothing ("the councils" in general)
     source: str = ""
     warnings: tuple[str, ...] = field(default=())
     tiles: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -129,8 +140,13 @@ class Gazetteer:
     def municipality(self, number: str) -> Municipality:
         return next(m for m in self.municipalities if m.number == number)
 
+    @property
+    def areas(self) -> tuple[Area, ...]:
+        """Regions, places, organisations and generic mentions."""
+        return (*self.regions, *self.places, *self.organisations, *self.generic)
+
     def area(self, key: str) -> Area:
-        return next(a for a in (*self.regions, *self.places, *self.organisations) if a.key == key)
+        return next(a for a in self.areas if a.key == key)
 
     def find(self, query: str) -> Municipality | None:
         """A municipality by number (2020–2023 numbers too) or by any of its names,
@@ -175,12 +191,15 @@ def _areas(items: list[dict]) -> tuple[Area, ...]:
         Area(
             key=item["key"],
             name=item["name"],
-            members=tuple(item["members"]),
+            members=tuple(item.get("members", [])),
             patterns=tuple(item["patterns"]),
-            outside=tuple(tuple(pair) for pair in item.get("outside", [])),
+            outside=tuple((str(a), str(b)) for a, b in item.get("outside", [])),
             kind=item.get("kind", ""),
             source=item.get("source", ""),
             choice=item.get("choice", ""),
+            unless=tuple(item.get("unless", [])),
+            uncertain=tuple(item.get("uncertain", [])),
+            uncertain_source=item.get("uncertain_source", ""),
         )
         for item in items
     )
@@ -219,6 +238,7 @@ def read_gazetteer(path: str | Path) -> Gazetteer:
             Outside(o["number"], o["name"], o["level"], tuple(o["patterns"]))
             for o in data.get("outside", [])
         ),
+        generic=_areas(data.get("generic", [])),
         source=str(path.name),
         tiles={n: (int(c), int(r)) for n, (c, r) in data.get("tiles", {}).items()},
     )
@@ -228,7 +248,15 @@ def read_gazetteer(path: str | Path) -> Gazetteer:
 
 def _check(gazetteer: Gazetteer, path: Path) -> None:
     numbers = set(gazetteer.numbers)
-    for area in (*gazetteer.regions, *gazetteer.places, *gazetteer.organisations):
+    keys = {a.key for a in gazetteer.areas} | {o.key for o in gazetteer.outside}
+    for area in gazetteer.areas:
+        if set(area.uncertain) - set(area.members):
+            raise GazetteerError(f"{area.key}: uncertain members must be members", value=path)
+        if set(area.unless) - keys:
+            raise GazetteerError(
+                f"{area.key}: 'unless' names unknown keys {sorted(set(area.unless) - keys)}",
+                value=path,
+            )
         unknown = set(area.members) - numbers
         if unknown:
             raise GazetteerError(
@@ -270,6 +298,7 @@ def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Ga
         places=authored.places,
         organisations=authored.organisations,
         outside=authored.outside,
+        generic=authored.generic,
         source=authored.source,
         warnings=warnings,
         tiles=authored.tiles if set(authored.tiles) == source_numbers else {},

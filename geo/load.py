@@ -1,22 +1,36 @@
-"""Measure load per municipality: counts by via and role, a share metric, and counts per year.
+"""Measure load per municipality: one model for every view, export and command.
 
-Everything starts from the tagged measures of the extract JSON. `LoadIndex` flattens them once
-into arrays, one entry per (measure, municipality, via, role); each figure is then a boolean
-municipality × measure matrix, so filtering and counting take well under a millisecond and
-can run per request in the app.
+For each municipality, the distinct measures that concern it are partitioned by their most
+specific class (`LoadClass`): named → place → region → common. Specific = named + place + region;
+total = specific + common; measures that name the municipality only inside an organisation's
+name are listed apart ("organisation") and never counted in the total. Everything else (actor
+and target, the share 1/n, the years) counts among the total.
+
+`LoadIndex` flattens the tagged measures once into arrays, one entry per (measure, municipality,
+via, role); each figure is then a boolean municipality × measure matrix, so filtering and
+counting take well under a millisecond and can run per request in the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.records import MeasureRecord
-from geo.terms import GEOGRAPHIC_VIAS, Metric, Role, Via, year_column
+from geo.terms import (
+    COUNT_METRICS,
+    GEOGRAPHIC_VIAS,
+    PER_1000,
+    LoadClass,
+    Metric,
+    Role,
+    Via,
+    via_column,
+    year_column,
+)
 
 
 @dataclass(frozen=True)
@@ -27,9 +41,32 @@ class Filters:
     theme: str | None = None
     strategy: str | None = None
     year: int | None = None
-    via: tuple[Via, ...] | None = None  # default: the geographic vias
+    via: tuple[Via, ...] | None = None  # the vias whose tags count (default: all)
     role: Role | None = None
     actor: str | None = None  # words in the Hvem field, case-insensitive
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Municipality × measure matrices, one class per cell at most (see the module doc)."""
+
+    named: np.ndarray
+    place: np.ndarray
+    region: np.ndarray
+    common: np.ndarray
+    organisation: np.ndarray  # only inside an organisation's name: not in the total
+
+    @property
+    def specific(self) -> np.ndarray:
+        return self.named | self.place | self.region
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.specific | self.common
+
+    def of(self, name: str) -> np.ndarray:
+        """The matrix of a class or of 'specific' / 'total'."""
+        return getattr(self, name)
 
 
 def _id_key(measure_id: str) -> tuple[int, ...]:
@@ -48,9 +85,6 @@ class LoadIndex:
         """`years` are the programme's years, one load column each; a measure with no start
         runs from the first of them."""
         self.years = tuple(years)
-        self.count_columns: list[str] = [
-            str(c) for c in (Metric.GEOGRAPHIC, *Via, *Role, *map(year_column, self.years))
-        ]
         self.municipalities = list(municipalities)
         self.numbers = [n for n, _ in municipalities]
         self.measures = list(measures)
@@ -80,6 +114,15 @@ class LoadIndex:
             "strategy": np.array([m["strategy"] for m in measures], dtype=object),
         }
         self.actors = [" ; ".join(m["actors"]).casefold() for m in measures]
+        self.count_columns: list[str] = [
+            *map(str, COUNT_METRICS),
+            *(via_column(v) for v in Via),
+            str(Metric.ACTOR),
+            str(Metric.TARGET),
+            *map(year_column, self.years),
+        ]
+
+    # --- filtering -------------------------------------------------------------------------------
 
     def measure_mask(self, filters: Filters) -> np.ndarray:
         """Measures that pass the measure-level filters (plan, theme, strategy, year, actor)."""
@@ -92,7 +135,7 @@ class LoadIndex:
             keep &= self.active(filters.year)
         if filters.actor:
             words = filters.actor.casefold()
-            keep &= np.array([words in a for a in self.actors])
+            keep &= np.array([words in a for a in self.actors], dtype=bool)
         return keep
 
     def active(self, year: int) -> np.ndarray:
@@ -100,68 +143,136 @@ class LoadIndex:
         ongoing."""
         return (self.start <= year) & (year <= self.end)
 
-    def matrix(
-        self, filters: Filters, vias: Sequence[str] | None = None, role: str | None = None
-    ) -> np.ndarray:
-        """Boolean municipality × measure matrix of the tags that count."""
-        vias = vias if vias is not None else (filters.via or GEOGRAPHIC_VIAS)
-        keep = np.zeros(len(self.muni), dtype=bool)
-        for via in vias:
-            keep |= self.via_is.get(via, False)
-        keep &= self.measure_mask(filters)[self.measure]
+    def matrix(self, filters: Filters, via: str, role: str | None = None) -> np.ndarray:
+        """Boolean municipality × measure matrix of the tags of one via that pass the filters."""
+        out = np.zeros((len(self.numbers), len(self.ids)), dtype=bool)
+        if filters.via is not None and via not in filters.via:
+            return out
+        keep = self.via_is[via] & self.measure_mask(filters)[self.measure]
         role = role or filters.role
         if role:
             keep &= self.role_is[role]
-        out = np.zeros((len(self.numbers), len(self.ids)), dtype=bool)
         out[self.muni[keep], self.measure[keep]] = True
         return out
 
+    def partition(self, filters: Filters = Filters()) -> Partition:
+        """Each measure in its most specific class per municipality."""
+        name, place, region, common, org = (
+            self.matrix(filters, v)
+            for v in (Via.NAME, Via.PLACE, Via.REGION, Via.ALL, Via.ORGANISATION)
+        )
+        place &= ~name
+        region &= ~(name | place)
+        common &= ~(name | place | region)
+        org &= ~(name | place | region | common)
+        return Partition(name, place, region, common, org)
+
+    # --- figures --------------------------------------------------------------------------------
+
     def figures(
-        self, filters: Filters = Filters(), only: tuple[str, ...] | None = None
+        self, filters: Filters = Filters(), only: Sequence[str] | None = None
     ) -> dict[str, np.ndarray]:
-        """Every figure (or those in `only`) as a municipality × measure matrix; share as
-        weights."""
+        """Every count (or those in `only`) as a municipality × measure matrix; 'share' as
+        weights. Roles and years count among the total."""
         wanted = set(only or (*self.count_columns, Metric.SHARE))
-        geo = self.matrix(filters)
-        out = {str(Metric.GEOGRAPHIC): geo}
-        everything = replace(filters, via=None)
+        parts = self.partition(filters)
+        total = parts.total
+        out: dict[str, np.ndarray] = {}
+        for name in COUNT_METRICS:
+            if name in wanted:
+                out[str(name)] = parts.of(name)
         for via in Via:
-            if via in wanted:
-                out[str(via)] = self.matrix(everything, vias=(via,))
+            if via_column(via) in wanted:
+                out[via_column(via)] = self.matrix(filters, via)
         for role in Role:
             if role in wanted:
-                out[str(role)] = geo & self.matrix(replace(filters, role=None), role=role)
+                vias = [self.matrix(filters, v, role) for v in GEOGRAPHIC_VIAS]
+                out[str(role)] = total & np.logical_or.reduce(vias)
         for year in self.years:
             if year_column(year) in wanted:
-                out[year_column(year)] = geo & self.active(year)[None, :]
+                out[year_column(year)] = total & self.active(year)[None, :]
         if Metric.SHARE in wanted:
-            carriers = geo.sum(axis=0)
-            out[str(Metric.SHARE)] = np.where(geo, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
+            carriers = total.sum(axis=0)
+            out[str(Metric.SHARE)] = np.where(total, 1.0 / np.maximum(carriers, 1)[None, :], 0.0)
         return out
 
-    def metric(self, metric: str, filters: Filters = Filters()) -> np.ndarray:
-        """One figure per municipality, e.g. for recolouring a map."""
+    def metric(
+        self, metric: str, filters: Filters = Filters(), inhabitants: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """One figure per municipality, e.g. for recolouring a map. Per-1 000 metrics need
+        `inhabitants` (in the order of the municipalities); unknown ones give NaN."""
+        if metric in PER_1000:
+            counts = self.metric(PER_1000[Metric(metric)], filters)
+            return per_1000(counts, inhabitants)
+        if metric not in self.columns:
+            raise ValueError(f"unknown metric {metric!r}")
         return self.figures(filters, only=(metric,))[metric].sum(axis=1)
 
-    def table(self, filters: Filters = Filters(), with_ids: bool = True) -> pd.DataFrame:
-        """One row per municipality: counts by via, role and year, share, and the ids behind."""
+    @property
+    def columns(self) -> list[str]:
+        return [*self.count_columns, str(Metric.SHARE)]
+
+    def table(
+        self,
+        filters: Filters = Filters(),
+        population=None,
+        with_ids: bool = True,
+    ) -> pd.DataFrame:
+        """One row per municipality: the partition, population and per 1 000, the via, role
+        and year counts, share, and the measure ids behind every count."""
         figures = self.figures(filters)
         table = pd.DataFrame(self.municipalities, columns=["kommunenummer", "kommunenavn"])
-        for name in self.count_columns:
-            table[name] = figures[name].sum(axis=1).astype(int)
-        share_at = len(table.columns) - len(self.years)  # before the year columns
-        table.insert(share_at, "share", figures[Metric.SHARE].sum(axis=1).round(4))
+        for metric in COUNT_METRICS:
+            table[str(metric)] = figures[metric].sum(axis=1).astype(int)
+        inhabitants = self.inhabitants(population)
+        table["inhabitants"] = pd.array(
+            [int(v) if v == v else None for v in inhabitants], dtype="Int64"
+        )
+        table["population_year"] = pd.array(
+            [population.year if population and v == v else None for v in inhabitants],
+            dtype="Int64",
+        )
+        for per, base in PER_1000.items():
+            table[str(per)] = np.round(per_1000(table[str(base)].to_numpy(), inhabitants), 2)
+        for column in self.count_columns[len(COUNT_METRICS) :]:
+            table[column] = figures[column].sum(axis=1).astype(int)
+        table[str(Metric.SHARE)] = figures[Metric.SHARE].sum(axis=1).round(4)
         if with_ids:
             ids = np.array(self.ids, dtype=object)
-            for name in self.count_columns:
-                table[f"ids_{name}"] = [
-                    "; ".join(sorted(ids[row], key=_id_key)) for row in figures[name]
+            for column in self.count_columns:
+                table[f"ids_{column}"] = [
+                    "; ".join(sorted(ids[row], key=_id_key)) for row in figures[column]
                 ]
         return table
 
+    def inhabitants(self, population) -> np.ndarray:
+        """Inhabitants in the order of the municipalities (NaN where unknown)."""
+        known = population.inhabitants if population is not None else {}
+        return np.array([known.get(n, np.nan) for n in self.numbers], dtype=float)
 
-def join_shapes(boundaries: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Boundaries joined with the load table (one row per municipality with a boundary)."""
-    joined = boundaries[["kommunenummer", "geometry"]].merge(table, on="kommunenummer")
-    columns = [c for c in table.columns] + ["geometry"]
-    return gpd.GeoDataFrame(joined[columns], geometry="geometry", crs=boundaries.crs)
+
+def per_1000(counts: np.ndarray, inhabitants: Sequence[float] | np.ndarray | None) -> np.ndarray:
+    """Counts per 1 000 inhabitants; NaN where the population is unknown."""
+    counts = np.asarray(counts, dtype=float)
+    if inhabitants is None:
+        return np.full(counts.shape, np.nan)
+    people = np.asarray(inhabitants, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(people > 0, counts / people * 1000.0, np.nan)
+
+
+def join_shapes(shapes, table: pd.DataFrame):
+    """Boundaries (or tiles) joined with the load table: one row per municipality with a shape."""
+    import geopandas as gpd
+
+    joined = shapes[["kommunenummer", "geometry"]].merge(table, on="kommunenummer")
+    columns = [*table.columns, "geometry"]
+    return gpd.GeoDataFrame(joined[columns], geometry="geometry", crs=shapes.crs)
+
+
+def class_of(parts: Partition, row: int, column: int) -> str | None:
+    """The class (or 'organisation') of one measure for one municipality, or None."""
+    for name in (*LoadClass, "organisation"):
+        if parts.of(str(name))[row, column]:
+            return str(name)
+    return None

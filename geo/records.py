@@ -32,6 +32,7 @@ class TagRecord(TypedDict):
     evidence: str
     roles: list[str]
     evidences: list[Evidence]
+    areas: list[str]  # keys of the regions, places or organisations behind it (gazetteer)
     level: NotRequired[str]  # outside the county only: "kommune", "fylke" or "land"
 
 

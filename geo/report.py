@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-from geo.gazetteer import Gazetteer, Municipality
-from geo.parse import Extraction, Measure
-from geo.records import MeasureTags, TagRecord
-from geo.terms import GEOGRAPHIC_VIAS, Via
+import numpy as np
+
+from geo.load import LoadIndex
+from geo.parse import Extraction
+from geo.terms import COUNT_METRICS, LoadClass
 
 _CLASS_NOTES = {
     "measure": "distinct measures, counted at the header where each is described",
@@ -63,61 +64,59 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-Tags = Mapping[str, MeasureTags]
+CLASS_HEADINGS = {
+    LoadClass.NAMED: "Named",
+    LoadClass.PLACE: "Via a place in it",
+    LoadClass.REGION: "Via a region it belongs to",
+    LoadClass.COMMON: "Common to all the municipalities",
+    "organisation": "Only inside an organisation's name (not counted)",
+}
 
 
-def _tags_by_municipality(
-    measures: Sequence[Measure], tags: Tags
-) -> dict[str, list[tuple[Measure, TagRecord]]]:
-    out: dict[str, list[tuple[Measure, TagRecord]]] = {}
-    for m in measures:
-        for tag in tags[m.id].municipalities:
-            out.setdefault(tag["kommunenummer"], []).append((m, tag))
-    return out
-
-
-def tags_summary(gazetteer: Gazetteer, measures: Sequence[Measure], tags: Tags) -> str:
-    """Measures per municipality: by via, and the geographic total (organisation excluded)."""
-    by_number = _tags_by_municipality(measures, tags)
-    header = f"{'nr':<5} {'kommune':<15}" + "".join(f"{v:>13}" for v in Via) + f"{'geografisk':>12}"
-    lines = [header]
-    for municipality in gazetteer.municipalities:
-        items = by_number.get(municipality.number, [])
-        counts = {v: len({m.id for m, t in items if t["via"] == v}) for v in Via}
-        geographic = len({m.id for m, t in items if t["via"] in GEOGRAPHIC_VIAS})
+def tags_summary(index: LoadIndex, outside: Sequence[tuple[str, str]], county_name: str) -> str:
+    """Measures per municipality in the load model's classes; they add up per row."""
+    table = index.table(with_ids=False)
+    columns = [*map(str, COUNT_METRICS)]
+    lines = [f"{'nr':<5} {'kommune':<15}" + "".join(f"{c:>13}" for c in columns)]
+    for values in table.to_dict("records"):
         lines.append(
-            f"{municipality.number:<5} {municipality.name:<15}"
-            + "".join(f"{counts[v]:>13}" for v in Via)
-            + f"{geographic:>12}"
+            f"{values['kommunenummer']:<5} {values['kommunenavn']:<15}"
+            + "".join(f"{values[c]:>13}" for c in columns)
         )
-    outside = sorted(
-        {(t["kommunenummer"], t["name"]) for m in measures for t in tags[m.id].outside}
+    lines.append(
+        "specific = named + place + region; total = specific + common; "
+        "organisation: named only inside an organisation's name, not in total"
     )
     if outside:
-        lines.append(
-            "Named outside "
-            + gazetteer.county_name
-            + ": "
-            + ", ".join(f"{name} ({nr})" for nr, name in outside)
-        )
+        names = ", ".join(f"{name} ({nr})" for nr, name in sorted(outside))
+        lines.append(f"Named outside {county_name}: {names}")
     return "\n".join(lines) + "\n"
 
 
-def municipality_listing(
-    municipality: Municipality, measures: Sequence[Measure], tags: Tags
-) -> str:
-    """One municipality's measures with via, role and evidence."""
-    items = _tags_by_municipality(measures, tags).get(municipality.number, [])
-    ids = list(dict.fromkeys(m.id for m, _ in items))
-    lines = [f"{municipality.name} ({municipality.number}): {len(ids)} measures"]
-    for m in measures:
-        mine = [t for mm, t in items if mm.id == m.id]
-        if not mine:
-            continue
-        lines.append(f"{m.id:<8} {_short(m.title, 80)}")
-        for tag in mine:
-            for ev in tag["evidences"]:
-                lines.append(
-                    f"{'':<8} {tag['via']:<12} {ev['role']:<6} {ev['field']:<8} «{ev['text']}»"
-                )
+def municipality_listing(index: LoadIndex, number: str, name: str) -> str:
+    """One municipality's measures by class, each with its tags' via, role and evidence."""
+    row = index.numbers.index(number)
+    parts = index.partition()
+    counts = {str(c): int(parts.of(str(c))[row].sum()) for c in (*LoadClass, "organisation")}
+    specific = counts["named"] + counts["place"] + counts["region"]
+    lines = [
+        f"{name} ({number}): {specific + counts['common']} measures concern it = "
+        f"{specific} specific ({counts['named']} named, {counts['place']} place, "
+        f"{counts['region']} region) + {counts['common']} common; "
+        f"{counts['organisation']} more name it only inside an organisation's name (not counted)"
+    ]
+    for cls, heading in CLASS_HEADINGS.items():
+        columns = np.flatnonzero(parts.of(str(cls))[row])
+        lines.append(f"{heading} ({len(columns)})")
+        for k in columns:
+            m = index.measures[k]
+            lines.append(f"{m['id']:<8} {_short(m['title'], 80)}")
+            for tag in m.get("municipalities", []):
+                if tag["kommunenummer"] != number:
+                    continue
+                for ev in tag["evidences"]:
+                    text = " ".join(ev["text"].split())
+                    lines.append(
+                        f"{'':<8} {tag['via']:<12} {ev['role']:<6} {ev['field']:<8} «{text}»"
+                    )
     return "\n".join(lines) + "\n"

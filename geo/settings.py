@@ -18,6 +18,7 @@ from geo.errors import InputError
 
 DEFAULT_COUNTY = "31"
 DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
+DEFAULT_SSB_URL = "https://data.ssb.no/api/v0/no"
 OFFLINE = ("off", "none", "offline")  # values of an API URL that mean "do not fetch"
 
 # Environment variable -> Settings field.
@@ -27,6 +28,7 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_BOUNDARIES": "boundaries",
     "TILTAKSKART_CACHE_DIR": "cache_dir",
     "TILTAKSKART_API_URL": "api_url",
+    "TILTAKSKART_SSB_URL": "ssb_url",
 }
 # Settings field -> the command-line flag that sets it (for error messages).
 FLAGS: dict[str, str] = {
@@ -34,6 +36,7 @@ FLAGS: dict[str, str] = {
     "boundaries": "--boundaries",
     "cache_dir": "--cache-dir",
     "api_url": "--api-url",
+    "ssb_url": "--ssb-url",
     "out": "--out",
     "kommune": "--kommune",
 }
@@ -55,6 +58,7 @@ class Settings:
     boundaries: Path | None = None  # a GeoJSON or GeoPackage to use instead of the API
     cache_dir: Path = field(default_factory=default_cache_dir)
     api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
+    ssb_url: str | None = DEFAULT_SSB_URL  # SSB's PxWeb API v0; None: never fetch
     connect_timeout: float = 1.5  # seconds; an unreachable network fails within this
     read_timeout: float = 20.0
     retries: int = 3  # for 5xx answers and dropped connections once a server has answered
@@ -65,14 +69,15 @@ class Settings:
     cache_max_age_days: int = 30  # a younger cache is used without asking the API
 
     def __post_init__(self) -> None:
-        if self.api_url is not None:
-            url = urlparse(self.api_url)
-            if url.scheme not in ("http", "https") or not url.netloc:
+        for name, default in (("api_url", DEFAULT_API_URL), ("ssb_url", DEFAULT_SSB_URL)):
+            value = getattr(self, name)
+            url = urlparse(value) if value is not None else None
+            if url is not None and (url.scheme not in ("http", "https") or not url.netloc):
                 raise InputError(
-                    "not an http(s) URL; give the kommuneinfo API base, e.g. "
-                    f"{DEFAULT_API_URL}, or 'off' to work offline",
-                    value=self.api_url,
-                    setting="api_url",
+                    f"not an http(s) URL; give the API base, e.g. {default}, "
+                    "or 'off' to work offline",
+                    value=value,
+                    setting=name,
                 )
         if not (self.county.isascii() and self.county.isdigit() and len(self.county) == 2):
             raise InputError(
@@ -107,7 +112,7 @@ class Settings:
                 continue
             if name in ("document", "boundaries", "cache_dir"):
                 value = Path(str(value)).expanduser()
-            elif name == "api_url":
+            elif name in ("api_url", "ssb_url"):
                 value = None if str(value).strip().lower() in OFFLINE else str(value).strip()
             changes[name] = value
         return dataclasses.replace(self, **changes) if changes else self

@@ -20,12 +20,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from geo.gazetteer import Area, Gazetteer, Municipality, Outside
+from geo.gazetteer import INSTITUTION, Area, Gazetteer, Municipality, Outside
 from geo.parse import Measure
 from geo.records import Evidence, MeasureTags, TagRecord
 from geo.terms import Field, Role, Via
 
 OUTSIDE = "outside"  # the entry kind of a name outside the county (its tags say via "name")
+GENERIC = "generic"  # a mention of a kind of body in general: matched, tags nothing
 _FIELD_RANK = {f: i for i, f in enumerate(Field)}
 _VIA_ORDER = {via: i for i, via in enumerate((*Via, OUTSIDE))}
 
@@ -46,6 +47,11 @@ _NOT_ALL_BEFORE = re.compile(r"(?:\bde\s+(?:to|tre|fire|fem|seks|sju|åtte)|\d+)
 _NOT_ALL_AFTER = re.compile(r"^\s+(?:langs|med kystlinje)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:•]\s*|\n\s*)$")
 _LIST_GLUE = re.compile(r"^\s*(?:,|og|eller|/|&)\s*$")
+# "på Kalnes", "ved Inspiria": the text puts the measure at an institution's site.
+_LOCATIVE = re.compile(r"(?:^|\s)(?:på|ved|i)\s+$", re.IGNORECASE)
+# A capitalised word joined to a name by one space or a hyphen: "Biogass Oslofjord".
+_NAME_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÆØÅ][\w]*[ -]$")
+_NAME_AFTER = re.compile(r"^[ -][A-ZÆØÅ]\w*")
 _NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|s)?"
 
 
@@ -90,6 +96,8 @@ class Tagger:
                 for index in indexes:
                     index.setdefault(phrase[:3], []).append(pattern)
 
+        for generic in gazetteer.generic:
+            add(_Entry(GENERIC, generic), generic.patterns, 0)
         for org in gazetteer.organisations:
             add(_Entry(Via.ORGANISATION, org), org.patterns, 0)
         for region in gazetteer.regions:
@@ -184,32 +192,67 @@ class Tagger:
             out.append((entry, match))
         return out
 
+    def _organisation_by_context(self, entry: _Entry, match: re.Match, field: str) -> bool:
+        """Whether a place, region or name is here part of an organisation's name.
+
+        An institution (Kalnes, Inspiria) among the actors is an organisation; in the text it is
+        a place only after "på", "ved" or "i". Among the actors, a name joined by a space or a
+        hyphen to another capitalised word ("Biogass Oslofjord", "Visit Oslofjord") is part of
+        an organisation's name.
+        """
+        text = match.string
+        before, after = text[: match.start()], text[match.end() :]
+        target = entry.target
+        if isinstance(target, Area) and target.kind == INSTITUTION:
+            return field == Field.ACTORS or not _LOCATIVE.search(before)
+        if field != Field.ACTORS or entry.via not in (Via.NAME, Via.PLACE, Via.REGION):
+            return False
+        return bool(_NAME_BEFORE.search(before) or _NAME_AFTER.match(after))
+
+    def _measure_matches(self, measure: Measure) -> list[tuple[str, _Entry, re.Match]]:
+        """Every match in a measure's fields, after the rules that need the whole measure."""
+        texts = [(Field.TITLE, measure.title), (Field.WHY_HOW, measure.why_how)]
+        texts += [(Field.ACTORS, actor) for actor in measure.actors]
+        found = []
+        for field, text in texts:
+            for entry, match in self._matches(text, field):
+                if self._organisation_by_context(entry, match, field):
+                    entry = _Entry(Via.ORGANISATION, entry.target)
+                found.append((str(field), entry, match))
+        named = {_key(entry.target) for _, entry, _ in found}
+        # An entry that does not apply beside another ("Oslofjorden" beside "indre Oslofjord").
+        return [
+            (field, entry, match)
+            for field, entry, match in found
+            if not (isinstance(entry.target, Area) and set(entry.target.unless) & named)
+        ]
+
     def tag_measure(self, measure: Measure) -> MeasureTags:
         """Tags for one measure: municipalities in the county, and names outside it."""
         raw: list[TagRecord] = []
         outside: list[TagRecord] = []
-        texts = [(Field.TITLE, measure.title), (Field.WHY_HOW, measure.why_how)]
-        texts += [(Field.ACTORS, actor) for actor in measure.actors]
-        for field, text in texts:
+        for field, entry, match in self._measure_matches(measure):
+            if entry.via == GENERIC:
+                continue
             role = Role.ACTOR if field == Field.ACTORS else Role.TARGET
-            for entry, match in self._matches(text, field):
-                evidence = match.group()
-                via = Via.NAME if entry.via == OUTSIDE else entry.via
-                for number, name, level in self._members(entry):
-                    tag: TagRecord = {
-                        "kommunenummer": number,
-                        "name": name,
-                        "via": str(via),
-                        "role": str(role),
-                        "field": str(field),
-                        "evidence": evidence,
-                        "roles": [],
-                        "evidences": [],
-                    }
-                    if level:
-                        outside.append({**tag, "level": level})
-                    else:
-                        raw.append(tag)
+            via = Via.NAME if entry.via == OUTSIDE else entry.via
+            area = entry.target.key if isinstance(entry.target, Area) else None
+            for number, name, level in self._members(entry):
+                tag: TagRecord = {
+                    "kommunenummer": number,
+                    "name": name,
+                    "via": str(via),
+                    "role": str(role),
+                    "field": field,
+                    "evidence": match.group(),
+                    "roles": [],
+                    "evidences": [],
+                    "areas": [area] if area else [],
+                }
+                if level:
+                    outside.append({**tag, "level": level})
+                else:
+                    raw.append(tag)
         return MeasureTags(merge_tags(raw), merge_tags(outside))
 
     def _members(self, entry: _Entry) -> Iterator[tuple[str, str, str | None]]:
@@ -232,6 +275,12 @@ class Tagger:
         return {m.id: self.tag_measure(m) for m in measures}
 
 
+def _key(target: Municipality | Area | Outside | None) -> str | None:
+    if isinstance(target, Area | Outside):
+        return target.key
+    return None
+
+
 def merge_tags(tags: list[TagRecord]) -> list[TagRecord]:
     """One tag per municipality and via, keeping every distinct evidence.
 
@@ -243,10 +292,13 @@ def merge_tags(tags: list[TagRecord]) -> list[TagRecord]:
         key = (tag["kommunenummer"], tag["via"])
         item: Evidence = {"field": tag["field"], "role": tag["role"], "text": tag["evidence"]}
         if key not in merged:
-            merged[key] = {**tag, "roles": [], "evidences": []}
+            merged[key] = {**tag, "roles": [], "evidences": [], "areas": []}
         current = merged[key]
         if item not in current["evidences"]:
             current["evidences"].append(item)
+        for area in tag["areas"]:
+            if area not in current["areas"]:
+                current["areas"].append(area)
         if tag["role"] not in current["roles"]:
             current["roles"].append(tag["role"])
     for merged_tag in merged.values():

@@ -46,19 +46,63 @@ class Layout(StrEnum):
     TILES = "tiles"
 
 
+class LoadClass(StrEnum):
+    """The one class a measure has for a municipality: its most specific way of concerning it.
+
+    For each municipality the classes partition the measures that concern it, so the figures
+    add up: specific = named + place + region, total = specific + common. A measure that names
+    the municipality only inside an organisation's name is listed apart, never counted.
+    """
+
+    NAMED = "named"  # its name, a former municipality or a town in it
+    PLACE = "place"  # a place in it
+    REGION = "region"  # a grouping it belongs to
+    COMMON = "common"  # only as one of "kommunene"
+
+
+LOAD_CLASSES: tuple[LoadClass, ...] = tuple(LoadClass)  # most specific first
+SPECIFIC_CLASSES: tuple[LoadClass, ...] = (LoadClass.NAMED, LoadClass.PLACE, LoadClass.REGION)
+CLASS_VIA: dict[LoadClass, Via] = {
+    LoadClass.NAMED: Via.NAME,
+    LoadClass.PLACE: Via.PLACE,
+    LoadClass.REGION: Via.REGION,
+    LoadClass.COMMON: Via.ALL,
+}
+
+
 class Metric(StrEnum):
     """A figure per municipality. YEAR needs a year: its column is `year_column(year)`."""
 
-    GEOGRAPHIC = "geographic"
-    NAME = "name"
-    REGION = "region"
+    SPECIFIC = "specific"  # named + place + region
+    TOTAL = "total"  # specific + common
+    NAMED = "named"
     PLACE = "place"
-    ORGANISATION = "organisation"
-    ALL = "all"
-    ACTOR = "actor"
-    TARGET = "target"
-    SHARE = "share"
-    YEAR = "year"
+    REGION = "region"
+    COMMON = "common"
+    ORGANISATION = "organisation"  # listed apart: not in total
+    SPECIFIC_PER_1000 = "specific_per_1000"
+    TOTAL_PER_1000 = "total_per_1000"
+    ACTOR = "actor"  # measures in total where the municipality is among the actors
+    TARGET = "target"  # … named in the title or the why/how text
+    SHARE = "share"  # each measure in total weighs 1/n on its n municipalities
+    YEAR = "year"  # measures in total active in a year
+
+
+PER_1000 = {Metric.SPECIFIC_PER_1000: Metric.SPECIFIC, Metric.TOTAL_PER_1000: Metric.TOTAL}
+COUNT_METRICS: tuple[Metric, ...] = (
+    Metric.NAMED,
+    Metric.PLACE,
+    Metric.REGION,
+    Metric.SPECIFIC,
+    Metric.COMMON,
+    Metric.TOTAL,
+    Metric.ORGANISATION,
+)
+
+
+def via_column(via: str) -> str:
+    """The load column counting the measures with a tag of this via: 'via_region'."""
+    return f"via_{via}"
 
 
 LOAD_FORMATS = ("csv", "geojson", "gpkg", "xlsx")  # what `tiltakskart load` writes
@@ -96,26 +140,38 @@ LAYOUT_LABELS: dict[str, str] = {
     Layout.BOUNDARIES: "Kommunegrenser",
     Layout.TILES: "Ruter (lik størrelse)",
 }
+CLASS_LABELS: dict[str, str] = {
+    LoadClass.NAMED: "navngitt",
+    LoadClass.PLACE: "via sted",
+    LoadClass.REGION: "via region",
+    LoadClass.COMMON: "felles for alle kommunene",
+}
+SPECIFIC_LABEL = "særskilte"  # named + place + region
+ORGANISATION_LABEL = "bare i et organisasjonsnavn"
 # What a legend or a column says the figure counts.
 METRIC_LABELS: dict[str, str] = {
-    Metric.GEOGRAPHIC: "Tiltak som berører kommunen",
-    Metric.NAME: "Tiltak der kommunen er navngitt",
-    Metric.REGION: "Tiltak via region",
-    Metric.PLACE: "Tiltak via sted",
-    Metric.ORGANISATION: "Tiltak via organisasjonsnavn",
-    Metric.ALL: "Tiltak der kommunene er aktører",
+    Metric.SPECIFIC: "Særskilte tiltak (navngitt, sted eller region)",
+    Metric.TOTAL: "Alle tiltak (særskilte og felles)",
+    Metric.NAMED: "Tiltak der kommunen er navngitt",
+    Metric.PLACE: "Tiltak via et sted i kommunen",
+    Metric.REGION: "Tiltak via en region kommunen hører til",
+    Metric.COMMON: "Tiltak felles for alle kommunene",
+    Metric.ORGANISATION: "Tiltak bare via et organisasjonsnavn (telles ikke)",
+    Metric.SPECIFIC_PER_1000: "Særskilte tiltak per 1 000 innbyggere",
+    Metric.TOTAL_PER_1000: "Alle tiltak per 1 000 innbyggere",
     Metric.ACTOR: "Tiltak der kommunen er aktør",
     Metric.TARGET: "Tiltak rettet mot kommunen",
-    Metric.SHARE: "Andel (1/n per tiltak)",
+    Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.YEAR: "Aktive tiltak i {year}",
 }
 # The choices offered in the app's "Hva kartet viser" control.
 METRIC_CHOICE_LABELS: dict[str, str] = {
-    Metric.GEOGRAPHIC: "Totalt (alle geografiske treff)",
-    Metric.NAME: "Bare der kommunen er navngitt",
-    Metric.ACTOR: "Der kommunen er aktør",
-    Metric.SHARE: "Andel (1/n per tiltak)",
-    Metric.YEAR: "Aktive tiltak i valgt år",
+    Metric.SPECIFIC: "Særskilte tiltak (navngitt, sted, region)",
+    Metric.SPECIFIC_PER_1000: "Særskilte tiltak per 1 000 innbyggere",
+    Metric.NAMED: "Bare der kommunen er navngitt",
+    Metric.TOTAL: "Alle tiltak (særskilte og felles)",
+    Metric.TOTAL_PER_1000: "Alle tiltak per 1 000 innbyggere",
+    Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
 }
 
 

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo import norsk
 from geo.kartverket import ATTRIBUTION
 from geo.records import MeasureRecord
 from geo.resources import leaflet_dir
-from geo.terms import VIA_LABELS, Metric, Via, capitalised, metric_label
+from geo.terms import (
+    CLASS_LABELS,
+    ORGANISATION_LABEL,
+    PER_1000,
+    SPECIFIC_CLASSES,
+    VIA_LABELS,
+    LoadClass,
+    Metric,
+    capitalised,
+    metric_label,
+)
 
 # ColorBrewer YlGnBu (sequential, colour-blind safe), light = few measures.
 PALETTE = ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
@@ -41,71 +52,99 @@ def text_colour(fill: str) -> str:
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
 
 
-def popup_html(number: str, name: str, measures: Sequence[MeasureRecord], value: str) -> str:
-    """A municipality's measures with ids, via and evidence; every text is escaped."""
-    items = []
-    for m in measures:
-        evidence = []
-        for tag in m.get("municipalities", []):
-            if tag["kommunenummer"] != number:
-                continue
-            for ev in tag["evidences"]:
-                evidence.append(
-                    f"{VIA_LABELS.get(tag['via'], tag['via'])}: «{html.escape(ev['text'])}»"
-                )
-        if evidence:
-            items.append(
+def _ids(value: object) -> list[str]:
+    return [i for i in str(value or "").split("; ") if i]
+
+
+def popup_html(
+    number: str, name: str, measures: Sequence[MeasureRecord], row: Mapping[str, object]
+) -> str:
+    """A municipality's load in the classes that add up, its specific measures with evidence
+    and the common ones by number; every text is escaped."""
+    by_id = {m["id"]: m for m in measures}
+    specific = []
+    for cls in SPECIFIC_CLASSES:
+        for measure_id in _ids(row.get(f"ids_{cls}")):
+            m = by_id[measure_id]
+            evidence = [
+                f"{VIA_LABELS.get(tag['via'], tag['via'])}: «{html.escape(ev['text'])}»"
+                for tag in m.get("municipalities", [])
+                if tag["kommunenummer"] == number
+                for ev in tag["evidences"]
+            ]
+            specific.append(
                 f"<li><b>{html.escape(m['id'])}</b> {html.escape(m['title'])}"
-                f"<br><small>{'; '.join(dict.fromkeys(evidence))}</small></li>"
+                f"<br><small>{CLASS_LABELS[cls]}: {'; '.join(dict.fromkeys(evidence))}"
+                "</small></li>"
             )
+    common, organisation = _ids(row.get("ids_common")), _ids(row.get("ids_organisation"))
+    per_1000 = ""
+    if row.get("population_year") not in (None, ""):
+        per_1000 = (
+            f"<br>Per 1 000 innbyggere ({row['population_year']}): "
+            f"{norsk.decimal(row.get('specific_per_1000'))} særskilte · "  # type: ignore[arg-type]
+            f"{norsk.decimal(row.get('total_per_1000'))} alle"  # type: ignore[arg-type]
+        )
+    org = (
+        f"<p style='margin:4px 0'>{capitalised(ORGANISATION_LABEL)} (telles ikke): "
+        f"{html.escape(', '.join(organisation))}</p>"
+        if organisation
+        else ""
+    )
     return (
-        f"<div style='max-height:320px;overflow:auto;min-width:260px'>"
-        f"<h4 style='margin:0'>{html.escape(name)} ({number})</h4>"
-        f"<p style='margin:4px 0'>{value} · {len(items)} tiltak</p>"
-        f"<ol style='padding-left:18px;margin:0'>{''.join(items)}</ol></div>"
+        "<div style='max-height:340px;overflow:auto;min-width:280px'>"
+        f"<h4 style='margin:0'>{html.escape(name)} ({html.escape(number)})</h4>"
+        f"<p style='margin:4px 0'>{summary_line(row)}{per_1000}</p>"
+        f"<ol style='padding-left:2.4em;margin:0'>{''.join(specific)}</ol>"
+        f"<p style='margin:4px 0'>{capitalised(CLASS_LABELS[LoadClass.COMMON])} "
+        f"({len(common)}): {html.escape(', '.join(common))}</p>{org}</div>"
+    )
+
+
+def summary_line(row: Mapping[str, object]) -> str:
+    """'Særskilte tiltak: 9 (2 navngitt, 5 via sted, 2 via region) · felles: 88 · alle: 97'."""
+    parts = ", ".join(f"{norsk.count(row[c])} {CLASS_LABELS[c]}" for c in SPECIFIC_CLASSES)  # type: ignore[arg-type]
+    return (
+        f"Særskilte tiltak: {norsk.count(row['specific'])} ({parts}) · "  # type: ignore[arg-type]
+        f"felles: {norsk.count(row['common'])} · alle: {norsk.count(row['total'])}"  # type: ignore[arg-type]
+    )
+
+
+def _value_text(metric: str, value: float) -> str:
+    return (
+        norsk.decimal(value, 2)
+        if metric in PER_1000 or metric == Metric.SHARE
+        else norsk.count(value)
     )
 
 
 def build_map(
     frame: gpd.GeoDataFrame,
     measures: Sequence[MeasureRecord],
-    metric: str = Metric.GEOGRAPHIC,
+    metric: str = Metric.SPECIFIC,
     title: str = "Tiltak per kommune",
     tiles: str | None = None,
     notice: str | None = None,
     schematic: bool = False,
 ) -> folium.Map:
-    """Choropleth of `metric` with tooltips, popups, labels, legend and attribution.
+    """Choropleth of `metric` (scale from 0) with tooltips, popups, labels, legend and
+    attribution. `frame` is the load table joined with shapes (see geo.load.join_shapes).
 
     `schematic` marks a tile map: no scale bar and no boundary attribution.
     """
     frame = frame.to_crs("EPSG:4326")
     label = metric_label(metric)
-    low, high = float(frame[metric].min()), float(frame[metric].max())
-    columns = [
-        "kommunenummer",
-        "kommunenavn",
-        metric,
-        Metric.GEOGRAPHIC,
-        Via.NAME,
-        Via.REGION,
-        Via.PLACE,
-        Via.ALL,
-        Metric.SHARE,
-        "geometry",
-    ]
-    data = frame[list(dict.fromkeys(columns))].copy()
-    data["fill"] = [colour(v, low, high) for v in frame[metric]]
+    values = frame[metric].astype(float).fillna(0.0)
+    high = float(values.max()) if len(values) else 0.0
+    data = frame[["kommunenummer", "kommunenavn", "geometry"]].copy()
+    data["fill"] = [colour(v, 0.0, high) for v in values]
+    data["verdi"] = [_value_text(metric, v) for v in frame[metric]]
+    data["sammendrag"] = [summary_line(row) for _, row in frame.iterrows()]
     data["popup"] = [
-        popup_html(n, name, measures, f"{label}: {v:g}")
-        for n, name, v in zip(
-            frame["kommunenummer"], frame["kommunenavn"], frame[metric], strict=True
-        )
+        popup_html(row["kommunenummer"], row["kommunenavn"], measures, row)
+        for _, row in frame.iterrows()
     ]
-    tooltip = {"kommunenavn": "Kommune", metric: label}
-    for via in (Via.NAME, Via.REGION, Via.PLACE, Via.ALL):
-        tooltip.setdefault(str(via), capitalised(VIA_LABELS[via]))
-    tooltip.setdefault(str(Metric.SHARE), metric_label(Metric.SHARE))
+    tooltip = {"kommunenavn": "Kommune", "verdi": label, "sammendrag": "Tiltak"}
     minx, miny, maxx, maxy = frame.total_bounds
     fmap = folium.Map(tiles=tiles, control_scale=not schematic, zoom_snap=0.25)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -129,7 +168,7 @@ def build_map(
         },
         highlight_function=lambda f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values())),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=440),
     ).add_to(fmap)
     for _, row in data.iterrows():
         point = row.geometry.representative_point()
@@ -146,7 +185,7 @@ def build_map(
             interactive=False,
         ).add_to(fmap)
     root = fmap.get_root()
-    overlay = folium.Element(_overlay_html(title, label, low, high, notice))
+    overlay = folium.Element(_overlay_html(title, label, metric, high, notice))
     root.html.add_child(overlay)  # type: ignore[attr-defined]  # a branca Figure
     if not schematic:
         fmap.add_child(_Attribution(ATTRIBUTION))
@@ -168,7 +207,7 @@ class _Attribution(MacroElement):
         self.text = json.dumps(text)
 
 
-def _overlay_html(title: str, label: str, low: float, high: float, notice: str | None) -> str:
+def _overlay_html(title: str, label: str, metric: str, high: float, notice: str | None) -> str:
     stops = "".join(
         f"<span style='display:inline-block;width:28px;height:14px;background:{c}'></span>"
         for c in PALETTE
@@ -176,6 +215,13 @@ def _overlay_html(title: str, label: str, low: float, high: float, notice: str |
     note = (
         f"<div style='margin-top:4px;color:#8a1c1c'>{html.escape(notice)}</div>" if notice else ""
     )
+    if high <= 0:
+        scale = "<div>Ingen tiltak i dette utvalget</div>"
+    else:
+        scale = (
+            f"<div>{stops}</div><div style='display:flex;justify-content:space-between'>"
+            f"<span>0</span><span>{_value_text(metric, high)}</span></div>"
+        )
     return (
         "<style>.kommune-label{font:600 12px/1.2 system-ui,sans-serif;text-align:center;"
         "white-space:nowrap;text-shadow:none}</style>"
@@ -184,7 +230,5 @@ def _overlay_html(title: str, label: str, low: float, high: float, notice: str |
         f"<b>{html.escape(title)}</b>{note}</div>"
         "<div class='legend' style='position:fixed;bottom:30px;right:10px;z-index:1000;"
         "background:#fff;padding:6px 10px;border:1px solid #999;font:13px system-ui,sans-serif'>"
-        f"<div><b>{html.escape(label)}</b></div><div>{stops}</div>"
-        f"<div style='display:flex;justify-content:space-between'><span>{low:g}</span>"
-        f"<span>{high:g}</span></div></div>"
+        f"<div><b>{html.escape(label)}</b></div>{scale}</div>"
     )

@@ -9,12 +9,9 @@ malformed JSON, missing municipalities.
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
+
+from tests.standin import ScriptedServer
 
 PREFIX = "/kommuneinfo/v1"
 
@@ -36,8 +33,11 @@ def _utm33(lon: float, lat: float) -> tuple[float, float]:
     return Transformer.from_crs(4326, 25833, always_xy=True).transform(lon, lat)
 
 
-class StandIn:
+class StandIn(ScriptedServer):
+    prefix = PREFIX
+
     def __init__(self, geojson: Path, county: str = "31", county_name: str = "Østfold"):
+        super().__init__()
         data = json.loads(geojson.read_text(encoding="utf-8"))
         self.county, self.county_name = county, county_name
         self.areas: dict[str, tuple[str, dict]] = {}
@@ -52,21 +52,10 @@ class StandIn:
                     "crs": {"type": "name", "properties": {"name": "EPSG:4258"}},
                 }
             self.areas[props["kommunenummer"]] = (props["kommunenavn"], geometry)
-        self.fail_first: dict[str, list[int]] = {}  # path -> statuses to answer first
-        self.delay: dict[str, float] = {}  # path -> seconds before answering
-        self.malformed: set[str] = set()  # paths answered with broken JSON
         self.missing: set[str] = set()  # municipality numbers answered with 404
         self.omitted: set[str] = set()  # numbers left out of the county list
         self.swapped: set[str] = set()  # numbers answered latitude-first
         self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
-        self.requests: Counter = Counter()
-        self.user_agents: set[str] = set()
-        self.server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{PREFIX}"
 
     def county_answer(self) -> dict:
         return {
@@ -79,14 +68,7 @@ class StandIn:
             ],
         }
 
-    def answer(self, path: str) -> tuple[int, bytes]:
-        self.requests[path] += 1
-        if self.fail_first.get(path):
-            return self.fail_first[path].pop(0), b'{"feil": "intern feil"}'
-        if path in self.delay:
-            time.sleep(self.delay[path])
-        if path in self.malformed:
-            return 200, b'{"kommunenummer": "31'
+    def route(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
         parts = path[len(PREFIX) :].strip("/").split("/")
         if parts == ["fylker", self.county]:
             return 200, json.dumps(self.county_answer()).encode()
@@ -101,32 +83,3 @@ class StandIn:
                 body = {"kommunenavn": name, "kommunenummer": number, "omrade": geometry}
                 return 200, json.dumps(body, ensure_ascii=False).encode()
         return 404, b'{"feil": "Fant ikke"}'
-
-    def start(self) -> StandIn:
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                standin.user_agents.add(self.headers.get("User-Agent", ""))
-                status, body = standin.answer(urlparse(self.path).path)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (a timeout test)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()

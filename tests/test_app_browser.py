@@ -117,7 +117,9 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     x, y = browser.execute_script(POINT_IN, 2, label)  # 3105 is the third location
     ActionChains(browser).move_by_offset(x, y).click().perform()
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
-    assert "Tiltak som berører Sarpsborg: 98" in text_of(browser, "#kommune-summary")
+    assert "Sarpsborg: 97 tiltak berører kommunen – 9 særskilte" in text_of(
+        browser, "#kommune-summary"
+    )
     wait_for(browser, lambda b: b.find_elements("css selector", ".ag-row"))
     browser.execute_script(  # the grid renders only the rows in view: bring 1.3.2 there
         "const api = dash_ag_grid.getApi('kommune-grid');"
@@ -138,14 +140,13 @@ def test_ipr_view_shows_three_councils(server, browser):
     wait_for(browser, lambda b: b.find_elements("css selector", "#view label"))
     tab = next(e for e in browser.find_elements("css selector", "#view label") if "IPR" in e.text)
     tab.click()
-    wait_for(browser, lambda b: len(b.find_elements("css selector", "#ipr-graph .legendtext")) == 3)
+    wait_for(browser, lambda b: len(b.find_elements("css selector", "#ipr-graph .legendtext")) == 2)
     names = [e.text for e in browser.find_elements("css selector", "#ipr-graph .legendtext")]
-    assert names == [
-        "Mosseregionen interkommunalt politisk råd",
-        "Indre Østfold regionråd",
-        "Søndre Østfold regionråd",
-    ]
-    assert len(browser.find_elements("css selector", "#ipr-table tbody tr")) == 3
+    assert set(names) == {"Særskilte (navngitt, sted, region)", "Felles for alle kommunene"}
+    assert len(browser.find_elements("css selector", "#ipr-table tbody")) == 3  # councils
+    assert len(browser.find_elements("css selector", "#ipr-table tbody tr")) == 3 + 12
+    assert "Aremark*" in text_of(browser, "#ipr-table")
+    wait_for(browser, lambda b: b.find_elements("css selector", "#ipr-per1000-graph .bars"))
     assert "view=ipr" in browser.current_url
     shot(browser, "4-ipr-1366x768")
 
@@ -153,7 +154,7 @@ def test_ipr_view_shows_three_councils(server, browser):
 def test_link_lands_on_halden(server, browser):
     browser.get(server + "/?kommune=3101")
     wait_for(browser, lambda b: "Halden" in text_of(b, "#kommune-summary"))
-    assert text_of(browser, "#kommune-summary").startswith("Tiltak som berører Halden: 97")
+    assert text_of(browser, "#kommune-summary").startswith("Halden: 96 tiltak berører kommunen")
     assert not browser.find_element("id", "section-kommune").get_attribute("hidden")
 
 
@@ -164,21 +165,48 @@ def test_measure_view(server, browser):
     shot(browser, "3-tiltak-1366x768")
 
 
+SLIDE_GEOMETRY = """
+const svg = document.querySelector('#slide-map .main-svg');
+const map = svg.getBoundingClientRect();
+const bar = document.querySelector('#slide-map .colorbar');
+const body = document.querySelector('#slide-body').getBoundingClientRect();
+const labels = [...document.querySelectorAll('#slide-map .scattergeo text')]
+    .map(t => parseFloat(getComputedStyle(t).fontSize));
+const b = bar ? bar.getBoundingClientRect() : null;
+return {mapWidth: map.width, page: window.innerWidth, bodyLeft: body.left,
+        bar: b && {left: b.left, right: b.right, top: b.top, bottom: b.bottom},
+        height: window.innerHeight, minLabel: Math.min(...labels)};
+"""
+
+
 def test_presentation_steps_with_the_keyboard(server, browser):
     viewport(browser, 1920, 1080)
     browser.get(server + "/presentasjon")
-    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 13")
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 16")
     assert "Handlingsprogram 2025–2028" in text_of(browser, "#slide-title")
-    wait_for(browser, lambda b: b.find_elements("css selector", "#slide-map .choroplethlocation"))
+    wait_for(browser, lambda b: b.find_elements("css selector", "#slide-map .colorbar"))
+    geometry = browser.execute_script(SLIDE_GEOMETRY)
+    assert geometry["mapWidth"] >= 0.6 * geometry["page"]  # the map takes 60 % or more
+    bar = geometry["bar"]  # the legend and its title fully visible, clear of the text panel
+    assert bar["right"] <= geometry["bodyLeft"] and 0 <= bar["top"] < bar["bottom"] <= 1080
+    assert geometry["minLabel"] >= 24
+    assert "I tillegg: 88–93 felles tiltak" in text_of(browser, "#slide-body")
     shot(browser, "5-presentasjon-tittel-1920x1080")
     browser.find_element("css selector", "body").send_keys(Keys.ARROW_RIGHT)
-    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "2 / 13")
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "2 / 16")
     assert text_of(browser, "#slide-title") == "Halden"
     assert "slide=1" in browser.current_url
     wait_for(browser, lambda b: "1.3.2" in text_of(b, "#slide-body"))
+    body = text_of(browser, "#slide-body")
+    assert body.startswith("6 særskilte tiltak") and "= 96 tiltak i alt" in body
+    assert browser.execute_script(SLIDE_GEOMETRY)["minLabel"] >= 24
     shot(browser, "6-presentasjon-halden-1920x1080")
-    browser.find_element("id", "slide-prev").click()
-    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 13")
+    browser.get(server + "/presentasjon?slide=15")
+    wait_for(browser, lambda b: text_of(b, "#slide-title") == "Søndre Østfold regionråd")
+    assert "Aremark*" in text_of(browser, "#slide-body")
+    shot(browser, "6b-presentasjon-sondre-ostfold-1920x1080")
+    browser.find_element("id", "slide-next").click()
+    wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 16")  # wraps round
 
 
 UNLABELLED = """
@@ -230,11 +258,12 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     csv = downloads / "tiltak-Sarpsborg.csv"
     wait_for(browser, lambda b: csv.exists() and csv.stat().st_size > 0)
     lines = csv.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("id,tittel,plan") and all(",Plan 3," in line for line in lines[1:])
+    assert lines[0].startswith("id,tittel,klasse_tekst,plan")
+    assert all(",Plan 3," in line for line in lines[1:])
     browser.execute_script(click, browser.find_element("css selector", "#view label"))  # map
     wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
     browser.execute_script(click, browser.find_element("id", "download-png-button"))
-    png = downloads / "tiltakskart.png"
+    png = downloads / "tiltakskart-kart.png"
     wait_for(browser, lambda b: png.exists() and png.stat().st_size > 10_000)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

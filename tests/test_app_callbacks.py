@@ -27,8 +27,7 @@ def call(app, client, output: str, values: dict, changed: list[str]):
 
 CONTROLS = {
     "view.value": "kart",
-    "metric.value": "geographic",
-    "via.value": ["name", "region", "place", "all"],
+    "metric.value": "specific",
     "role.value": "",
     "layout.value": "kart",
     "bakgrunn.value": False,
@@ -52,7 +51,7 @@ def test_link_to_a_municipality_sets_the_controls(dash_app, client):
 def test_malformed_url_falls_back_without_error(dash_app, client, search):
     body = call(dash_app, client, "url.search", {"url.search": search}, ["url.search"])
     out = body["response"]
-    assert out["view"]["value"] == "kart" and out["metric"]["value"] == "geographic"
+    assert out["view"]["value"] == "kart" and out["metric"]["value"] == "specific"
     assert out["kommune-select"]["value"] is None and out["year"]["value"] is None
 
 
@@ -79,13 +78,13 @@ def test_map_click_opens_the_municipality(dash_app, client):
 
 
 def test_slide_buttons_step_and_wrap(dash_app, client):
-    values = {**CONTROLS, "url.search": "?slide=12"}
+    values = {**CONTROLS, "url.search": "?slide=15"}
     body = call(dash_app, client, "url.search", values, ["slide-next.n_clicks"])
-    assert body["response"]["url"]["search"] == ""  # 13 slides: back to 0
+    assert body["response"]["url"]["search"] == ""  # 16 slides: back to 0
     body = call(
         dash_app, client, "url.search", {**values, "url.search": ""}, ["slide-prev.n_clicks"]
     )
-    assert body["response"]["url"]["search"] == "?slide=12"
+    assert body["response"]["url"]["search"] == "?slide=15"
 
 
 def test_pages_and_views(dash_app, client):
@@ -102,17 +101,51 @@ def test_pages_and_views(dash_app, client):
 # Map -----------------------------------------------------------------------------------------
 
 
-def test_recolour_is_a_small_patch(dash_app, client):
-    values = {**CONTROLS, "metric.value": "share", "url.search": ""}
-    body = call(dash_app, client, "map.figure", values, ["metric.value"])
+def ops_of(body: dict) -> dict:
     patch = body["response"]["map"]["figure"]
     assert patch["__dash_patch_update"] == "__dash_patch_update"
-    paths = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    return {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+
+
+def test_recolour_is_a_small_patch(dash_app, client, app_bundle):
+    values = {**CONTROLS, "metric.value": "share", "url.search": ""}
+    body = call(dash_app, client, "map.figure", values, ["metric.value"])
+    paths = ops_of(body)
     z = paths[("data", 0, "z")]
-    assert len(z) == 12 and z[2] == pytest.approx(8.7024)  # Sarpsborg's share
-    assert paths[("data", 0, "colorbar", "title", "text")] == "Andel (1/n per tiltak)"
-    assert paths[("layout", "title", "text")].startswith("Andel (1/n per tiltak)")
+    share = app_bundle.index.metric("share")
+    assert len(z) == 12 and z == pytest.approx(list(share), abs=1e-4)
+    assert (
+        paths[("data", 0, "colorbar", "title")]["text"] == "Andel av tiltakene (1/n<br>per tiltak)"
+    )
+    assert paths[("layout", "title", "text")].startswith("Andel av tiltakene (1/n per tiltak)")
     assert len(json.dumps(body)) < 10_000
+
+
+def test_the_default_map_colours_specific_measures_from_zero(dash_app, client):
+    body = call(dash_app, client, "map.figure", {**CONTROLS, "url.search": ""}, ["metric.value"])
+    paths = ops_of(body)
+    assert paths[("data", 0, "zmin")] == 0 and paths[("data", 0, "showscale")] is True
+    assert paths[("data", 0, "colorbar", "tickformat")] == ",d"  # whole numbers
+    assert isinstance(paths[("data", 0, "colorbar", "dtick")], int)
+    assert paths[("data", 0, "z")][2] == 9 and max(paths[("data", 0, "z")]) == 9  # Sarpsborg
+    words = json.dumps(body["response"]["map-words"]["children"], ensure_ascii=False)
+    assert "I tillegg: 88–93 felles tiltak der kommunen er med som én av alle kommunene" in words
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"plan.value": "2"}, "Alle kommunene har samme verdi: særskilte tiltak"),
+        ({"actor.value": "Ingen slik aktør"}, "Ingen tiltak i dette utvalget"),
+    ],
+)
+def test_a_flat_map_is_said_in_words(dash_app, client, changes, said):
+    values = {**CONTROLS, "url.search": "", **changes}
+    body = call(dash_app, client, "map.figure", values, ["plan.value"])
+    paths = ops_of(body)
+    assert paths[("data", 0, "showscale")] is False  # no scale stretched over equal values
+    words = json.dumps(body["response"]["map-words"]["children"], ensure_ascii=False)
+    assert said in words
 
 
 def test_layout_change_redraws_the_tiles(dash_app, client):
@@ -126,7 +159,7 @@ def test_layout_change_redraws_the_tiles(dash_app, client):
 
 
 def test_filters_change_the_values(dash_app, client):
-    values = {**CONTROLS, "metric.value": "name", "plan.value": "1", "url.search": ""}
+    values = {**CONTROLS, "metric.value": "named", "plan.value": "1", "url.search": ""}
     body = call(dash_app, client, "map.figure", values, ["plan.value"])
     ops = {
         tuple(op["location"]): op["params"]["value"]
@@ -149,23 +182,30 @@ def test_kommune_table_and_summary(dash_app, client):
     body = call(dash_app, client, "kommune-summary.children", values, ["kommune-select.value"])
     out = body["response"]
     assert out["kommune-summary"]["children"] == (
-        "Tiltak som berører Sarpsborg: 98 (2 navngitt, 7 via region, 8 via sted, "
-        "93 som en av kommunene)"
+        "Sarpsborg: 97 tiltak berører kommunen – 9 særskilte (2 navngitt, 5 via sted, "
+        "2 via region) og 88 felles for alle kommunene. Per 1 000 innbyggere (2024): "
+        "0,15 særskilte · 1,62 alle. 1 til nevner kommunen bare i et organisasjonsnavn "
+        "(telles ikke)."
     )
     rows = out["kommune-grid"]["rowData"]
     row = next(r for r in rows if r["id"] == "1.3.2")
     assert row["via"] == "navngitt, som en av kommunene" and row["rolle"] == "mål, aktør"
+    assert row["klasse"] == "named" and row["klasse_tekst"] == "navngitt"
+    assert next(r for r in rows if r["id"] == "2.9.3")["klasse"] == "organisation"
     start, end = row["belegg_marks"][0]
     assert row["belegg"][start:end] == "Sarpsborg"
 
 
 def test_kommune_table_follows_filters(dash_app, client):
-    values = {**CONTROLS, "kommune-select.value": "3110", "via.value": ["name"], "url.search": ""}
-    body = call(dash_app, client, "kommune-summary.children", values, ["via.value"])
+    # Hvaler in plan 3 as a target: 3.3.1 names Oslofjorden; the commons are all as actors.
+    values = {**CONTROLS, "kommune-select.value": "3110", "plan.value": "3", "role.value": "target"}
+    body = call(dash_app, client, "kommune-summary.children", {**values, "url.search": ""},
+                ["role.value"])  # fmt: skip
     rows = body["response"]["kommune-grid"]["rowData"]
-    assert [r["id"] for r in rows] == ["3.5.1"]
-    assert body["response"]["kommune-summary"]["children"] == (
-        "Tiltak som berører Hvaler: 1 (1 navngitt)"
+    assert [r["id"] for r in rows] == ["3.3.1"]
+    assert body["response"]["kommune-summary"]["children"].startswith(
+        "Hvaler: 1 tiltak berører kommunen – 1 særskilte (0 navngitt, 1 via sted, 0 via region) "
+        "og 0 felles for alle kommunene. Per 1 000 innbyggere (2024): 0,21 særskilte"
     )
 
 
@@ -233,15 +273,28 @@ def test_choosing_another_measure_patches_colours_only(dash_app, client):
 def test_council_comparison(dash_app, client):
     values = {**CONTROLS, "url.search": ""}
     body = call(dash_app, client, "ipr-graph.figure", values, ["metric.value"])
-    figure = body["response"]["ipr-graph"]["figure"]
-    assert [t["name"] for t in figure["data"]] == [
-        "Mosseregionen interkommunalt politisk råd",
+    out = body["response"]
+    loads = out["ipr-graph"]["figure"]
+    assert [t["name"] for t in loads["data"]] == [
+        "Særskilte (navngitt, sted, region)",
+        "Felles for alle kommunene",
+    ]
+    assert loads["layout"]["barmode"] == "stack"
+    assert loads["layout"]["yaxis"]["rangemode"] == "tozero"
+    councils, members = loads["data"][0]["x"]
+    assert list(dict.fromkeys(councils)) == [
+        "Mosseregionen IPR",
         "Indre Østfold regionråd",
         "Søndre Østfold regionråd",
     ]
-    assert sum(len(t["y"]) for t in figure["data"]) == 12
-    table = json.dumps(body["response"]["ipr-table"], ensure_ascii=False)
-    assert table.count("regionråd") >= 2 and "Vestby" in table
+    assert len(members) == 12 and "Aremark*" in members  # uncertain membership marked
+    per_1000 = out["ipr-per1000-graph"]["figure"]
+    assert per_1000["layout"]["title"]["text"] == "Særskilte tiltak per 1 000 innbyggere (2024)"
+    table = json.dumps(out["ipr-table"], ensure_ascii=False)
+    assert "Vestby" in table and "59 771" in table  # Sarpsborg's inhabitants, Norwegian format
+    assert "tiltak berører minst én kommune i rådet (hvert tiltak telt én gang)" in table
+    notes = json.dumps(out["ipr-notes"], ensure_ascii=False)
+    assert "Usikkert medlemskap i Søndre Østfold regionråd: Aremark" in notes
 
 
 # Downloads and presentation ----------------------------------------------------------------------
@@ -250,6 +303,7 @@ ROWS = [
     {
         "id": "1.3.2",
         "tittel": "Gjennomføre områdesatsing",
+        "klasse_tekst": "navngitt",
         "plan": "Plan 1",
         "periode": "2025-2029",
         "via": "navngitt",
@@ -265,15 +319,16 @@ ROWS = [
 def test_downloads(dash_app, client, button):
     values = {
         "kommune-grid.virtualRowData": ROWS,
-        "kommune-select.value": "3105",
-        "url.search": "?metric=share",
+        "url.search": "?view=kommune&kommune=3105&metric=share",
         f"{button}.n_clicks": 1,
     }
     body = call(dash_app, client, "download.data", values, [f"{button}.n_clicks"])
     data = body["response"]["download"]["data"]
     if button == "download-csv-button":
         assert data["filename"] == "tiltak-Sarpsborg.csv"
-        assert data["content"].splitlines()[1].startswith("1.3.2,Gjennomføre")
+        assert (
+            data["content"].splitlines()[1].startswith("1.3.2,Gjennomføre områdesatsing,navngitt")
+        )
     elif button == "download-xlsx-button":
         import base64
 
@@ -295,7 +350,7 @@ def test_slides(dash_app, client):
     )
     out = body["response"]
     assert out["slide-title"]["children"] == "Halden"
-    assert out["slide-counter"]["children"] == "2 / 13"
+    assert out["slide-counter"]["children"] == "2 / 16"  # title, 12 municipalities, 3 councils
     body = call(
         dash_app,
         client,
@@ -324,10 +379,33 @@ def test_map_title_names_the_filters_and_escapes_them(app_bundle):
 
 
 def test_slide_counts_add_up(app_bundle):
-    from app.model import top_measures
+    from app.model import specific_measures
+    from app.state import PageState
 
     view = make_view(app_bundle)
-    shown, more, collective = top_measures(view, "3101", limit=4)
-    assert [m["id"] for m in shown[:2]] == ["1.3.2", "3.5.1"]  # named first
-    assert len(shown) + more == 8  # 1.3.2 3.5.1 2.7.5 3.3.1 3.5.2 3.6.5 3.11.8 3.12.2
-    assert len(shown) + more + collective == 97  # Halden's geographic total
+    listed, common, organisation = specific_measures(view, PageState(), "3101")
+    assert [m["id"] for m, _ in listed] == ["1.3.2", "3.5.1", "3.3.1", "3.6.5", "3.11.8", "3.12.2"]
+    assert [cls for _, cls in listed][:2] == ["named", "named"]  # named first
+    assert len(listed) + common == 96 and organisation == 1  # Halden's total; 2.9.3 apart
+
+
+def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
+    for slide, title in ((3, "Sarpsborg"), (13, "Mosseregionen interkommunalt politisk råd")):
+        body = call(
+            dash_app,
+            client,
+            "slide-title.children",
+            {"url.search": f"?slide={slide}", "url.pathname": "/presentasjon"},
+            ["url.search"],
+        )
+        out = body["response"]
+        assert out["slide-title"]["children"] == title
+        text = json.dumps(out["slide-body"], ensure_ascii=False)
+        if title == "Sarpsborg":
+            assert out["slide-subtitle"]["children"] == (
+                "97 tiltak berører kommunen: 9 særskilte + 88 felles"
+            )
+            assert "9 særskilte tiltak" in text and "= 97 tiltak i alt" in text
+            assert text.count('"1.3.2"') == 1 and "0,15 særskilte" in text
+        else:
+            assert "Moss: 7 særskilte + 89 felles = 96" in text

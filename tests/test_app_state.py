@@ -6,7 +6,6 @@ import pytest
 
 from app.state import Choices, format_state, parse_state
 from app.state import PageState as State
-from geo.terms import GEOGRAPHIC_VIAS as DEFAULT_VIA
 
 NUMBERS = ("3101", "3103", "3105")
 THEMES = ("Levekår", "Deltakelse")
@@ -33,7 +32,6 @@ def test_round_trip():
         theme="Levekår",
         strategy="3.16",
         year=2026,
-        via=("name", "region"),
         role="actor",
         actor="Statens vegvesen",
         layout="ruter",
@@ -67,13 +65,20 @@ def test_kommune_link_opens_the_municipality():
 )
 def test_malformed_parameters_fall_back(search):
     state = parse(search)
-    assert state.view in ("kart", "kommune") and state.metric == "geographic"
-    assert state.via == DEFAULT_VIA and state.plan is None and state.year is None
+    assert state.view in ("kart", "kommune") and state.metric == "specific"
+    assert state.plan is None and state.year is None
     assert state.slide == 0 and state.layout == "kart" and not state.bakgrunn
 
 
-def test_year_metric_defaults_to_the_first_year():
-    assert parse("?metric=year") == State(metric="year", year=2025)
+@pytest.mark.parametrize("year", ["²⁰²⁶", "２０２６", "2026" * 1250, "-2026", "2030"])
+def test_only_ascii_digits_within_range_are_years(year):
+    assert parse(f"?year={year}").year is None
+    assert parse("?year=2026").year == 2026
+
+
+def test_metrics_are_those_the_app_offers():
+    assert parse("?metric=total_per_1000").metric == "total_per_1000"
+    assert parse("?metric=year").metric == "specific"  # not offered: the year is a filter
 
 
 def test_long_actor_is_ignored():

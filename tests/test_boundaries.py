@@ -286,5 +286,5 @@ def test_an_unwritable_cache_folder_is_a_warning_not_a_crash(standin, tmp_path):
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     result = fetch(standin, blocked)
     assert result.source == "api" and len(result.frame) == 12
-    assert [w for w in result.warnings if "could not write the boundary cache" in w]
+    assert [w for w in result.warnings if "could not write the boundaries cache" in w]
     assert blocked.read_text(encoding="utf-8").startswith("a file")

@@ -136,7 +136,11 @@ def test_tags_for_one_municipality():
     result = run("tags", "--kommune", "Sarpsborg")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Sarpsborg (3105): ")
+    assert lines[0] == (
+        "Sarpsborg (3105): 97 measures concern it = 9 specific (2 named, 5 place, 2 region) "
+        "+ 88 common; 1 more name it only inside an organisation's name (not counted)"
+    )
+    assert lines[1] == "Named (2)" and "Common to all the municipalities (88)" in lines
     block = result.stdout.split("1.3.2 ")[1].split("\n1.3.3")[0]
     assert "name         target why_how  «Sarpsborg»" in block
     assert "all          actor  actors   «øvrige kommuner i Østfold»" in block
@@ -147,8 +151,13 @@ def test_tags_by_number_and_table():
     assert by_number.returncode == 0 and by_number.stdout.startswith("Hvaler (3110): ")
     table = run("tags")
     assert table.returncode == 0
-    assert table.stdout.splitlines()[0].split()[:3] == ["nr", "kommune", "name"]
-    assert len([line for line in table.stdout.splitlines() if line[:2] == "31"]) == 12
+    header, *rows = table.stdout.splitlines()
+    assert header.split() == [
+        "nr", "kommune", "named", "place", "region", "specific", "common", "total", "organisation"
+    ]  # fmt: skip
+    sarpsborg = next(r for r in rows if r.startswith("3105"))
+    assert sarpsborg.split()[2:] == ["2", "5", "2", "9", "88", "97", "1"]
+    assert len([line for line in rows if line[:2] == "31"]) == 12
     assert "Named outside Østfold:" in table.stdout and "Vestby (3216)" in table.stdout
 
 

@@ -20,12 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 LOAD_COLUMNS = {
     "kommunenummer",
     "kommunenavn",
-    "geographic",
-    "name",
-    "region",
+    "named",
     "place",
+    "region",
+    "specific",
+    "common",
+    "total",
     "organisation",
-    "all",
+    "inhabitants",
+    "population_year",
+    "specific_per_1000",
+    "total_per_1000",
+    "via_name",
+    "via_all",
     "actor",
     "target",
     "share",
@@ -33,8 +40,8 @@ LOAD_COLUMNS = {
     "y2026",
     "y2027",
     "y2028",
-    "ids_geographic",
-    "ids_name",
+    "ids_total",
+    "ids_named",
 }
 
 
@@ -62,7 +69,7 @@ def test_geopackage_export(tmp_path, boundaries_file):
     frame = gpd.read_file(out, layer="kommuner")
     assert len(frame) == 12 and set(frame.columns) >= LOAD_COLUMNS
     assert frame.crs.to_epsg() == 4326 and frame.geometry.is_valid.all()
-    assert frame.set_index("kommunenummer").loc["3110", "ids_name"] == "3.5.1"
+    assert frame.set_index("kommunenummer").loc["3110", "ids_named"] == "3.5.1"
     measures = gpd.read_file(out, layer="tiltak")
     assert len(measures) == 125 and {"id", "title", "period_start", "kommuner"} <= set(measures)
     tags = gpd.read_file(out, layer="tagger")
@@ -75,7 +82,7 @@ def test_geojson_export(tmp_path, boundaries_file):
     assert result.returncode == 0, result.stderr
     frame = gpd.read_file(out)
     assert len(frame) == 12 and set(frame.columns) >= LOAD_COLUMNS
-    assert (frame["geographic"] == frame["y2027"]).all()  # the year filter applied
+    assert (frame["total"] == frame["y2027"]).all()  # the year filter applied
 
 
 def test_csv_and_excel_exports(tmp_path, boundaries_file):
@@ -87,7 +94,7 @@ def test_csv_and_excel_exports(tmp_path, boundaries_file):
     assert len(sheet) == 12 and set(sheet.columns) >= LOAD_COLUMNS
     csv = cli("load", "--layout", "tiles")
     assert csv.returncode == 0
-    assert csv.stdout.splitlines()[0].startswith("kommunenummer,kommunenavn,geographic")
+    assert csv.stdout.splitlines()[0].startswith("kommunenummer,kommunenavn,named,place,region")
     assert len(csv.stdout.splitlines()) == 13
 
 
@@ -144,7 +151,9 @@ def test_popup_text_is_escaped():
             }
         ],
     }
-    text = popup_html("3101", "Halden", [measure], "x")
+    row = {"ids_named": "9.9.9", "named": 1, "place": 0, "region": 0, "specific": 1}
+    row |= {"common": 0, "total": 1, "ids_common": "", "population_year": None}
+    text = popup_html("3101", "Halden", [measure], row)
     assert "<script>" not in text and html.escape("<script>alert(1)</script> & co") in text
     assert "&lt;b&gt;Halden&lt;/b&gt;" in text
 
@@ -164,12 +173,13 @@ def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser
     labels = [e.text for e in browser.find_elements("css selector", ".kommune-label")]
     assert "Hvaler" in labels and len(labels) == 12
     legend = browser.find_element("css selector", ".legend").text
-    assert "Tiltak som berører kommunen" in legend
+    assert "Særskilte tiltak (navngitt, sted eller region)" in legend
+    assert legend.splitlines()[-2:] == ["0", "9"]  # the scale starts at 0
     areas[0].click()  # a popup lists the measures with ids and evidence
     popup = WebDriverWait(browser, 10).until(
         lambda b: b.find_element("css selector", ".leaflet-popup-content").text
     )
-    assert "tiltak" in popup and "«" in popup
+    assert "Særskilte tiltak:" in popup and "«" in popup
     browser.save_screenshot(str(tmp_path / "kart.png"))
 
 

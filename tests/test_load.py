@@ -25,58 +25,75 @@ def index(data, gazetteer):
 
 
 @pytest.fixture(scope="module")
-def table(index):
-    return index.table().set_index("kommunenummer")
+def population(gazetteer):
+    from geo.population import Population, read_snapshot
+
+    found = read_snapshot("31", list(gazetteer.numbers))
+    assert found is not None
+    inhabitants, year = found.value
+    return Population(inhabitants, year, "snapshot", found.detail)
 
 
-# Counted by hand from the tags (tests/data/expected_tags.toml and `tiltakskart tags`):
-# 93 measures name "kommunene"/"kommuner" among the actors (via all) and 2.7.5 names the IPRs.
+@pytest.fixture(scope="module")
+def table(index, population):
+    return index.table(population=population).set_index("kommunenummer")
+
+
+# Counted by hand from the tags (tests/data/expected_tags.toml and `tiltakskart tags`). 93
+# measures name "kommunene"/"kommuner" among the actors; each measure counts once per
+# municipality, in its most specific class: named -> place -> region -> common.
 HAND = {
     "3105": dict(  # Sarpsborg
-        name=2,  # 1.3.2 (text and Hvem), 3.5.1 (Hvem)
-        region=7,  # 2.7.5 IPR, 3.3.1 + 3.11.8 Østfoldbyene, 3.5.1 + 3.5.2 kyst,
-        #            3.11.9 + 3.13.1 bypakkene
-        place=8,  # 1.1.1 + 2.6.1 Inspiria, 3.3.1 Kalnes, 3.5.2 Oslofjorden, 3.6.5 Pilgrimsleden/
-        #           Solbergtårnet, 3.11.8 linjene, 3.12.2 Østfoldbanen, 3.12.3 Østre linje
-        organisation=2,  # 2.9.3, 3.9.8 Biogass Oslofjord
-        all=93,
-        geographic=98,  # the 93 plus 3.3.1, 3.5.1, 3.5.2, 3.11.8, 3.12.3 (no collective there)
-        target=8,  # 1.3.2, 2.7.5, 3.3.1, 3.5.2, 3.6.5, 3.11.8, 3.12.2, 3.12.3
-        actor=95,  # the 93 plus 3.5.1 (named in Hvem) and 3.5.2 (indre Oslofjord in Hvem)
+        named=2,  # 1.3.2 (text and Hvem), 3.5.1 (Hvem)
+        place=5,  # 3.3.1 Oslofjorden, 3.6.5 Pilgrimsleden/Solbergtårnet, 3.11.8 the lines,
+        #           3.12.2 Østfoldbanen, 3.12.3 Østre linje
+        region=2,  # 3.11.9 bypakkesamarbeid, 3.13.1 bypakkene
+        specific=9,
+        common=88,  # the 93 less 1.3.2, 3.6.5, 3.11.9, 3.12.2, 3.13.1 (specific above)
+        total=97,
+        organisation=1,  # 2.9.3: only "Biogass Oslofjord" (1.1.1, 2.6.1, 3.9.8 have "kommunene")
+        via_place=5,
+        target=6,  # 1.3.2, 3.3.1, 3.6.5, 3.11.8, 3.12.2, 3.12.3
+        inhabitants=59771,
+        population_year=2024,
+        specific_per_1000=0.15,  # 9 / 59 771 × 1 000
+        total_per_1000=1.62,  # 97 / 59 771 × 1 000
     ),
     "3110": dict(  # Hvaler
-        name=1,
-        region=3,
-        place=2,
-        organisation=2,
-        all=93,
-        geographic=96,
-        target=3,
-        actor=95,
-        share=round(93 / 12 + 1 / 7 + 1 / 6 + 1 / 6, 4),  # 3.3.1 has 7 carriers, 3.5.x six
+        named=1,  # 3.5.1
+        place=1,  # 3.3.1 Oslofjorden
+        region=0,
+        specific=2,
+        common=93,
+        total=95,
+        organisation=1,  # 2.9.3
+        share=round(93 / 12 + 1 / 6 + 1 / 7, 4),  # 3.5.1 has six carriers, 3.3.1 seven
     ),
-    "3114": dict(  # Våler: only the collective measures and the IPRs of 2.7.5
-        name=0,
-        region=1,
+    "3114": dict(  # Våler: only the collective measures
+        named=0,
         place=0,
+        region=0,
+        specific=0,
+        common=93,
+        total=93,
         organisation=0,
-        all=93,
-        geographic=93,
-        target=1,
-        actor=93,
         share=round(93 / 12, 4),
     ),
     "3101": dict(  # Halden
-        name=2,  # 1.3.2, 3.5.1
-        region=5,  # 2.7.5, 3.3.1, 3.5.1, 3.5.2, 3.11.8
-        place=5,  # 3.3.1, 3.5.2, 3.6.5, 3.11.8, 3.12.2
-        geographic=97,  # the 93 plus 3.3.1, 3.5.1, 3.5.2, 3.11.8
+        named=2,  # 1.3.2, 3.5.1
+        place=4,  # 3.3.1, 3.6.5, 3.11.8, 3.12.2
+        region=0,
+        specific=6,
+        common=90,  # the 93 less 1.3.2, 3.6.5, 3.12.2
+        total=96,
     ),
-    "3118": dict(  # Indre Østfold: named in 1.3.2; a town on Østre linje
-        name=1,
-        region=3,
-        place=3,
-        geographic=96,  # region: 2.7.5, 3.3.1, 3.11.8
+    "3118": dict(  # Indre Østfold: named in 1.3.2; Askim and Mysen are on Østre linje
+        named=1,
+        place=3,  # 3.11.8, 3.12.2, 3.12.3
+        region=1,  # 3.3.1 Østfolds byer
+        specific=5,
+        common=91,  # the 93 less 1.3.2, 3.12.2
+        total=96,
     ),
 }
 
@@ -88,16 +105,26 @@ def test_load_matches_hand_counts(table, number):
         assert row[column] == pytest.approx(expected), column
 
 
+def test_the_partition_adds_up_for_every_municipality(table):
+    assert (table["named"] + table["place"] + table["region"] == table["specific"]).all()
+    assert (table["specific"] + table["common"] == table["total"]).all()
+    for row in table.itertuples():  # each measure in exactly one class, organisation apart
+        classes = [set(filter(None, getattr(row, f"ids_{c}").split("; "))) for c in (
+            "named", "place", "region", "common", "organisation")]  # fmt: skip
+        assert sum(len(c) for c in classes) == len(set().union(*classes))
+        assert set().union(*classes[:4]) == set(filter(None, row.ids_total.split("; ")))
+
+
 def test_ids_behind_the_figures(table):
-    assert table.loc["3110", "ids_name"] == "3.5.1"
-    assert table.loc["3110", "ids_region"] == "2.7.5; 3.5.1; 3.5.2"
-    assert table.loc["3110", "ids_place"] == "3.3.1; 3.5.2"
-    assert table.loc["3105", "ids_organisation"] == "2.9.3; 3.9.8"
-    assert len(table.loc["3114", "ids_geographic"].split("; ")) == 93
+    assert table.loc["3110", "ids_named"] == "3.5.1"
+    assert table.loc["3110", "ids_place"] == "3.3.1"
+    assert table.loc["3105", "ids_region"] == "3.11.9; 3.13.1"
+    assert table.loc["3105", "ids_organisation"] == "2.9.3"
+    assert len(table.loc["3114", "ids_total"].split("; ")) == 93
 
 
-def test_share_sums_to_the_number_of_geographic_measures(index, table):
-    carried = index.figures()["geographic"].any(axis=0).sum()
+def test_share_sums_to_the_number_of_measures_with_a_municipality(index, table):
+    carried = index.figures()["total"].any(axis=0).sum()
     assert table["share"].sum() == pytest.approx(carried, abs=1e-3)
 
 
@@ -139,19 +166,22 @@ def test_year_columns_follow_the_programme_period():
 def test_filters(index, data):
     plan3 = data["measures"][-1]["plan"]
     by_plan = index.table(Filters(plan=plan3)).set_index("kommunenummer")
-    assert by_plan.loc["3110", "name"] == 1 and by_plan.loc["3105", "ids_name"] == "3.5.1"
+    assert by_plan.loc["3110", "named"] == 1 and by_plan.loc["3105", "ids_named"] == "3.5.1"
     named_only = index.table(Filters(via=("name",))).set_index("kommunenummer")
-    assert named_only.loc["3105", "geographic"] == 2
+    assert named_only.loc["3105", "total"] == 2 and named_only.loc["3105", "common"] == 0
     actors = index.table(Filters(role="actor", via=("name",))).set_index("kommunenummer")
-    assert actors.loc["3107", "ids_geographic"] == "1.3.2; 1.6.3; 3.5.1"
+    assert actors.loc["3107", "ids_total"] == "1.3.2; 1.6.3; 3.5.1"
+    # Without the named tags, 1.3.2 falls to the next class that holds: common for Sarpsborg.
+    no_names = index.table(Filters(via=("place", "region", "all"))).set_index("kommunenummer")
+    assert "1.3.2" in no_names.loc["3105", "ids_common"]
     svv = index.table(Filters(actor="Statens vegvesen")).set_index("kommunenummer")
     # By hand: 1.4.3, 3.1.3, 3.6.5, 3.8.3, 3.11.1, 3.11.3, 3.11.4, 3.11.6, 3.11.7, 3.11.9,
     # 3.11.10, 3.12.5, 3.13.2, 3.21.2, 3.21.3, 3.21.4 name it beside "kommunene"/"kommuner".
-    assert svv.loc["3114", "geographic"] == 16
-    assert "3.12.5" in svv.loc["3114", "ids_geographic"]  # "Statens Vegvesen": case ignored
+    assert svv.loc["3114", "total"] == 16
+    assert "3.12.5" in svv.loc["3114", "ids_total"]  # "Statens Vegvesen": case ignored
     in_2025 = index.table(Filters(year=2025)).set_index("kommunenummer")
     assert (
-        in_2025.loc["3114", "geographic"]
+        in_2025.loc["3114", "total"]
         == index.table().set_index("kommunenummer").loc["3114", "y2025"]
     )
 
@@ -162,6 +192,15 @@ def test_metric_matches_table(index):
         list(table["share"]), abs=1e-4
     )
     assert list(index.metric("region")) == list(index.table()["region"])
+    with pytest.raises(ValueError, match="unknown metric"):
+        index.metric("y2031")
+
+
+def test_per_1000_is_empty_without_a_population(index):
+    table = index.table()
+    assert table["inhabitants"].isna().all() and table["specific_per_1000"].isna().all()
+    values = index.metric("specific_per_1000", inhabitants=[1000.0] * 12)
+    assert list(values) == list(index.metric("specific"))  # per 1 000 of 1 000 people
 
 
 def test_join_shapes_joins_boundaries(index, shared_kommuner):

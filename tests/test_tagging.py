@@ -207,6 +207,64 @@ def test_organisation_is_not_the_place(tagger):
     }
 
 
+COAST = {"3101", "3103", "3105", "3107", "3110", "3112"}
+
+
+def vias_of(tagger, **kwargs) -> dict[str, set[str]]:
+    """via -> the municipalities tagged with it."""
+    out: dict[str, set[str]] = {}
+    for number, via, _ in tags_of(tagger, **kwargs):
+        out.setdefault(via, set()).add(number)
+    return out
+
+
+@pytest.mark.parametrize(
+    "actor", ["Biogass Oslofjord", "Biogass-Oslofjord", "Visit Oslofjord", "Halden Arbeiderparti"]
+)
+def test_a_name_inside_an_organisation_name_is_an_organisation(tagger, actor):
+    # Rule: among the actors, a place or municipality joined by a space or a hyphen to another
+    # capitalised word is part of an organisation's name, never a place or a named municipality.
+    assert set(vias_of(tagger, actors=[actor])) == {"organisation"}
+
+
+def test_a_municipality_with_kommune_among_the_actors_is_still_named(tagger):
+    assert vias_of(tagger, actors=["Sarpsborg kommune", "Halden"]) == {"name": {"3105", "3101"}}
+
+
+def test_the_inner_oslofjord_is_not_ostfolds_coast(tagger):
+    # Rule: "indre Oslofjord" is outside the county, and a measure that names it means that
+    # fjord by "Oslofjorden" and "kommunene langs Oslofjorden" too.
+    text = "Samarbeid med kommunene langs Oslofjorden om strandsonen i indre Oslofjord."
+    found, outside = tagger.tag_measure(measure(why_how=text, title="Langs Oslofjorden"))
+    assert found == []
+    assert [(o["name"], o["level"]) for o in outside] == [("Indre Oslofjord", "farvann")]
+    # Without the inner fjord, the same words are Østfold's coast.
+    coastal = vias_of(tagger, why_how="Samarbeid med kommunene langs Oslofjorden.")
+    assert coastal == {"region": COAST}
+
+
+def test_a_generic_mention_of_the_councils_tags_nobody(tagger):
+    # Rule: the councils in general ask nothing of one municipality; a council by name does.
+    generic = "Videreutvikle eksisterende interkommunale politiske råd og samarbeidet med IPR'ene."
+    assert tags_of(tagger, why_how=generic) == set()
+    named = vias_of(tagger, why_how="Mosseregionen interkommunalt politisk råd deltar.")
+    assert named == {"region": {"3103", "3112", "3114"}}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "via"),
+    [
+        ({"actors": ["Inspiria"]}, "organisation"),
+        ({"actors": ["Sykehuset i Østfold"]}, "organisation"),
+        ({"why_how": "Bruke Kalnes naturbruksskole som godt eksempel."}, "organisation"),
+        ({"why_how": "Et kurs på Kalnes for bønder."}, "place"),
+        ({"why_how": "Utstillingen ved Inspiria åpner i 2026."}, "place"),
+    ],
+)
+def test_an_institution_is_a_place_only_where_the_text_puts_the_measure(tagger, kwargs, via):
+    assert vias_of(tagger, **kwargs) == {via: {"3105"}}
+
+
 def test_evidence_is_an_exact_substring(measures, tagger):
     for m in measures.values():
         found, outside = tagger.tag_measure(m)

@@ -1,4 +1,5 @@
-"""Downloads: the table as CSV or Excel, the map as HTML (server) or PNG (in the browser)."""
+"""Downloads of what the current view shows: its table as CSV or Excel, the map as a
+standalone HTML file (server), and the view's chart as PNG (in the browser)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from dash import Dash, Input, Output, State, ctx
 
 from app.model import View
 from app.state import parse_state
-from app.views import html_map_download, table_download
+from app.views import frame_download, html_map_download, view_frame
 
-PNG_DOWNLOAD = """function(n) {
+# The chart each view shows, for the PNG button (the Kommune view has none: its map).
+PNG_DOWNLOAD = """function(n, search) {
     if (!n) { return window.dash_clientside.no_update; }
-    const graph = document.querySelector('#map .js-plotly-plot');
+    const view = new URLSearchParams(search || "").get("view") || "kart";
+    const id = {ipr: "ipr-graph", tiltak: "tiltak-map"}[view] || "map";
+    const graph = document.querySelector('#' + id + ' .js-plotly-plot');
     if (graph) { Plotly.downloadImage(graph, {format: 'png', width: 1600, height: 1000,
-                                              filename: 'tiltakskart'}); }
+                                              filename: 'tiltakskart-' + view}); }
     return window.dash_clientside.no_update;
 }"""
 
@@ -27,24 +31,24 @@ def register(app: Dash, view: View) -> None:
         },
         state={
             "rows": State("kommune-grid", "virtualRowData"),
-            "kommune": State("kommune-select", "value"),
             "search": State("url", "search"),
         },
         prevent_initial_call=True,
     )
-    def download(csv, xlsx, html, rows, kommune, search):
-        """The filtered table as CSV or Excel, or the map as a standalone HTML file."""
+    def download(csv, xlsx, html, rows, search):
+        """The current view's table as CSV or Excel, or the map as a standalone HTML file."""
         state = parse_state(search, view.choices)
         if ctx.triggered_id == "download-html-button":
             return {"download": html_map_download(view, state)}
-        name = view.name_of(kommune) if kommune in view.numbers else "alle"
         rows = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+        frame, name = view_frame(view, state, rows)
         excel = ctx.triggered_id == "download-xlsx-button"
-        return {"download": table_download(rows, name, excel)}
+        return {"download": frame_download(frame, name, excel)}
 
     app.clientside_callback(
         PNG_DOWNLOAD,
         Output("download-png-button", "title"),
         Input("download-png-button", "n_clicks"),
+        State("url", "search"),
         prevent_initial_call=True,
     )

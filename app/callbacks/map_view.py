@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx
 
+from app import figures
 from app.controls import FILTERS, inputs, state_from_controls
-from app.model import View, map_title, map_values, metric_label
+from app.model import View, map_data, map_title
 from app.state import parse_state
-from app.views import map_figure
+from app.views import map_figure, map_words
 
 
 def register(app: Dash, view: View) -> None:
     @app.callback(
-        output={"figure": Output("map", "figure")},
+        output={"figure": Output("map", "figure"), "words": Output("map-words", "children")},
         inputs={
             "filters": inputs(FILTERS),
             "layout": Input("layout", "value"),
@@ -27,14 +28,18 @@ def register(app: Dash, view: View) -> None:
         state = state_from_controls(
             {**filters, "layout": layout, "bakgrunn": bakgrunn}, view.choices, url_state
         )
+        words = map_words(view, state)
         if {"layout.value", "bakgrunn.value"} & set(ctx.triggered_prop_ids):
-            return {"figure": map_figure(view, state)}
-        values, custom = map_values(view, state)
+            return {"figure": map_figure(view, state), "words": words}
+        data = map_data(view, state)
         patch = Patch()
-        patch["data"][0]["z"] = values
-        patch["data"][0]["customdata"] = custom
-        patch["data"][0]["zmin"] = min(values)
-        patch["data"][0]["zmax"] = max(max(values), min(values) + 1)
-        patch["data"][0]["colorbar"]["title"]["text"] = metric_label(view, state)
+        patch["data"][0]["z"] = [v if v is not None else 0 for v in data.values]
+        patch["data"][0]["customdata"] = data.hover
+        for key, value in figures.colour_axis(data).items():
+            if key == "colorbar":  # keep the bar's size and fonts: only its title and ticks
+                for part, setting in value.items():
+                    patch["data"][0]["colorbar"][part] = setting
+            else:
+                patch["data"][0][key] = value
         patch["layout"]["title"]["text"] = map_title(view, state)
-        return {"figure": patch}
+        return {"figure": patch, "words": words}

@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, no_update
 
 from app.model import View
 from app.state import parse_state
-from app.views import municipality_slide, title_slide
+from app.views import slide
 
 SLIDE_PARTS = ("title", "subtitle", "map", "body")
 
@@ -26,9 +26,6 @@ def register(app: Dash, view: View) -> None:
         if not (isinstance(pathname, str) and pathname.rstrip("/").endswith("/presentasjon")):
             return dict.fromkeys((*SLIDE_PARTS, "counter"), no_update)
         state = parse_state(search, view.choices)
-        if state.slide == 0:
-            parts = title_slide(view, state)
-        else:
-            parts = municipality_slide(view, state, view.numbers[state.slide - 1])
+        parts = slide(view, state)
         counter = f"{state.slide + 1} / {view.choices.slides}"
         return {**dict(zip(SLIDE_PARTS, parts, strict=True)), "counter": counter}

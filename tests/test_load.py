@@ -115,6 +115,39 @@ def test_the_partition_adds_up_for_every_municipality(table):
         assert set().union(*classes[:4]) == set(filter(None, row.ids_total.split("; ")))
 
 
+def _tagged(measure_id: str, *vias: str) -> dict:
+    tags = [
+        {"kommunenummer": "3101", "via": v, "role": "target", "roles": ["target"]} for v in vias
+    ]
+    return {**_measure(measure_id, None, None, "3101"), "municipalities": tags}
+
+
+def test_a_measure_counts_once_in_its_most_specific_class():
+    measures = [
+        _tagged("1.1.1", "all", "region", "place", "name", "organisation"),
+        _tagged("1.1.2", "all", "region", "place"),
+        _tagged("1.1.3", "all", "region"),
+        _tagged("1.1.4", "all", "organisation"),
+        _tagged("1.1.5", "organisation"),
+    ]
+    row = LoadIndex(measures, [("3101", "Halden")]).table().iloc[0]
+    assert [row[c] for c in ("named", "place", "region", "common", "organisation")] == [
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]
+    assert [row[f"ids_{c}"] for c in ("named", "place", "region", "common", "organisation")] == [
+        "1.1.1",
+        "1.1.2",
+        "1.1.3",
+        "1.1.4",
+        "1.1.5",
+    ]
+    assert (row["specific"], row["total"]) == (3, 4)
+
+
 def test_ids_behind_the_figures(table):
     assert table.loc["3110", "ids_named"] == "3.5.1"
     assert table.loc["3110", "ids_place"] == "3.3.1"

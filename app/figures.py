@@ -32,10 +32,6 @@ VIA_NAMES = {
     **{via: capitalised(label) for via, label in VIA_LABELS.items()},
     NOT_CONCERNED: capitalised(NOT_CONCERNED_LABEL),
 }
-HOVER = (
-    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
-    "<br>%{customdata[4]}<extra></extra>"
-)
 
 
 def colour_axis(data: MapData) -> dict:
@@ -172,8 +168,8 @@ def load_map(
         featureidkey="properties.kommunenummer",
         locations=numbers,
         z=[v if v is not None else 0 for v in data.values],
-        customdata=data.hover,
-        hovertemplate=HOVER,
+        customdata=data.customdata,
+        hovertemplate=data.hovertemplate,
         marker={"line": {"color": "#333333", "width": 0.8}},
         colorbar=colorbar,
         **axis,

@@ -211,10 +211,13 @@ def per_1000_text(view: View, c: Counts) -> str:
 
 @dataclass(frozen=True)
 class MapData:
-    """What the load map shows for a page state."""
+    """What the load map shows for a page state: values (scale from 0), hover figures as
+    numbers (the template formats them), and what is said in words beside the map."""
 
-    values: list[float]
-    hover: list[list[str]]  # per municipality: name, value line, breakdown lines
+    values: list[float | None]
+    customdata: list[list]  # per municipality: name, specific, named, place, region, common,
+    #                         total, specific per 1 000, total per 1 000
+    hovertemplate: str
     label: str
     zmax: float
     whole: bool  # counts of measures (integer ticks)
@@ -235,27 +238,66 @@ def value_text(metric: str, value: float) -> str:
     return norsk.count(value)
 
 
+def hover_template(view: View, label: str, whole: bool) -> str:
+    """The hover text; Plotly formats the numbers (decimal comma, see figures)."""
+    value = "%{z:,d}" if whole else "%{z:,.2f}"
+    per_1000 = (
+        f"Per 1 000 innbyggere ({view.population_year}): %{{customdata[7]:,.2f}} særskilte · "
+        "%{customdata[8]:,.2f} alle"
+        if view.population_year
+        else "Innbyggertall mangler"
+    )
+    return (
+        f"<b>%{{customdata[0]}}</b><br>{html.escape(label)}: {value}<br>"
+        "Særskilte: %{customdata[1]} (%{customdata[2]} navngitt, %{customdata[3]} via sted, "
+        "%{customdata[4]} via region)<br>"
+        "Felles for alle kommunene: %{customdata[5]} · alle: %{customdata[6]}<br>"
+        f"{per_1000}<extra></extra>"
+    )
+
+
 def map_data(view: View, state: PageState) -> MapData:
-    """Values (scale from 0), hover texts, and what is said in words beside the map."""
+    """Values (scale from 0), hover figures, and what is said in words beside the map."""
     index = view.bundle.index
     filters = filters_of(state, view)
     key = metric_key(view, state)
-    values = index.metric(key, filters, view.inhabitants)
-    counts = counts_of(view, index.partition(filters))
+    parts = index.partition(filters)
+    sums = {c: parts.of(str(c)).sum(axis=1) for c in LoadClass}
+    specific = sums[LoadClass.NAMED] + sums[LoadClass.PLACE] + sums[LoadClass.REGION]
+    total = specific + sums[LoadClass.COMMON]
+    people = view.inhabitants
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(people > 0, 1000.0 / people, np.nan)
+    by_key = {
+        Metric.SPECIFIC: specific,
+        Metric.TOTAL: total,
+        Metric.SPECIFIC_PER_1000: specific * per,
+        Metric.TOTAL_PER_1000: total * per,
+        **{Metric(str(c)): sums[c] for c in LoadClass},
+    }
+    values = by_key[key] if key in by_key else index.metric(key, filters, people)
+    values = np.asarray(values, dtype=float)
     label = metric_label(view, state)
-    hover = [
+    whole = key not in PER_1000 and key != Metric.SHARE
+    columns = [
+        specific,
+        sums[LoadClass.NAMED],
+        sums[LoadClass.PLACE],
+        sums[LoadClass.REGION],
+        sums[LoadClass.COMMON],
+        total,
+    ]
+    customdata = [
         [
             view.names[i],
-            f"{label}: {value_text(key, values[i])}",
-            f"Særskilte: {norsk.count(c.specific)} ({breakdown(c)})",
-            f"Felles for alle kommunene: {norsk.count(c.common)} · alle: {norsk.count(c.total)}",
-            per_1000_text(view, c),
+            *(int(c[i]) for c in columns),
+            *_rounded(specific[i] * per[i], total[i] * per[i]),
         ]
-        for i, c in enumerate(counts)
+        for i in range(len(view.names))
     ]
     finite = values[~np.isnan(values)]
     note = None
-    if not any(c.total for c in counts):
+    if not total.any():
         note = NO_MEASURES
     elif finite.size == 0:
         note = "Innbyggertallene mangler, så tallet per 1 000 innbyggere kan ikke vises"
@@ -263,24 +305,27 @@ def map_data(view: View, state: PageState) -> MapData:
         note = f"Alle kommunene har samme verdi: {label.lower()} = {value_text(key, finite[0])}"
     baseline = None
     if key in (Metric.SPECIFIC, Metric.SPECIFIC_PER_1000, Metric.NAMED) and note != NO_MEASURES:
-        common = [c.common for c in counts]
-        low, high = min(common), max(common)
+        low, high = int(sums[LoadClass.COMMON].min()), int(sums[LoadClass.COMMON].max())
         span = norsk.count(low) if low == high else f"{norsk.count(low)}–{norsk.count(high)}"
         baseline = (
             f"I tillegg: {span} felles tiltak der kommunen er med som én av alle kommunene "
             "(ikke farget i kartet)"
         )
     zmax = float(finite.max()) if finite.size else 0.0
-    whole = key not in PER_1000 and key != Metric.SHARE
     return MapData(
-        [round(float(v), 4) if v == v else None for v in values],  # type: ignore[misc]
-        hover,
+        [round(float(v), 4) if v == v else None for v in values],
+        customdata,
+        hover_template(view, label, whole),
         label,
         max(zmax, 1.0) if whole else (zmax or 1.0),
         whole,
         note,
         baseline,
     )
+
+
+def _rounded(*values: float) -> list[float | None]:
+    return [round(float(v), 2) if v == v else None for v in values]
 
 
 # --- The Kommune view -----------------------------------------------------------------------

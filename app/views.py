@@ -12,6 +12,7 @@ from dash import dcc, html
 from app import figures
 from app.model import (
     Council,
+    MapData,
     View,
     councils,
     filters_of,
@@ -59,7 +60,10 @@ def map_figure(
 
 def map_words(view: View, state: PageState) -> list:
     """What the map says in words: a flat map's note, and the common baseline."""
-    data = map_data(view, state)
+    return words_of(map_data(view, state))
+
+
+def words_of(data: MapData) -> list:
     return [
         html.P(data.note, className="map-note fw-semibold mb-1") if data.note else None,
         html.P(data.baseline, className="map-baseline mb-1") if data.baseline else None,

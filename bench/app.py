@@ -27,7 +27,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 PYTHON = sys.executable
 # Servers log every request: to a file, since an unread pipe fills up and blocks the server.
 LOG = open(os.path.join(tempfile.gettempdir(), "tiltakskart-bench-server.log"), "ab")  # noqa: SIM115
-METRICS = ["geographic", "name", "actor", "share", "year"]
+METRICS = ["specific", "specific_per_1000", "named", "total", "total_per_1000", "share"]
 
 
 def free_port() -> int:
@@ -104,7 +104,6 @@ def payloads(base: str) -> tuple[dict, dict]:
     callback_map = {d["output"]: d for d in deps}
     controls = {
         "view.value": "kart",
-        "via.value": ["name", "region", "place", "all"],
         "role.value": "",
         "layout.value": "kart",
         "bakgrunn.value": False,

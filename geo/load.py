@@ -143,12 +143,20 @@ class LoadIndex:
         ongoing."""
         return (self.start <= year) & (year <= self.end)
 
-    def matrix(self, filters: Filters, via: str, role: str | None = None) -> np.ndarray:
-        """Boolean municipality × measure matrix of the tags of one via that pass the filters."""
+    def matrix(
+        self,
+        filters: Filters,
+        via: str,
+        role: str | None = None,
+        mask: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Boolean municipality × measure matrix of the tags of one via that pass the filters
+        (`mask`: the filters' measure mask, when the caller has it already)."""
         out = np.zeros((len(self.numbers), len(self.ids)), dtype=bool)
         if filters.via is not None and via not in filters.via:
             return out
-        keep = self.via_is[via] & self.measure_mask(filters)[self.measure]
+        mask = self.measure_mask(filters) if mask is None else mask
+        keep = self.via_is[via] & mask[self.measure]
         role = role or filters.role
         if role:
             keep &= self.role_is[role]
@@ -157,8 +165,9 @@ class LoadIndex:
 
     def partition(self, filters: Filters = Filters()) -> Partition:
         """Each measure in its most specific class per municipality."""
+        mask = self.measure_mask(filters)
         name, place, region, common, org = (
-            self.matrix(filters, v)
+            self.matrix(filters, v, mask=mask)
             for v in (Via.NAME, Via.PLACE, Via.REGION, Via.ALL, Via.ORGANISATION)
         )
         place &= ~name

@@ -132,9 +132,14 @@ def test_the_app_gives_the_same_figures(reference, dash_app, client):
         tuple(op["location"]): op["params"]["value"] for op in out["map"]["figure"]["operations"]
     }
     z, hover = ops[("data", 0, "z")], ops[("data", 0, "customdata")]
+    template = ops[("data", 0, "hovertemplate")]
+    assert "Særskilte: %{customdata[1]} (%{customdata[2]} navngitt, %{customdata[3]} via sted" in (
+        template
+    )
     for i, number in enumerate(reference):
-        assert z[i] == reference[number][5]
-        assert _numbers(" ".join(hover[i])) == reference[number][:6]
+        named, place, region, specific, common, total, _ = reference[number]
+        assert z[i] == total
+        assert hover[i][1:7] == [specific, named, place, region, common, total]
 
 
 def test_the_ipr_download_gives_the_same_figures(reference, dash_app, client):

@@ -8,7 +8,7 @@ from app import figures
 from app.controls import FILTERS, inputs, state_from_controls
 from app.model import View, map_data, map_title
 from app.state import parse_state
-from app.views import map_figure, map_words
+from app.views import map_figure, words_of
 
 
 def register(app: Dash, view: View) -> None:
@@ -28,13 +28,14 @@ def register(app: Dash, view: View) -> None:
         state = state_from_controls(
             {**filters, "layout": layout, "bakgrunn": bakgrunn}, view.choices, url_state
         )
-        words = map_words(view, state)
+        data = map_data(view, state)
+        words = words_of(data)
         if {"layout.value", "bakgrunn.value"} & set(ctx.triggered_prop_ids):
             return {"figure": map_figure(view, state), "words": words}
-        data = map_data(view, state)
         patch = Patch()
         patch["data"][0]["z"] = [v if v is not None else 0 for v in data.values]
-        patch["data"][0]["customdata"] = data.hover
+        patch["data"][0]["customdata"] = data.customdata
+        patch["data"][0]["hovertemplate"] = data.hovertemplate
         for key, value in figures.colour_axis(data).items():
             if key == "colorbar":  # keep the bar's size and fonts: only its title and ticks
                 for part, setting in value.items():

@@ -159,6 +159,7 @@ def council_view(view: View, state: PageState):
     """(stacked bars, per 1 000 bars, table, footnotes) of the IPR comparison."""
     found = councils(view, state)
     year = view.population_year
+    suffix = f" ({year})" if year else ""
     header = html.Thead(
         html.Tr(
             [
@@ -171,8 +172,8 @@ def council_view(view: View, state: PageState):
                     scope="col",
                     className="text-end",
                 ),
-                html.Th("Særskilte per 1 000", scope="col", className="text-end"),
-                html.Th("Alle per 1 000", scope="col", className="text-end"),
+                html.Th(f"Særskilte per 1 000{suffix}", scope="col", className="text-end"),
+                html.Th(f"Alle per 1 000{suffix}", scope="col", className="text-end"),
             ]
         )
     )
@@ -300,7 +301,8 @@ def council_slide(view: View, state: PageState, key: str):
         html.Li(
             f"{m.name}{'*' if m.uncertain else ''}: {norsk.count(m.counts.specific)} særskilte + "
             f"{norsk.count(m.counts.common)} felles = {norsk.count(m.counts.total)}; "
-            f"{norsk.decimal(m.counts.specific_per_1000, 2)} særskilte per 1 000",
+            f"{norsk.decimal(m.counts.specific_per_1000, 2)} særskilte per 1 000 innbyggere"
+            + (f" ({view.population_year})" if view.population_year else ""),
             className="mb-1",
         )
         for m in council.members

@@ -66,14 +66,13 @@ def _tagged(settings: Settings) -> Tagged:
 
 
 def _fail_on_unclassified(tagged: Tagged) -> bool:
-    extraction = tagged.extraction
-    if not extraction.unclassified:
+    """Print the report and one error line when some of the text could not be placed."""
+    problem = tagged.extraction.problem()
+    if problem is None:
         return False
-    sys.stderr.write(accounting_report(extraction, tagged.document.name))
-    first = extraction.unclassified[0]
+    sys.stderr.write(accounting_report(tagged.extraction, tagged.document.name))
     print(
-        f"tiltakskart: error: {len(extraction.unclassified)} header line(s) could not be "
-        f"classified (first at line {first.line}); fix the text there, nothing was written",
+        f"tiltakskart: error: {problem}; fix the text there, nothing was written",
         file=sys.stderr,
     )
     return True

@@ -21,10 +21,12 @@ _NUM = r"\d{1,2}\.\d{1,2}\.\d{1,3}\.?"
 # Further numbers after "/": measure numbers or bare strategy numbers ("3.14").
 _MORE = r"(?:\s*/\s*\d{1,2}(?:\.\d{1,3}){1,2}\.?)*"
 HEADER_LIKE = re.compile(rf"^\s*{_NUM}(?=[\s/]|$)")
-_HEADER = re.compile(rf"^\s*(?P<nums>{_NUM}{_MORE})(?:\s+(?P<title>.*?))?\s*$")
-_PLAN = re.compile(r"^\s*(?P<title>Regional plan\b.*?)\s*$")
-_THEME = re.compile(r"^\s*Tema(?:\s+\d+)?\s*:\s*(?P<title>.*?)\s*$")
-_STRATEGY = re.compile(r"^\s*Strategi\s+(?P<num>\d{1,2}\.\d{1,2})\s*:\s*(?P<title>.*?)\s*$")
+# The structure patterns below match a stripped line, and their last group is greedy: no lazy
+# group before a trailing "\s*$", which backtracks quadratically over a long run of spaces.
+_HEADER = re.compile(rf"^(?P<nums>{_NUM}{_MORE})(?:\s+(?P<title>.*))?$")
+_PLAN = re.compile(r"^(?P<title>Regional plan\b.*)$")
+_THEME = re.compile(r"^Tema(?:\s+\d+)?\s*:\s*(?P<title>.*)$")
+_STRATEGY = re.compile(r"^Strategi\s+(?P<num>\d{1,2}\.\d{1,2})\s*:\s*(?P<title>.*)$")
 _FOOTER = re.compile(r"^\s*Handlingsprogram\s+\d{4}\s*[-–]\s*\d{4}\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _URL = re.compile(r"^\s*https?://\S+\s*$")
@@ -32,6 +34,10 @@ _BULLET = re.compile(r"^\s*(?:[•o▪◦\-–]|\d+\.)\s")
 
 WHY, WHO, WHEN = "why_how", "actors", "period"
 _RANK = {None: 0, WHY: 1, WHO: 2, WHEN: 3}
+
+# The longest period the parser accepts, in non-empty lines (the bundled programme's is 2).
+PERIOD_LINES = 4
+PERIOD_CHARS = 400  # its longest is 85
 
 CLASSES = ("measure", "page_repeat", "stub", "toc", "unclassified")
 
@@ -57,6 +63,8 @@ class Block:
     plan_number: int
     theme: str | None
     body: list[str] = field(default_factory=list)
+    linenos: list[int] = field(default_factory=list)  # the line number of each body line
+    end: int | None = None  # body lines from here on follow table-of-contents lines
     fields: dict = field(default_factory=dict)
 
     @property
@@ -103,6 +111,16 @@ class Measure:
 
 
 @dataclass
+class Stray:
+    """Text after a measure's period that is too long to be a period: it belongs to no measure."""
+
+    line: int
+    end: int
+    after: str  # the number of the measure whose period it follows
+    text: str  # its first line
+
+
+@dataclass
 class TocEntry:
     line: int
     numbers: list[str]
@@ -123,6 +141,7 @@ class Extraction:
     not_in_toc: list[Header]
     warnings: list[str]
     programme: tuple[int, int] | None = None  # the programme's period (title, else measures)
+    stray: list[Stray] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(CLASSES, 0)
@@ -133,6 +152,22 @@ class Extraction:
     @property
     def unclassified(self) -> list[Header]:
         return [h for h in self.headers if h.kind == "unclassified"]
+
+    def problem(self) -> str | None:
+        """What keeps this reading from being used, in one line, or None when all is placed."""
+        if self.unclassified:
+            first = self.unclassified[0]
+            return (
+                f"{len(self.unclassified)} header line(s) could not be classified "
+                f"(first at line {first.line})"
+            )
+        if self.stray:
+            first = self.stray[0]
+            return (
+                f"{len(self.stray)} passage(s) of text belong to no measure (first at lines "
+                f"{first.line}-{first.end}, after the period of {first.after})"
+            )
+        return None
 
 
 def normalise_number(raw: str) -> str:
@@ -155,19 +190,26 @@ def parse_header(line: str, lineno: int) -> Header | None:
     """Parse a header-like line into numbers and the title's first line."""
     if not HEADER_LIKE.match(line):
         return None
-    match = _HEADER.match(line)
+    text = line.strip()
+    match = _HEADER.match(text)
     if match is None:
         # Looks like a header but the numbers run into text ("1.2.3abc"): keep it visible.
-        return Header(lineno, line.strip(), [normalise_number(line.split()[0])], "")
-    return Header(lineno, line.strip(), split_numbers(match["nums"]), match["title"] or "")
+        return Header(lineno, text, [normalise_number(text.split()[0])], "")
+    return Header(lineno, text, split_numbers(match["nums"]), (match["title"] or "").strip())
+
+
+def _structure(pattern: re.Pattern, line: str) -> re.Match | None:
+    """Match a structure pattern on the stripped line (see the patterns above)."""
+    return pattern.match(line.strip())
 
 
 def _is_structure(line: str) -> bool:
+    stripped = line.strip()
     return bool(
         HEADER_LIKE.match(line)
-        or _PLAN.match(line)
-        or _THEME.match(line)
-        or _STRATEGY.match(line)
+        or _PLAN.match(stripped)
+        or _THEME.match(stripped)
+        or _STRATEGY.match(stripped)
         or _FOOTER.match(line)
     )
 
@@ -256,13 +298,22 @@ def split_actors(text: str) -> list[str]:
     return [a for a in actors if a]
 
 
-def split_fields(body: list[str], programme: tuple[int, int] | None = None) -> dict:
-    """Split a measure body into its labelled fields ("I planperioden" reads as `programme`)."""
+def split_fields(
+    body: list[str], programme: tuple[int, int] | None = None, end: int | None = None
+) -> dict:
+    """Split a measure body into its labelled fields ("I planperioden" reads as `programme`).
+
+    Only body[:end] belongs to the measure (the rest follows table-of-contents lines). A period
+    is at most PERIOD_LINES lines and PERIOD_CHARS characters (URLs aside); text beyond that is
+    not absorbed into it: `stray` is the index in `body` where such text starts, or None.
+    """
+    end = len(body) if end is None else end
     sections: dict[str | None, list[str]] = {None: [], WHY: [], WHO: [], WHEN: []}
+    when_start = end
     labels: dict[str, str] = {}
     current: str | None = None
     j = 0
-    while j < len(body):
+    while j < end:
         found = _label(body, j)
         if found and _RANK[found[0]] > _RANK[current]:
             current, label, rest, used = found
@@ -270,13 +321,29 @@ def split_fields(body: list[str], programme: tuple[int, int] | None = None) -> d
             if rest:
                 sections[current].append(rest)
             j += used
+            if current == WHEN:
+                when_start = j - (1 if rest else 0)
             continue
         sections[current].append(body[j])
         j += 1
 
-    period_lines = [s.strip() for s in sections[WHEN] if s.strip()]
-    footnotes = _unique(s for s in period_lines if _URL.match(s))
-    period_text = "\n".join(s for s in period_lines if not _URL.match(s))
+    period_lines: list[str] = []
+    footnotes: list[str] = []
+    stray = next((k for k in range(end, len(body)) if body[k].strip()), None)
+    size = 0
+    for k, line in enumerate(sections[WHEN]):
+        text = line.strip()
+        if _URL.match(text):
+            footnotes.append(text)
+            continue
+        size += len(text)
+        if text and (len(period_lines) == PERIOD_LINES or size > PERIOD_CHARS):
+            stray = when_start + k
+            break
+        elif text:
+            period_lines.append(text)
+    footnotes = _unique(iter(footnotes))
+    period_text = "\n".join(period_lines)
     return {
         "labels": labels,
         "note": paragraphs(sections[None]),
@@ -285,6 +352,7 @@ def split_fields(body: list[str], programme: tuple[int, int] | None = None) -> d
         "actors_label": labels.get(WHO),
         WHEN: parse_period(period_text, programme),
         "footnotes": footnotes,
+        "stray": stray,
     }
 
 
@@ -327,7 +395,7 @@ class _Walker:
 
     def _close(self) -> None:
         if self.block is not None:
-            self.block.fields = split_fields(self.block.body, self.programme)
+            self.block.fields = split_fields(self.block.body, self.programme, self.block.end)
             self.blocks.append(self.block)
             self.block = None
 
@@ -346,6 +414,8 @@ class _Walker:
             if raw.startswith("\t"):
                 header = parse_header(raw, lineno)
                 if header is not None:
+                    if self.block is not None and self.block.end is None:
+                        self.block.end = len(self.block.body)  # the measure ends here
                     header.kind = "toc"
                     self.headers.append(header)
                     self.toc.append(TocEntry(lineno, header.numbers, header.title))
@@ -360,21 +430,22 @@ class _Walker:
                     self.i += 1
                 continue
             self.i += 1
-            if m := _PLAN.match(raw):
+            if m := _structure(_PLAN, raw):
                 self._close()
                 self.plan = join_wrapped([m["title"], *self._continuation(False)])
                 self.plan_number += 1
                 self.theme = None
-            elif m := _THEME.match(raw):
+            elif m := _structure(_THEME, raw):
                 self._close()
-                self.theme = m["title"]
-            elif m := _STRATEGY.match(raw):
+                self.theme = m["title"].strip()
+            elif m := _structure(_STRATEGY, raw):
                 self._close()
                 self.strategies[m["num"]] = join_wrapped([m["title"], *self._continuation(True)])
             elif header := parse_header(raw, lineno):
                 self._header(header)
             elif self.block is not None:
                 self.block.body.append(raw)
+                self.block.linenos.append(lineno)
         self._close()
 
     def _header(self, header: Header) -> None:
@@ -472,6 +543,13 @@ def _build_measure(group: list[Block], strategies: dict[str, str], warnings: lis
     )
 
 
+def _stray(block: Block) -> Stray:
+    start = block.fields["stray"]
+    last = max(k for k in range(start, len(block.body)) if block.body[k].strip())
+    first = block.body[start].strip()
+    return Stray(block.linenos[start], block.linenos[last], block.header.numbers[0], first)
+
+
 def _check_toc(toc: list[TocEntry], blocks: list[Block]):
     by_numbers = {tuple(b.header.numbers): b.header for b in blocks}
     known = {n for b in blocks for n in b.header.numbers}
@@ -502,6 +580,7 @@ def parse_text(text: str) -> Extraction:
             if m.period.whole_programme:
                 m.period = replace(m.period, start=programme[0], end=programme[1])
     missing, mismatches, not_in_toc = _check_toc(walker.toc, blocks)
+    stray = [_stray(b) for b in walker.blocks if b.fields.get("stray") is not None]
     return Extraction(
         measures=measures,
         headers=walker.headers,
@@ -513,4 +592,5 @@ def parse_text(text: str) -> Extraction:
         not_in_toc=not_in_toc,
         warnings=warnings,
         programme=programme,
+        stray=stray,
     )

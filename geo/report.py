@@ -38,6 +38,13 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
         lines.append("Unclassified header lines:")
         for h in extraction.unclassified:
             lines.append(f"  line {h.line}: {_short(h.text)} ({h.note})")
+    if extraction.stray:
+        lines.append("Text that belongs to no measure (too long to be a period):")
+        for stray in extraction.stray:
+            lines.append(
+                f"  lines {stray.line}-{stray.end}, after the period of {stray.after}: "
+                f"{_short(stray.text)}"
+            )
 
     toc = extraction.toc
     if not toc:

@@ -53,6 +53,22 @@ _LOCATIVE = re.compile(r"(?:^|\s)(?:på|ved|i)\s+$", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÆØÅ][\w]*[ -]$")
 _NAME_AFTER = re.compile(r"^[ -][A-ZÆØÅ]\w*")
 _NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|s)?"
+# The context rules look at most this many characters either side of a match: bounded work
+# per match, so tagging stays linear in the text however it repeats itself.
+CONTEXT = 40
+GLUE = 12  # "og", ", ", " / " between two names in a list
+
+
+def before_of(match: re.Match, width: int = CONTEXT) -> str:
+    """The text just before a match; a truncated window starts with a word character so that
+    '^' in a context pattern only means the true start of the text."""
+    start = match.start()
+    low = max(0, start - width)
+    return ("x" if low else "") + match.string[low:start]
+
+
+def after_of(match: re.Match, width: int = CONTEXT) -> str:
+    return match.string[match.end() : match.end() + width]
 
 
 @dataclass(frozen=True)
@@ -149,7 +165,7 @@ class Tagger:
         index = self._actors_index if field == Field.ACTORS else self._index
         found = []
         for entry, match in self._scan(text, index):
-            before, after = text[: match.start()], text[match.end() :]
+            before, after = before_of(match), after_of(match)
             if entry.via == Via.ALL and (
                 _NOT_ALL_BEFORE.search(before) or _NOT_ALL_AFTER.match(after)
             ):
@@ -168,7 +184,8 @@ class Tagger:
         self, found: list[tuple[_Entry, re.Match]], text: str
     ) -> list[tuple[_Entry, re.Match]]:
         """'Indre Østfold' alone is the region; in a list of municipalities or with 'kommune'
-        it is the municipality."""
+        it is the municipality. A list means a name right before or after it (found is in text
+        order), joined by a comma, 'og', 'eller', '/' or '&'."""
         out = []
         for k, (entry, match) in enumerate(found):
             target = entry.target
@@ -177,15 +194,10 @@ class Tagger:
                 and isinstance(target, Municipality)
                 and target.region_when_alone
             ):
+                neighbours = [found[j] for j in (k - 1, k + 1) if 0 <= j < len(found)]
                 in_list = any(
-                    other.via == Via.NAME
-                    and _LIST_GLUE.match(
-                        text[m.end() : match.start()]
-                        if m.start() < match.start()
-                        else text[match.end() : m.start()]
-                    )
-                    for j, (other, m) in enumerate(found)
-                    if j != k
+                    other.via == Via.NAME and _LIST_GLUE.match(_between(text, m, match))
+                    for other, m in neighbours
                 )
                 if match.group() == target.name and not in_list:
                     entry = _Entry(Via.REGION, self.gazetteer.area(target.region_when_alone))
@@ -200,8 +212,7 @@ class Tagger:
         hyphen to another capitalised word ("Biogass Oslofjord", "Visit Oslofjord") is part of
         an organisation's name.
         """
-        text = match.string
-        before, after = text[: match.start()], text[match.end() :]
+        before, after = before_of(match), after_of(match)
         target = entry.target
         if isinstance(target, Area) and target.kind == INSTITUTION:
             return field == Field.ACTORS or not _LOCATIVE.search(before)
@@ -273,6 +284,13 @@ class Tagger:
 
     def tag(self, measures: list[Measure]) -> dict[str, MeasureTags]:
         return {m.id: self.tag_measure(m) for m in measures}
+
+
+def _between(text: str, a: re.Match, b: re.Match) -> str:
+    """The text between two matches, or '' (no list glue) when they are far apart."""
+    first, second = (a, b) if a.start() < b.start() else (b, a)
+    gap = text[first.end() : second.start()]
+    return gap if len(gap) <= GLUE else ""
 
 
 def _key(target: Municipality | Area | Outside | None) -> str | None:

@@ -121,6 +121,24 @@ def test_unclassified_header_fails_and_writes_nothing(tmp_path, programme_text):
     assert out.read_text(encoding="utf-8") == "KEEP"
 
 
+def test_text_after_the_last_measure_fails_and_is_reported(tmp_path, programme_text):
+    doc = tmp_path / "tail.txt"
+    doc.write_text(programme_text + "Dette hører ikke til noe tiltak.\n" * 5000, encoding="utf-8")
+    out = tmp_path / "good.json"
+    out.write_text("KEEP", encoding="utf-8")
+    result = run("extract", str(doc), "--out", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    first = len(programme_text.splitlines()) + 1
+    assert "Text that belongs to no measure" in result.stderr
+    assert f"lines {first}-{first + 4999}, after the period of 3.22.4: Dette" in result.stderr
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("tiltakskart: error: 1 passage(s) of text belong to no measure")
+    )
+    assert out.read_text(encoding="utf-8") == "KEEP"
+
+
 def test_out_into_missing_folder_is_a_clear_error(tmp_path):
     result = run("extract", "--out", str(tmp_path / "no" / "such" / "t.json"))
     assert result.returncode == 2

@@ -10,7 +10,16 @@ import re
 
 import pytest
 
-from geo.parse import HEADER_LIKE, join_wrapped, paragraphs, parse_text, split_actors, split_numbers
+from geo.parse import (
+    HEADER_LIKE,
+    PERIOD_LINES,
+    join_wrapped,
+    paragraphs,
+    parse_text,
+    split_actors,
+    split_numbers,
+)
+from tests.bounded import MEGABYTE, finishes_within
 
 PLAN1 = "Regional plan for økt livskvalitet, deltakelse og likeverd"
 PLAN2 = "Regional plan Kompetanse og verdiskaping"
@@ -300,6 +309,7 @@ def test_every_distinct_measure_is_found(extraction):
     assert len(extraction.measures) == 125
     assert counts == {"measure": 125, "page_repeat": 5, "stub": 25, "toc": 150, "unclassified": 0}
     assert extraction.footers == 4
+    assert extraction.stray == [] and extraction.problem() is None
 
 
 def test_page_repeats_are_the_known_ones(extraction):
@@ -439,3 +449,50 @@ def test_header_of_wrong_plan_is_unclassified():
 def test_second_description_is_unclassified():
     ex = parse_text(MINI + "\n1.1.1 Et tiltak igjen\n\nHvem NAV\n\nTidsperiode 2027\n")
     assert len(ex.unclassified) == 1 and "second description" in ex.unclassified[0].note
+
+
+def test_period_of_a_few_lines_with_a_footnote_is_kept():
+    ex = parse_text(
+        MINI.replace("Tidsperiode 2026", "Tidsperiode 2025 oppstart\n2026 drift\nhttps://x.no/a")
+    )
+    assert ex.stray == [] and ex.problem() is None
+    m1 = ex.measures[0]
+    assert (m1.period.start, m1.period.end) == (2025, 2026)
+    assert m1.footnotes == ["https://x.no/a"]
+
+
+def test_text_after_the_period_is_stray_not_absorbed():
+    tail = "".join(f"Løs tekst nummer {k}.\n" for k in range(8))
+    text = MINI.replace("1.1.2/1.1.9 Stub uten felt\n", "") + tail
+    ex = parse_text(text)
+    lines = ex.measures[0].period.text.splitlines()
+    assert len(lines) == PERIOD_LINES and "Løs tekst nummer 3" not in ex.measures[0].period.text
+    (stray,) = ex.stray
+    lineno = {line: k + 1 for k, line in enumerate(text.splitlines())}
+    assert (stray.after, stray.text) == ("1.1.1", f"Løs tekst nummer {PERIOD_LINES - 1}.")
+    assert (stray.line, stray.end) == (lineno[stray.text], lineno["Løs tekst nummer 7."])
+    assert "belong to no measure" in ex.problem()
+
+
+def test_one_long_line_after_the_period_is_stray():
+    ex = parse_text(MINI.replace("Tidsperiode 2026", "Tidsperiode 2026\n" + "ord " * 200))
+    assert ex.measures[0].period.text == "2026"
+    assert [s.text[:8] for s in ex.stray] == ["ord ord "]
+
+
+# Hostile inputs of 1 MB: linear code parses each in well under a second; the quadratic
+# patterns this guards against took over a minute at 128 kB (bench/adversarial.py times them).
+HOSTILE = {
+    "spaces inside a header": "1.1.2 Tittel" + " " * MEGABYTE + "x",
+    "spaces inside a plan heading": "Regional plan for" + " " * MEGABYTE + "x",
+    "spaces inside a theme": "Tema 1:" + " " * MEGABYTE + "x",
+    "spaces inside a strategy": "Strategi 1.1:" + " " * MEGABYTE + "x",
+    "text after the last measure": "ord " * (MEGABYTE // 4),
+    "one line after the last measure": "ord" * (MEGABYTE // 3) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_megabyte_parses_in_bounded_time(name):
+    text = MINI + HOSTILE[name]
+    assert finishes_within(10, lambda: parse_text(text)), f"{name}: over 10 s for 1 MB"

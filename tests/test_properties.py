@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.extract import extract_bytes
-from geo.parse import HEADER_LIKE, parse_text
+from geo.parse import HEADER_LIKE, PERIOD_LINES, parse_text
 from geo.source import InputError
 
 SETTINGS = settings(
@@ -49,6 +49,8 @@ def check_accounting(text: str) -> None:
     assert sum(extraction.counts().values()) == header_lines
     ids = [m.id for m in extraction.measures]
     assert len(ids) == len(set(ids))
+    # Text after a period is reported, never absorbed into it.
+    assert all(len(m.period.text.splitlines()) <= PERIOD_LINES for m in extraction.measures)
 
 
 @SETTINGS

@@ -13,6 +13,7 @@ import pytest
 from geo.evaluate import found_tags, read_expected, score
 from geo.parse import Measure
 from geo.periods import Period
+from tests.bounded import MEGABYTE, finishes_within
 
 ROOT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = ROOT / "tests" / "data" / "expected_tags.toml"
@@ -371,3 +372,20 @@ def test_programme_from_another_county(tmp_path, shared_kommuner):
         ("3418", "target"),
     }  # Innlandet's Våler, not Østfold's
     assert {tuple(t["roles"]) for t in second["municipalities"]} == {("target", "actor")}
+
+
+# Hostile texts of 1 MB: each tags in a second or two; before the context windows were bounded,
+# 128 kB of "Indre Østfold. " took over a minute (bench/adversarial.py times them).
+HOSTILE = {
+    "digits before 'kommunene' in Hvem": measure("Tekst.", ["1" * MEGABYTE + " og kommunene"]),
+    "'Indre Østfold. ' repeated": measure("Indre Østfold. " * (MEGABYTE // 15), ["KS"]),
+    "'Moss. ' repeated": measure("Moss. " * (MEGABYTE // 6), ["KS"]),
+    "'Halden og Sarpsborg, ' repeated": measure("Halden og Sarpsborg, " * (MEGABYTE // 21)),
+    "'i Oslofjorden ' repeated": measure("tiltak i Oslofjorden " * (MEGABYTE // 21)),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_megabyte_tags_in_bounded_time(tagger, name):
+    m = HOSTILE[name]
+    assert finishes_within(10, lambda: tagger.tag_measure(m)), f"{name}: over 10 s for 1 MB"

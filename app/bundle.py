@@ -106,11 +106,9 @@ def build_bundle(
 ) -> Bundle:
     """Parse, tag, get boundaries (or fall back to tiles) and prepare everything for the app."""
     tagged = extract_and_tag(settings)
-    if tagged.extraction.unclassified:
-        first = tagged.extraction.unclassified[0]
+    if (problem := tagged.extraction.problem()) is not None:
         raise InputError(
-            f"{len(tagged.extraction.unclassified)} header line(s) could not be classified "
-            f"(first at line {first.line}); run `tiltakskart extract --report` to see them",
+            f"{problem}; run `tiltakskart extract --report` to see it all",
             value=tagged.document.name,
             setting="document",
         )

@@ -162,10 +162,10 @@ class Extraction:
                 f"(first at line {first.line})"
             )
         if self.stray:
-            first = self.stray[0]
+            stray = self.stray[0]
             return (
                 f"{len(self.stray)} passage(s) of text belong to no measure (first at lines "
-                f"{first.line}-{first.end}, after the period of {first.after})"
+                f"{stray.line}-{stray.end}, after the period of {stray.after})"
             )
         return None
 

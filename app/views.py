@@ -3,8 +3,6 @@ and the figure builders. Callbacks call these and stay small."""
 
 from __future__ import annotations
 
-import io
-
 import geopandas as gpd
 import pandas as pd
 from dash import dcc, html
@@ -17,6 +15,7 @@ from app.model import (
     councils,
     filters_of,
     kommune_counts,
+    kommune_rows,
     load_table,
     map_data,
     map_title,
@@ -30,10 +29,21 @@ from app.state import PageState
 from geo import norsk
 from geo.load import join_shapes
 from geo.records import MeasureRecord
-from geo.terms import CLASS_LABELS, Layout, Via
+from geo.spreadsheet import NORWEGIAN, csv_bytes, write_xlsx
+from geo.terms import CLASS_LABELS, Layout, Via, column_label
 from geo.webmap import build_map
 
-GRID_EXPORT_COLUMNS = ["id", "tittel", "klasse_tekst", "plan", "periode", "via", "rolle", "belegg"]
+# The Kommune view's columns in its downloads, with their headers (as in the grid).
+KOMMUNE_EXPORT = {
+    "id": "Tiltak",
+    "tittel": "Tittel",
+    "klasse_tekst": "Hvordan",
+    "plan": "Plan",
+    "periode": "Periode",
+    "via": "Via",
+    "rolle": "Rolle",
+    "belegg": "Belegg i teksten",
+}
 SLIDE_FONT = 24  # px: names on a slide map, readable across a council chamber
 
 
@@ -359,27 +369,33 @@ def html_map_download(view: View, state: PageState) -> dict:
 
 
 def frame_download(frame: pd.DataFrame, name: str, excel: bool) -> dict:
-    """A table as CSV or Excel."""
+    """A table as CSV for Norwegian Excel or as a formatted Excel file (text neutralised)."""
     if not excel:
-        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-
-    def write(buffer: io.BytesIO) -> None:
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, sheet_name="tiltak", index=False)
-
-    return dcc.send_bytes(write, f"{name}.xlsx")
+        return dcc.send_bytes(csv_bytes(frame, NORWEGIAN), f"{name}.csv")
+    return dcc.send_bytes(lambda buffer: write_xlsx(buffer, {"tiltak": frame}), f"{name}.xlsx")
 
 
-def view_frame(view: View, state: PageState, grid_rows: list[dict]) -> tuple[pd.DataFrame, str]:
-    """(table, file name) of what the current view shows."""
+def view_frame(
+    view: View, state: PageState, grid_ids: list[str] | None
+) -> tuple[pd.DataFrame, str]:
+    """(table, file name) of what the current view shows, with Norwegian headers.
+
+    The Kommune view's rows come from the server; the grid only says which of them it shows
+    after its own filters, and in what order (`grid_ids`, None when it has not said).
+    """
     if state.view == "kommune" and state.kommune:
-        frame = pd.DataFrame(grid_rows, columns=GRID_EXPORT_COLUMNS)
+        rows = kommune_rows(view, state, state.kommune)
+        if grid_ids is not None:
+            by_id = {r["id"]: r for r in rows}
+            rows = [by_id[i] for i in dict.fromkeys(grid_ids) if i in by_id]
+        frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
         return frame, f"tiltak-{view.name_of(state.kommune)}"
     if state.view == "ipr":
         return council_frame(view, state), "ipr-sammenligning"
     if state.view == "tiltak" and state.tiltak:
         return measure_frame(view, state.tiltak), f"tiltak-{state.tiltak}"
-    return load_table(view, state), "tiltak-per-kommune"
+    table = load_table(view, state)
+    return table.rename(columns=column_label), "tiltak-per-kommune"
 
 
 def measure_frame(view: View, measure_id: str) -> pd.DataFrame:
@@ -391,14 +407,14 @@ def measure_frame(view: View, measure_id: str) -> pd.DataFrame:
             if measure and row["id"] == measure["id"]:
                 rows.append(
                     {
-                        "tiltak": measure["id"],
-                        "tittel": measure["title"],
-                        "kommunenummer": number,
-                        "kommune": name,
-                        "klasse": row["klasse_tekst"],
-                        "via": row["via"],
-                        "rolle": row["rolle"],
-                        "belegg": row["belegg"],
+                        "Tiltak": measure["id"],
+                        "Tittel": measure["title"],
+                        "Kommunenummer": number,
+                        "Kommune": name,
+                        "Hvordan": row["klasse_tekst"],
+                        "Via": row["via"],
+                        "Rolle": row["rolle"],
+                        "Belegg i teksten": row["belegg"],
                     }
                 )
     return pd.DataFrame(rows)

@@ -295,6 +295,7 @@ def _check_metric(metric: str, years: tuple[int, ...]) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from geo.exports import write_load
+    from geo.spreadsheet import csv_text
 
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
     if fmt not in LOAD_FORMATS:
@@ -309,7 +310,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         _check_out(args.out)
     data, shapes, table, frame = _load(args)
     if args.out is None:
-        sys.stdout.write(table.to_csv(index=False))
+        sys.stdout.write(csv_text(table))
         return 0
     write_load(args.out, fmt, table if fmt == "csv" else frame, data["measures"])
     print(f"wrote {args.out} ({fmt}, {len(frame)} municipalities, {shapes.kind})", file=sys.stderr)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
+
+import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from geo.parse import Extraction
 from geo.records import ExtractRecord, MeasureRecord, MeasureTags, TagRecord
 from geo.source import Document
+from geo.spreadsheet import csv_text
 
 CSV_COLUMNS = [
     "id",
@@ -67,6 +68,7 @@ def to_json(data: ExtractRecord) -> str:
 
 
 def _cell(value: object) -> str:
+    """A CSV cell: lists joined with '; '."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -93,11 +95,6 @@ def _csv_row(m: MeasureRecord) -> dict[str, object]:
 
 
 def to_csv(data: ExtractRecord) -> str:
-    """One row per measure; lists joined with '; '."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for m in data["measures"]:
-        row = _csv_row(m)
-        writer.writerow([_cell(row.get(col)) for col in CSV_COLUMNS])
-    return out.getvalue()
+    """One row per measure; lists joined with '; ' (text neutralised, see geo.spreadsheet)."""
+    rows = [[_cell(_csv_row(m).get(col)) for col in CSV_COLUMNS] for m in data["measures"]]
+    return csv_text(pd.DataFrame(rows, columns=CSV_COLUMNS, dtype=object))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from geo.atomic import write_atomic
 from geo.records import MeasureRecord
+from geo.spreadsheet import write_csv, write_xlsx
 
 
 def measures_frame(measures: Sequence[MeasureRecord]) -> pd.DataFrame:
@@ -68,7 +69,7 @@ def write_load(
     path = Path(path)
     table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
     if fmt == "csv":
-        write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
+        write_atomic(path, lambda tmp: write_csv(tmp, table))
     elif fmt == "geojson":
         shapes = _require_geometry(frame, fmt)
         write_atomic(path, lambda tmp: shapes.to_file(tmp, driver="GeoJSON", engine="pyogrio"))
@@ -84,14 +85,12 @@ def write_load(
 
         write_atomic(path, write_gpkg)
     elif fmt == "xlsx":
-
-        def write_xlsx(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                table.to_excel(writer, sheet_name="belastning", index=False)
-                measures_frame(measures).to_excel(writer, sheet_name="tiltak", index=False)
-                tags_frame(measures).to_excel(writer, sheet_name="tagger", index=False)
-
-        write_atomic(path, write_xlsx)
+        sheets = {
+            "belastning": table,
+            "tiltak": measures_frame(measures),
+            "tagger": tags_frame(measures),
+        }
+        write_atomic(path, lambda tmp: write_xlsx(tmp, sheets))
     else:
         raise ValueError(f"unknown format {fmt}")
 

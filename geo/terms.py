@@ -185,3 +185,23 @@ def metric_label(metric: str, year: int | None = None) -> str:
     if (from_column := column_year(metric)) is not None:
         metric, year = Metric.YEAR, from_column
     return METRIC_LABELS[metric].format(year=year if year is not None else "")
+
+
+# Headers of the load table's columns in downloads for people (the CLI keeps the field names).
+COLUMN_LABELS: dict[str, str] = {
+    "kommunenummer": "Kommunenummer",
+    "kommunenavn": "Kommune",
+    "inhabitants": "Innbyggere",
+    "population_year": "Innbyggertall per 1. januar",
+}
+
+
+def column_label(column: str) -> str:
+    """The Norwegian header of a load-table column: 'y2026' -> 'Aktive tiltak i 2026'."""
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    if column.startswith("via_") and column[4:] in VIA_LABELS:
+        return f"Tiltak med treff: {VIA_LABELS[column[4:]]} (kan overlappe)"
+    if column_year(column) is not None or column in METRIC_LABELS:
+        return metric_label(column)
+    return column

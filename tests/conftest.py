@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,20 @@ def extraction(programme_path: Path):
 @pytest.fixture(scope="session")
 def measures(extraction) -> dict:
     return {m.id: m for m in extraction.measures}
+
+
+# A formula as a measure title: spreadsheets must show it as text, never evaluate it.
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example";"x")'
+
+
+@pytest.fixture(scope="session")
+def hostile_document(tmp_path_factory, programme_text: str) -> Path:
+    """The programme with 1.3.2's title (body, stub and contents) starting with a formula."""
+    path = tmp_path_factory.mktemp("hostile") / "handlingsprogram-formel.txt"
+    text = programme_text.replace("Gjennomføre områdesatsing", f"{HOSTILE_TITLE} områdesatsing")
+    assert text.count(HOSTILE_TITLE) == 4
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +148,28 @@ def dash_app(app_bundle):
     from app.main import create_app
 
     return create_app(app_bundle)
+
+
+@contextlib.contextmanager
+def live_server(wsgi_app) -> Iterator[str]:
+    """Serve a WSGI app over real HTTP on 127.0.0.1 (a thread per request); yields its URL."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def app_url(dash_app) -> Iterator[str]:
+    """The app of `dash_app` served over real HTTP."""
+    with live_server(dash_app.server) as url:
+        yield url
 
 
 SCREENSHOTS = ROOT / "build" / "screenshots"

@@ -3,15 +3,12 @@ presentation. Screenshots of every view go to build/screenshots (printed after t
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
 
-from tests.conftest import SCREENSHOTS
+from tests.conftest import SCREENSHOTS, live_server
 
 # A point inside a municipality's map area, away from its label (found in the page's SVG).
 POINT_IN = """
@@ -34,12 +31,8 @@ return best && [Math.round(best.x), Math.round(best.y)];
 
 
 @pytest.fixture(scope="module")
-def server(dash_app):
-    httpd = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+def server(app_url):
+    return app_url
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +46,8 @@ def offline_server(tmp_path_factory):
     settings = Settings(
         api_url="http://127.0.0.1:9/kommuneinfo/v1", cache_dir=tmp_path_factory.mktemp("c")
     )
-    httpd = make_server("127.0.0.1", 0, create_app(build_bundle(settings)).server, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with live_server(create_app(build_bundle(settings)).server) as url:
+        yield url
 
 
 def wait_for(browser, condition, timeout=20):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import codecs
+import csv
 import io
 import json
+import zipfile
 
 import openpyxl
 import pytest
+import requests
 
 from app.model import make_view
 from app.testing import callback_payload
+from tests.conftest import HOSTILE_TITLE, live_server
 
 
 @pytest.fixture(scope="module")
@@ -301,18 +307,18 @@ def test_council_comparison(dash_app, client):
 
 # Downloads and presentation ----------------------------------------------------------------------
 
+# What the grid reports: its rows after its own filters, in its order (only the ids count: the
+# server builds the rows itself, so a browser cannot put its own text into a download).
 ROWS = [
-    {
-        "id": "1.3.2",
-        "tittel": "Gjennomføre områdesatsing",
-        "klasse_tekst": "navngitt",
-        "plan": "Plan 1",
-        "periode": "2025-2029",
-        "via": "navngitt",
-        "rolle": "mål",
-        "belegg": "Sarpsborg",
-    }
+    {"id": "2.7.5", "tittel": '=HYPERLINK("http://evil.example";"x")'},
+    {"id": "1.3.2", "tittel": "Ignorert", "belegg": "@SUM(A1)"},
+    {"id": "9.9.9"},
+    "not a row",
 ]
+
+
+def decoded(data: dict) -> bytes:
+    return base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode()
 
 
 @pytest.mark.parametrize(
@@ -328,14 +334,20 @@ def test_downloads(dash_app, client, button):
     data = body["response"]["download"]["data"]
     if button == "download-csv-button":
         assert data["filename"] == "tiltak-Sarpsborg.csv"
-        assert (
-            data["content"].splitlines()[1].startswith("1.3.2,Gjennomføre områdesatsing,navngitt")
-        )
+        raw = decoded(data)
+        assert raw.startswith(codecs.BOM_UTF8)
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0][:4] == ["Tiltak", "Tittel", "Hvordan", "Plan"]
+        assert [r[0] for r in rows[1:]] == ["2.7.5", "1.3.2"]  # the grid's order, known ids
+        assert rows[2][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
+        assert rows[2][2] == "navngitt"
+        assert "evil" not in raw.decode("utf-8-sig") and "@SUM" not in raw.decode("utf-8-sig")
     elif button == "download-xlsx-button":
-        import base64
-
-        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"])))
-        assert book["tiltak"]["A2"].value == "1.3.2"
+        book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
+        sheet = book["tiltak"]
+        assert sheet["A1"].value == "Tiltak" and sheet["A1"].font.bold
+        assert [sheet["A2"].value, sheet["A3"].value, sheet["A4"].value] == ["2.7.5", "1.3.2", None]
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:H3"
     else:
         assert data["filename"] == "tiltakskart.html"
         assert "Andel (1/n per tiltak)" in data["content"] or "Andel" in data["content"]
@@ -411,3 +423,48 @@ def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
             assert text.count('"1.3.2"') == 1 and "0,15 særskilte" in text
         else:
             assert "Moss: 7 særskilte + 89 felles = 96" in text
+
+
+# A programme whose text is a formula, served over real HTTP ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_app(hostile_document, shared_kommuner):
+    from app.bundle import build_bundle
+    from app.main import create_app
+    from geo.settings import Settings
+
+    boundaries = shared_kommuner / "ostfold-kommuner-2024.geojson"
+    app = create_app(
+        build_bundle(Settings(document=hostile_document, boundaries=boundaries, api_url=None))
+    )
+    with live_server(app.server) as url:
+        yield app, url
+
+
+def post(url: str, app, output: str, values: dict, changed: list[str]) -> requests.Response:
+    payload = callback_payload(app.callback_map, output, values, changed)
+    return requests.post(f"{url}/_dash-update-component", json=payload, timeout=30)
+
+
+@pytest.mark.parametrize("search", ["?view=kommune&kommune=3105", "?view=tiltak&tiltak=1.3.2"])
+@pytest.mark.parametrize("button", ["download-csv-button", "download-xlsx-button"])
+def test_downloads_never_carry_a_live_formula(hostile_app, search, button):
+    app, url = hostile_app
+    values = {"url.search": search, f"{button}.n_clicks": 1}
+    response = post(url, app, "download.data", values, [f"{button}.n_clicks"])
+    assert response.status_code == 200
+    data = response.json()["response"]["download"]["data"]
+    if button == "download-csv-button":
+        rows = list(csv.reader(io.StringIO(decoded(data).decode("utf-8-sig")), delimiter=";"))
+        titles = [r[1] for r in rows[1:] if r[0] == "1.3.2"]
+        assert titles and all(t.startswith("'" + HOSTILE_TITLE) for t in titles)
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(decoded(data)))["tiltak"]
+        cells = [r[1] for r in sheet.iter_rows(min_row=2) if r[0].value == "1.3.2"]
+        assert cells and all(
+            c.value.startswith(HOSTILE_TITLE) and c.data_type == "s" and c.quotePrefix
+            for c in cells
+        )
+        with zipfile.ZipFile(io.BytesIO(decoded(data))) as book:
+            assert b"<f>" not in book.read("xl/worksheets/sheet1.xml")

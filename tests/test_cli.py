@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import HOSTILE_TITLE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -137,6 +139,17 @@ def test_text_after_the_last_measure_fails_and_is_reported(tmp_path, programme_t
         .startswith("tiltakskart: error: 1 passage(s) of text belong to no measure")
     )
     assert out.read_text(encoding="utf-8") == "KEEP"
+
+
+def test_csv_neutralises_a_formula_title_and_json_keeps_it(hostile_document):
+    result = run("extract", str(hostile_document), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["1.3.2"]["title"].startswith("'" + HOSTILE_TITLE)
+    assert rows["1.3.2"]["title"].count(HOSTILE_TITLE) == 1
+    result = run("extract", str(hostile_document))
+    (measure,) = [m for m in json.loads(result.stdout)["measures"] if m["id"] == "1.3.2"]
+    assert measure["title"].startswith(HOSTILE_TITLE)
 
 
 def test_out_into_missing_folder_is_a_clear_error(tmp_path):

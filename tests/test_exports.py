@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,6 +16,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from geo.webmap import popup_html
+from tests.conftest import HOSTILE_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_COLUMNS = {
@@ -96,6 +98,22 @@ def test_csv_and_excel_exports(tmp_path, boundaries_file):
     assert csv.returncode == 0
     assert csv.stdout.splitlines()[0].startswith("kommunenummer,kommunenavn,named,place,region")
     assert len(csv.stdout.splitlines()) == 13
+
+
+def test_excel_export_stores_a_formula_title_as_text(tmp_path, boundaries_file, hostile_document):
+    out = tmp_path / "last.xlsx"
+    result = cli("load", str(hostile_document), "--out", str(out), "--boundaries", boundaries_file)
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out)["tiltak"]
+    assert sheet["A1"].value == "id" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:M{sheet.max_row}"
+    (row,) = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "1.3.2"]
+    title = row[2]
+    assert title.value.startswith(HOSTILE_TITLE)  # the text exactly
+    assert title.data_type == "s" and title.quotePrefix  # text, shown as typed
+    with zipfile.ZipFile(out) as book:
+        sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in book.read(n) for n in sheets)  # no formula anywhere
 
 
 def test_export_without_network_uses_the_bundled_snapshot(tmp_path):

@@ -21,6 +21,13 @@ PNG_DOWNLOAD = """function(n, search) {
 }"""
 
 
+def grid_ids(rows: object) -> list[str] | None:
+    """The measure ids of the grid's rows as the browser reports them (None: not reported)."""
+    if not isinstance(rows, list):
+        return None
+    return [r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+
 def register(app: Dash, view: View) -> None:
     @app.callback(
         output={"download": Output("download", "data")},
@@ -40,8 +47,7 @@ def register(app: Dash, view: View) -> None:
         state = parse_state(search, view.choices)
         if ctx.triggered_id == "download-html-button":
             return {"download": html_map_download(view, state)}
-        rows = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-        frame, name = view_frame(view, state, rows)
+        frame, name = view_frame(view, state, grid_ids(rows))
         excel = ctx.triggered_id == "download-xlsx-button"
         return {"download": frame_download(frame, name, excel)}
 

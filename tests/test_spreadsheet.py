@@ -7,10 +7,10 @@ import io
 import zipfile
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from geo.spreadsheet import (
     FORMULA_START,

@@ -128,11 +128,18 @@ def title_parts(view: View, state: PageState) -> tuple[str, str]:
     return title, " · ".join(parts)
 
 
+def plotly_text(text: str) -> str:
+    """Text for a Plotly title or hover label, shown as typed. Plotly reads a few tags (<br>,
+    <b>, <a> …) and decodes only a few entities (&amp; &lt; &gt; among them, not &quot;), so
+    only &, < and > are escaped: a quote stays a quote."""
+    return html.escape(text, quote=False)
+
+
 def map_title(view: View, state: PageState) -> str:
     """The map's title with the active filters, so a downloaded PNG says what it shows."""
     title, filters = title_parts(view, state)
-    # Plotly reads a few HTML tags in titles: the filter words (document text) are escaped.
-    return title + (f"<br><sup>{html.escape(filters)}</sup>" if filters else "")
+    # The filter words are document text: escaped once, for Plotly.
+    return plotly_text(title) + (f"<br><sup>{plotly_text(filters)}</sup>" if filters else "")
 
 
 # --- The load per municipality ------------------------------------------------------------------
@@ -248,7 +255,7 @@ def hover_template(view: View, label: str, whole: bool) -> str:
         else "Innbyggertall mangler"
     )
     return (
-        f"<b>%{{customdata[0]}}</b><br>{html.escape(label)}: {value}<br>"
+        f"<b>%{{customdata[0]}}</b><br>{plotly_text(label)}: {value}<br>"
         "Særskilte: %{customdata[1]} (%{customdata[2]} navngitt, %{customdata[3]} via sted, "
         "%{customdata[4]} via region)<br>"
         "Felles for alle kommunene: %{customdata[5]} · alle: %{customdata[6]}<br>"

@@ -7,16 +7,19 @@ errors name the value, and this module adds the flag the user typed it with.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from geo.errors import InputError, TiltakskartError
 from geo.extract import Tagged, extract_and_tag
 from geo.periods import programme_years
 from geo.report import accounting_report, municipality_listing, tags_summary
 from geo.settings import DEFAULT_API_URL, DEFAULT_COUNTY, ENVIRONMENT, FLAGS, Settings
+from geo.source import CONTROL_CHARS
 from geo.terms import LOAD_FORMATS, Layout, Metric, Role, Via, column_year, year_column
 
 # Commands that draw or export geometry import geopandas, folium and friends when they run
@@ -590,19 +593,45 @@ def describe(exc: TiltakskartError) -> str:
     return str(exc)
 
 
+class TerminalSafe(io.TextIOBase):
+    """A text stream that shows control characters as escapes ('\\x1b') instead of passing
+    them to the terminal: values from outside (an API answer, a flag, a gazetteer) reach
+    messages, and an escape sequence there could rewrite what the user sees."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+
 def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
-    args = (parser or build_parser()).parse_args(argv)
-    configure_logging(args.verbose)
-    try:
-        return args.func(args)
-    except TiltakskartError as exc:
-        print(f"tiltakskart: error: {describe(exc)}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); not an error of ours
-        return 0
-    except KeyboardInterrupt:
-        return 130
+    with (
+        contextlib.redirect_stdout(TerminalSafe(sys.stdout)),
+        contextlib.redirect_stderr(TerminalSafe(sys.stderr)),
+    ):
+        args = (parser or build_parser()).parse_args(argv)
+        configure_logging(args.verbose)
+        try:
+            return args.func(args)
+        except TiltakskartError as exc:
+            print(f"tiltakskart: error: {describe(exc)}", file=sys.stderr)
+            return 2
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (e.g. `| head`); not an error of ours
+            return 0
+        except KeyboardInterrupt:
+            return 130
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,24 @@ class Document:
 
 # Bytes that never occur in a text file (tab, newline, carriage return, form feed excepted).
 _CONTROL = {b for b in range(32) if b not in (9, 10, 12, 13)}
+# Characters that are not text: C0 and C1 controls (terminal escapes start with ESC) and the
+# invisible bidirectional overrides that reorder what a terminal shows. Tab, newline and
+# carriage return are text; a form feed (pdftotext's page break) becomes a newline.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str, name: str) -> tuple[str, list[str]]:
+    """The text without control characters, and a warning saying how many were removed."""
+    text = text.replace("\f", "\n")
+    first = CONTROL_CHARS.search(text)
+    if first is None:
+        return text, []
+    cleaned, count = CONTROL_CHARS.subn("", text)
+    line = text.count("\n", 0, first.start()) + 1
+    return cleaned, [
+        f"{name}: removed {count} control character(s) that are not text (the first on line "
+        f"{line}); save the text again from its source to silence this warning"
+    ]
 
 
 def _bad(name: str, reason: str) -> InputError:
@@ -90,10 +109,11 @@ def read_document(path: str | Path) -> Document:
 def document_from_bytes(data: bytes, name: str, display_name: str | None = None) -> Document:
     """Decode bytes into a Document; `name` is used in error messages."""
     text, encoding, warnings = decode(data, name)
+    text, removed = strip_controls(text, display_name or name)
     return Document(
         name=display_name or name,
         text=text,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
-        warnings=warnings,
+        warnings=warnings + removed,
     )

@@ -38,16 +38,35 @@ def measures(extraction) -> dict:
 
 # A formula as a measure title: spreadsheets must show it as text, never evaluate it.
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example";"x")'
+# A theme with quotes, an ampersand and a tag: shown exactly as typed, never as markup.
+HOSTILE_THEME = 'Kulturminner "og" & <b>kulturmiljø</b>'
 
 
 @pytest.fixture(scope="session")
 def hostile_document(tmp_path_factory, programme_text: str) -> Path:
-    """The programme with 1.3.2's title (body, stub and contents) starting with a formula."""
+    """The programme with 1.3.2's title (body, stub and contents) starting with a formula and
+    a theme full of markup characters."""
     path = tmp_path_factory.mktemp("hostile") / "handlingsprogram-formel.txt"
     text = programme_text.replace("Gjennomføre områdesatsing", f"{HOSTILE_TITLE} områdesatsing")
-    assert text.count(HOSTILE_TITLE) == 4
+    text = text.replace("Tema: Kulturminner og kulturmiljø", f"Tema: {HOSTILE_THEME}")
+    assert text.count(HOSTILE_TITLE) == 4 and text.count(HOSTILE_THEME) == 2
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def hostile_app(hostile_document, shared_kommuner):
+    """(app, URL) of the app built on the hostile document, served over real HTTP."""
+    from app.bundle import build_bundle
+    from app.main import create_app
+    from geo.settings import Settings
+
+    boundaries = shared_kommuner / "ostfold-kommuner-2024.geojson"
+    app = create_app(
+        build_bundle(Settings(document=hostile_document, boundaries=boundaries, api_url=None))
+    )
+    with live_server(app.server) as url:
+        yield app, url
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,16 @@ presentation. Screenshots of every view go to build/screenshots (printed after t
 
 from __future__ import annotations
 
+import io
+from csv import reader
+from urllib.parse import quote
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import SCREENSHOTS, live_server
+from tests.conftest import HOSTILE_THEME, SCREENSHOTS, live_server
 
 # A point inside a municipality's map area, away from its label (found in the page's SVG).
 POINT_IN = """
@@ -248,9 +252,12 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     browser.execute_script(click, browser.find_element("id", "download-csv-button"))
     csv = downloads / "tiltak-Sarpsborg.csv"
     wait_for(browser, lambda b: csv.exists() and csv.stat().st_size > 0)
-    lines = csv.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("id,tittel,klasse_tekst,plan")
-    assert all(",Plan 3," in line for line in lines[1:])
+    # Norwegian Excel's settings: a BOM, ';' between cells, æøå intact
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Tiltak", "Tittel", "Hvordan", "Plan"]
+    assert len(rows) > 2 and all(r[3] == "Plan 3" for r in rows[1:])
+    assert any("områder" in r[1] for r in rows[1:])
     browser.execute_script(click, browser.find_element("css selector", "#view label"))  # map
     wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
     browser.execute_script(click, browser.find_element("id", "download-png-button"))
@@ -259,3 +266,13 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "7-kart-png-nedlasting.png").write_bytes(png.read_bytes())
+
+
+def test_document_text_in_the_map_title_reads_as_typed(hostile_app, browser):
+    """A theme with quotes, '&' and a tag is escaped once: it reads as typed, no markup."""
+    _, url = hostile_app
+    browser.get(f"{url}/?theme={quote(HOSTILE_THEME)}")
+    title = "#map .gtitle"
+    wait_for(browser, lambda b: "kulturmiljø" in text_of(b, title))
+    assert text_of(browser, title).endswith(HOSTILE_THEME)
+    assert not browser.find_elements("css selector", "#map .gtitle [style*='bold']")

@@ -15,7 +15,7 @@ import requests
 
 from app.model import make_view
 from app.testing import callback_payload
-from tests.conftest import HOSTILE_TITLE, live_server
+from tests.conftest import HOSTILE_TITLE
 
 
 @pytest.fixture(scope="module")
@@ -426,20 +426,6 @@ def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
 
 
 # A programme whose text is a formula, served over real HTTP ------------------------------------
-
-
-@pytest.fixture(scope="module")
-def hostile_app(hostile_document, shared_kommuner):
-    from app.bundle import build_bundle
-    from app.main import create_app
-    from geo.settings import Settings
-
-    boundaries = shared_kommuner / "ostfold-kommuner-2024.geojson"
-    app = create_app(
-        build_bundle(Settings(document=hostile_document, boundaries=boundaries, api_url=None))
-    )
-    with live_server(app.server) as url:
-        yield app, url
 
 
 def post(url: str, app, output: str, values: dict, changed: list[str]) -> requests.Response:

@@ -236,3 +236,18 @@ def test_boundaries_command_fetches_caches_and_falls_back(standin, tmp_path):
     assert "from snapshot: bundled snapshot" in offline.stdout
     assert "connection refused" in offline.stderr and "Traceback" not in offline.stderr
     assert len(offline.stderr.strip().splitlines()) == 1
+
+
+def test_escape_codes_never_reach_the_terminal(tmp_path, programme_text):
+    doc = tmp_path / "escape.txt"
+    escape = "\x1b[2J\x1b[31m"
+    doc.write_text(programme_text.replace("Sarpsborg", f"Sarp{escape}sborg"), encoding="utf-8")
+    for args in (("tags", str(doc), "--kommune", "Sarpsborg"), ("extract", str(doc), "--report")):
+        result = run(*args)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "control character(s) that are not text" in result.stderr
+    # a value from outside echoed in an error shows its escape, not its effect
+    result = run("tags", "--kommune", f"Moss{escape}")
+    assert result.returncode == 2 and "\x1b" not in result.stderr
+    assert "Moss\\x1b[2J\\x1b[31m" in result.stderr

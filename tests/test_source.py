@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.extract import extract_bytes, extract_file
-from geo.source import InputError, decode, read_document
+from geo.source import CONTROL_CHARS, InputError, decode, document_from_bytes, read_document
 
 
 def test_missing_file(tmp_path):
@@ -71,3 +71,21 @@ def test_messages_are_one_line(tmp_path):
         with pytest.raises(InputError) as info:
             decode(data, "f")
         assert "\n" not in str(info.value)
+
+
+def test_control_characters_are_removed_with_a_warning(programme_text):
+    escape = "\x1b[2J\x1b]0;pwned\x07"  # clear the screen, retitle the terminal
+    text = programme_text.replace("Gjennomføre områdesatsing", f"Gjennomføre{escape} område", 1)
+    text = text.replace("Tema: Levekår", "\u202eTema: Levekår\fside", 1)
+    document = document_from_bytes(text.encode("utf-8"), "t.txt")
+    assert not CONTROL_CHARS.search(document.text) and "\f" not in document.text
+    assert "Gjennomføre[2J]0;pwned område" in document.text
+    assert "Tema: Levekår\nside" in document.text
+    first = min(
+        programme_text.index("Gjennomføre områdesatsing"), programme_text.index("Tema: Levekår")
+    )
+    line = programme_text[:first].count("\n") + 1
+    assert document.warnings == [
+        f"t.txt: removed 4 control character(s) that are not text (the first on line {line}); "
+        "save the text again from its source to silence this warning"
+    ]

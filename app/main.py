@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from dash import Dash
 
-from app import callbacks, layout
+from app import callbacks, guard, layout
 from app.bundle import Bundle
 from app.model import make_view
 from app.views import map_figure, map_words
@@ -54,4 +54,5 @@ def create_app(bundle: Bundle) -> Dash:
     app.index_string = INDEX
     app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start))
     callbacks.register(app, view)
+    guard.install(app.server, app.callback_map, app.config.requests_pathname_prefix)
     return app

@@ -8,14 +8,23 @@ import csv
 import io
 import json
 import zipfile
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.model import make_view
 from app.testing import callback_payload
+from geo.terms import Metric
 from tests.conftest import HOSTILE_TITLE
+
+
+@pytest.fixture(scope="module")
+def view(app_bundle):
+    return make_view(app_bundle)
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +59,72 @@ def test_link_to_a_municipality_sets_the_controls(dash_app, client):
     assert out["url"]["search"] == "?view=kommune&kommune=3101"  # canonical
 
 
-@pytest.mark.parametrize(
-    "search",
-    ["?view=x&metric=<b>&year=abc&via=,,&kommune=0000", "?%zz%&plan=99&slide=-4", "?" + "q" * 3000],
+URL_KEYS = ["view", "kommune", "metric", "year", "plan", "theme", "strategy", "actor", "role"]
+URL_KEYS += ["layout", "tiltak", "slide", "bakgrunn", "via", "x"]
+URL_VALUES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["²", "³", "٣", "2026", "3105", "9" * 5000, "-4", "<b>", "%zz", "", "1"]),
 )
-def test_malformed_url_falls_back_without_error(dash_app, client, search):
-    body = call(dash_app, client, "url.search", {"url.search": search}, ["url.search"])
-    out = body["response"]
-    assert out["view"]["value"] == "kart" and out["metric"]["value"] == "specific"
-    assert out["kommune-select"]["value"] is None and out["year"]["value"] is None
+
+
+def sync(url: str, app, search: object) -> dict:
+    """The URL callback's answer over real HTTP for a `url.search` value."""
+    payload = callback_payload(
+        app.callback_map, "url.search", {"url.search": search}, ["url.search"]
+    )
+    response = requests.post(f"{url}/_dash-update-component", json=payload, timeout=30)
+    assert response.status_code == 200, response.text[:500]
+    return response.json()["response"]
+
+
+def assert_valid_controls(out: dict, view) -> None:
+    """Every control holds its default or one of its choices, never what was typed."""
+    choices = view.choices
+    assert out["view"]["value"] in ("kart", "kommune", "tiltak", "ipr")
+    assert out["kommune-select"]["value"] in (None, *choices.numbers)
+    assert out["metric"]["value"] in [m.value for m in Metric]
+    assert out["year"]["value"] in (None, *choices.years)
+    assert out["plan"]["value"] in (None, *choices.plans)
+    assert out["theme"]["value"] in (None, *choices.themes)
+    assert out["strategy"]["value"] in (None, *choices.strategies)
+    assert out["tiltak-select"]["value"] in (None, *choices.measure_ids)
+
+
+@pytest.mark.parametrize(
+    ("search", "kept"),
+    [
+        ("?year=²", ""),
+        ("?year=٢٠٢٦", ""),  # Arabic-Indic digits: isdigit() says yes, the year says no
+        ("?year=" + "9" * 5000, ""),
+        ("?slide=³", ""),
+        ("?slide=" + "9" * 5000, ""),
+        ("?view=x&metric=nonsense&year=abc&via=,,&kommune=0000", ""),
+        ("?%zz%&plan=99&slide=-4&kommune=3105", "?view=kommune&kommune=3105"),
+        ("?" + "q" * 3000, ""),
+        ("?year=²&year=2026", "?year=2026"),  # the last value counts
+    ],
+)
+def test_malformed_url_values_fall_back_to_the_default(dash_app, app_url, view, search, kept):
+    out = sync(app_url, dash_app, search)
+    assert out["url"]["search"] == kept
+    assert_valid_controls(out, view)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(query=st.lists(st.tuples(st.sampled_from(URL_KEYS), URL_VALUES), max_size=6))
+def test_any_url_gives_valid_controls_and_a_canonical_link(dash_app, app_url, view, query):
+    search = "?" + urlencode(query)
+    out = sync(app_url, dash_app, search)
+    assert_valid_controls(out, view)
+    canonical = out["url"]["search"] if "url" in out else search  # absent: already canonical
+    again = sync(app_url, dash_app, canonical)
+    assert assert_valid_controls(again, view) is None and "url" not in again  # a fixed point
+
+
+@pytest.mark.parametrize("search", [5, None, ["?year=2026"], {"year": 2026}])
+def test_a_search_that_is_not_text_gives_the_default_view(dash_app, app_url, search):
+    out = sync(app_url, dash_app, search)
+    assert out["view"]["value"] == "kart" and out.get("url", {"search": ""})["search"] == ""
 
 
 def test_controls_write_the_url(dash_app, client):
@@ -374,6 +440,21 @@ def test_slides(dash_app, client):
     )
     assert body["response"]["slide-title"]["children"] == "Handlingsprogram 2025–2028"
     assert "125 tiltak" in json.dumps(body["response"]["slide-body"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("search", ["?slide=²", "?slide=" + "9" * 5000, "?slide=16", "?slide=-1"])
+def test_a_malformed_slide_shows_the_title_slide(dash_app, app_url, search):
+    payload = callback_payload(
+        dash_app.callback_map,
+        "slide-title.children",
+        {"url.search": search, "url.pathname": "/presentasjon"},
+        ["url.search"],
+    )
+    response = requests.post(f"{app_url}/_dash-update-component", json=payload, timeout=30)
+    assert response.status_code == 200
+    out = response.json()["response"]
+    assert out["slide-title"]["children"] == "Handlingsprogram 2025–2028"
+    assert out["slide-counter"]["children"] == "1 / 16"
 
 
 def test_start_up_tables(app_bundle):

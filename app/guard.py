@@ -1,0 +1,97 @@
+"""The app's edge: callback requests are checked for shape before Dash sees them, bodies are
+bounded, and an error inside a callback answers 400 (logged with its traceback), never 500.
+
+Dash trusts the body of `/_dash-update-component`: a JSON array, an unknown output or a
+missing input list makes it raise. Each callback validates its own values (app.state); this
+module checks everything around them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CALLBACK_PATH = "/_dash-update-component"
+# A callback body holds at most the grid's rows (~150 kB for 125 measures); far above that is
+# not the app talking.
+MAX_BODY_BYTES = 2_000_000
+
+
+def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") -> None:
+    """Check every callback request on `server` against the app's `callback_map`."""
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    path = prefix.rstrip("/") + CALLBACK_PATH
+
+    @server.before_request
+    def check_callback_request() -> Response | None:
+        if request.path != path or request.method != "POST":
+            return None
+        try:
+            body = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, RecursionError):
+            return bad_request("the body is not JSON")
+        problem = callback_problem(body, callback_map)
+        return bad_request(problem) if problem else None
+
+    @server.errorhandler(Exception)
+    def callback_failed(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("request %s failed", request.path)
+        if request.path == path:
+            return bad_request("the request could not be answered")
+        return Response("Intern feil", status=500, mimetype="text/plain")
+
+
+def bad_request(reason: str) -> Response:
+    """A 400 answer that says why, as plain text (never rendered as HTML)."""
+    return Response(f"Ugyldig forespørsel: {reason}", status=400, mimetype="text/plain")
+
+
+def _is_ref(item: Any, expected: Mapping[str, Any]) -> bool:
+    return (
+        isinstance(item, dict)
+        and item.get("id") == expected["id"]
+        and item.get("property") == expected["property"]
+    )
+
+
+def _outputs(key: str) -> list[dict[str, str]]:
+    parts = key.strip(".").split("...") if key.startswith("..") else [key]
+    return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+
+
+def callback_problem(body: Any, callback_map: Mapping[str, dict]) -> str | None:
+    """What is wrong with the shape of a callback request, or None. Values are not checked
+    here (each callback reads its own), only that every input and state the callback has is
+    there, in order, and nothing else."""
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    key = body.get("output")
+    spec = callback_map.get(key) if isinstance(key, str) else None
+    if spec is None or "callback" not in spec:
+        return "no such callback"
+    outputs = body.get("outputs")
+    expected = _outputs(key)
+    listed = outputs if key.startswith("..") else [outputs]
+    if not isinstance(listed, list) or len(listed) != len(expected):
+        return "outputs do not match the callback"
+    if not all(_is_ref(o, e) for o, e in zip(listed, expected, strict=True)):
+        return "outputs do not match the callback"
+    for group in ("inputs", "state"):
+        items, wanted = body.get(group, []), spec.get(group, [])
+        if not isinstance(items, list) or len(items) != len(wanted):
+            return f"{group} do not match the callback"
+        if not all(_is_ref(i, w) for i, w in zip(items, wanted, strict=True)):
+            return f"{group} do not match the callback"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds must be a list of names"
+    return None

@@ -1,5 +1,6 @@
-"""Figures for the app: cold start, initial payload, recolour latency against the framework's
-floor, and 20 concurrent clients against gunicorn with 2 workers. All traffic is on 127.0.0.1.
+"""Figures for the app: cold start, initial payload, and recolour latency against the
+framework's floor. All traffic is on 127.0.0.1. The production server under load and with slow
+clients: bench/gunicorn.py.
 
 Run: python bench/app.py [--kommuner ../shared/kommuner] [--requests 200]
 """
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -135,10 +135,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommuner", type=Path, default=ROOT.parent / "shared" / "kommuner")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=20)
     args = parser.parse_args()
     boundaries = str(args.kommuner / "ostfold-kommuner-2024.geojson")
-    env = {**os.environ, "TILTAKSKART_BOUNDARIES": boundaries}
 
     # 0. The README's first command on a machine with no network: no boundary file, an empty
     # cache, and the API either unresolvable (no DNS) or black-holed (connections hang).
@@ -224,53 +222,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-    # 4. gunicorn with 2 workers, 20 concurrent clients.
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--preload",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "app.wsgi:server",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=LOG,
-    )
-    try:
-        wait_until_up(base + "/", gunicorn)
-        recolour, _ = payloads(base)
-        url = base + "/_dash-update-component"
-        per_client = max(1, args.requests // 2)
-
-        def client(k: int):
-            with requests.Session() as s:
-                bodies = [recolour(METRICS[(k + i) % len(METRICS)]) for i in range(per_client)]
-                return timed_posts(s, url, bodies)
-
-        start = time.perf_counter()
-        with ThreadPoolExecutor(args.clients) as pool:
-            results = list(pool.map(client, range(args.clients)))
-        seconds = time.perf_counter() - start
-        times = [t for r in results for t in r[0]]
-        errors = sum(r[2] for r in results)
-        print(
-            f"gunicorn, 2 workers, {args.clients} concurrent clients, {len(times)} recolour "
-            f"requests in {seconds:.1f} s: p50 {percentile(times, 50):.1f} ms, "
-            f"p95 {percentile(times, 95):.1f} ms, {errors} errors "
-            f"({len(times) / seconds:.0f} requests/s)"
-        )
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=10)
 
 
 if __name__ == "__main__":

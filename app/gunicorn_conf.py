@@ -1,4 +1,6 @@
-"""Gunicorn settings for production (README): `gunicorn -c python:app.gunicorn_conf app.wsgi:server`.
+"""Gunicorn settings for production (see the README):
+
+    gunicorn -c python:app.gunicorn_conf 'app.wsgi:server'
 
 Flags on the command line override these (e.g. `--bind 0.0.0.0:8050 --workers 4`).
 

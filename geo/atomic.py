@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -18,6 +19,10 @@ log = logging.getLogger(__name__)
 
 PARTIAL_PREFIX = ".partial-"
 STALE_AFTER_S = 3600.0  # a partial file this old is left over, whoever wrote it
+# .partial-<target name>.<writer's pid>.<8 hex digits><target suffix>
+_PARTIAL = re.compile(
+    rf"^{re.escape(PARTIAL_PREFIX)}.+\.(?P<pid>\d{{1,10}})\.[0-9a-f]{{8}}(\.[^.]*)?$"
+)
 
 
 def _default_mode(path: Path) -> int:
@@ -40,23 +45,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_partials(folder: Path, name: str) -> list[Path]:
-    """Remove partial files of `name` left by writers that died (or over an hour old)."""
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial files in `folder` left by writers that died (or over an hour old),
+    whatever they were writing: a cache file's name changes with the day it was fetched."""
     removed = []
-    for partial in folder.glob(f"{PARTIAL_PREFIX}{name}.*"):
-        try:
-            pid = int(partial.name[len(PARTIAL_PREFIX) + len(name) + 1 :].split(".")[0])
-        except ValueError:
-            pid = -1
+    for partial in folder.glob(f"{PARTIAL_PREFIX}*"):
+        match = _PARTIAL.match(partial.name)
+        if match is None:
+            continue  # not one of ours
+        pid = int(match["pid"])
         try:
             old = time.time() - partial.stat().st_mtime > STALE_AFTER_S
-            if old or pid <= 0 or (pid != os.getpid() and not _alive(pid)):
+            if old or (pid != os.getpid() and not _alive(pid)):
                 partial.unlink()
                 removed.append(partial)
         except OSError:
             continue  # gone already, or not ours to remove
     if removed:
-        log.info("removed %d stale partial file(s) of %s in %s", len(removed), name, folder)
+        log.info("removed %d stale partial file(s) in %s", len(removed), folder)
     return removed
 
 
@@ -70,7 +76,7 @@ def write_atomic(
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    remove_stale_partials(folder, path.name)
+    remove_stale_partials(folder)
     tmp = folder / f"{PARTIAL_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}{path.suffix}"
     mode = _default_mode(path) if mode is None else mode
     try:

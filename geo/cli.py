@@ -11,6 +11,7 @@ import contextlib
 import io
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -47,11 +48,23 @@ def _write_output(text: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     _check_out(out)
-    try:
+    with _writing(out):
         write_text_atomic(out, text)
-    except OSError as exc:
+
+
+@contextlib.contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Turn a failed write (full disk, no permission; GDAL reports these as RuntimeError) into
+    a one-line error. The writers are atomic: an existing file at `out` is left as it was."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:120]
         raise InputError(
-            f"cannot write ({exc.strerror}); choose another path", value=out, setting="out"
+            f"cannot write ({reason}); free some space or choose another path; "
+            "an existing file there is unchanged",
+            value=out,
+            setting="out",
         ) from None
 
 
@@ -315,7 +328,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(csv_text(table))
         return 0
-    write_load(args.out, fmt, table if fmt == "csv" else frame, data["measures"])
+    with _writing(args.out):
+        write_load(args.out, fmt, table if fmt == "csv" else frame, data["measures"])
     print(f"wrote {args.out} ({fmt}, {len(frame)} municipalities, {shapes.kind})", file=sys.stderr)
     return 0
 
@@ -334,7 +348,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         notice=shapes.notice,
         schematic=shapes.kind == Layout.TILES,
     )
-    write_text_atomic(args.out, fmap.get_root().render())
+    with _writing(args.out):
+        write_text_atomic(args.out, fmap.get_root().render())
     print(f"wrote {args.out} ({len(frame)} areas, {shapes.kind})", file=sys.stderr)
     return 0
 
@@ -593,6 +608,12 @@ def describe(exc: TiltakskartError) -> str:
     return str(exc)
 
 
+def _log_unraisable(unraisable: Any) -> None:
+    """An error during cleanup after a reported failure (openpyxl closing its temporary files on
+    a full disk) is logged, not printed as a traceback under the one-line error."""
+    logging.getLogger("geo").debug("ignored during cleanup: %r", unraisable.exc_value)
+
+
 class TerminalSafe(io.TextIOBase):
     """A text stream that shows control characters as escapes ('\\x1b') instead of passing
     them to the terminal: values from outside (an API answer, a flag, a gazetteer) reach
@@ -622,6 +643,7 @@ def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None =
     ):
         args = (parser or build_parser()).parse_args(argv)
         configure_logging(args.verbose)
+        sys.unraisablehook = _log_unraisable
         try:
             return args.func(args)
         except TiltakskartError as exc:

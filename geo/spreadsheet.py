@@ -9,6 +9,7 @@ quote-prefix flag, so its value stays exact. The JSON export keeps the text exac
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,14 @@ def write_xlsx(target: Any, sheets: Mapping[str, pd.DataFrame]) -> None:
             sheet.auto_filter.ref = f"A1:{last}{max(len(frame), 1) + 1}"
     if not book.sheetnames:
         book.create_sheet(title="tom")
-    book.save(target)
+    # Saved in memory first: openpyxl writes as it goes and, on a full disk, leaves a half-closed
+    # generator that prints a traceback when collected. A workbook here is well under 1 MB.
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(buffer.getvalue())
+    else:
+        target.write(buffer.getvalue())
 
 
 def _text_cell(cell: Any, text: str) -> Any:

@@ -17,6 +17,8 @@ class ScriptedServer:
         self.fail_first: dict[str, list[int]] = {}  # path -> statuses to answer first
         self.delay: dict[str, float] = {}  # path -> seconds before answering
         self.malformed: set[str] = set()  # paths answered with broken JSON
+        self.trickle: set[str] = set()  # paths answered one byte every 50 ms
+        self.oversized: dict[str, int] = {}  # path -> bytes of filler sent as the answer
         self.requests: Counter = Counter()
         self.user_agents: set[str] = set()
         self.server: ThreadingHTTPServer | None = None
@@ -49,13 +51,22 @@ class ScriptedServer:
                 standin.user_agents.add(self.headers.get("User-Agent", ""))
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                status, answer = standin.answer(method, urlparse(self.path).path, body)
+                path = urlparse(self.path).path
+                status, answer = standin.answer(method, path, body)
+                if path in standin.oversized:
+                    answer = b" " * standin.oversized[path]
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json; charset=utf-8")
                     self.send_header("Content-Length", str(len(answer)))
                     self.end_headers()
-                    self.wfile.write(answer)
+                    if path in standin.trickle:
+                        for k in range(len(answer)):
+                            self.wfile.write(answer[k : k + 1])
+                            self.wfile.flush()
+                            time.sleep(0.05)
+                    else:
+                        self.wfile.write(answer)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 

@@ -11,7 +11,9 @@ import pytest
 from app.figures import VIA_COLOURS
 from geo.webmap import PALETTE, text_colour
 
-CSS = (Path(__file__).resolve().parents[1] / "app" / "assets" / "style.css").read_text()
+ASSETS = Path(__file__).resolve().parents[1] / "app" / "assets"
+CSS = (ASSETS / "style.css").read_text()
+BOOTSTRAP = (ASSETS / "00-bootstrap.min.css").read_text()
 
 
 def luminance(colour: str) -> float:
@@ -25,14 +27,33 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def css_colour(pattern: str, css: str = CSS) -> str:
+    """A colour the stylesheet sets (the pattern's group); fails if the rule is gone."""
+    match = re.search(pattern, css)
+    assert match, f"no rule matching {pattern!r}"
+    return match.group(1)
+
+
 def test_theme_colours_pass_aa():
-    primary = re.search(r"--bs-primary:\s*(#[0-9a-f]{6})", CSS).group(1)
-    header = re.search(r"\.app-header \{ background: (#[0-9a-f]{6})", CSS).group(1)
-    secondary = re.search(r"\.text-body-secondary \{ color: (#[0-9a-f]{6})", CSS).group(1)
-    assert contrast("#ffffff", primary) >= 4.5  # button text, links on white
-    assert contrast("#ffffff", header) >= 4.5
-    assert contrast(secondary, "#ffffff") >= 4.5
-    assert contrast("#000000", "#ffe08a") >= 4.5  # highlighted evidence
+    body_text = css_colour(r"--bs-body-color:(#[0-9a-f]{6})", BOOTSTRAP)  # not overridden
+    assert "--bs-body-color" not in CSS
+    pairs = {
+        "buttons": ("#ffffff", css_colour(r"\.btn-primary \{ --bs-btn-bg: (#[0-9a-f]{6})")),
+        "button hover": ("#ffffff", css_colour(r"--bs-btn-hover-bg: (#[0-9a-f]{6})")),
+        "links": (css_colour(r"--bs-link-color: (#[0-9a-f]{6})"), "#ffffff"),
+        "header": (
+            css_colour(r"\.app-header \{[^}]*color: (#[0-9a-f]{6})"),
+            css_colour(r"\.app-header \{ background: (#[0-9a-f]{6})"),
+        ),
+        "secondary text": (
+            css_colour(r"\.text-body-secondary \{ color: (#[0-9a-f]{6})"),
+            "#ffffff",
+        ),
+        "highlighted evidence": (body_text, css_colour(r"mark \{ background: (#[0-9a-f]{6})")),
+        "map baseline words": (css_colour(r"\.map-baseline \{ color: (#[0-9a-f]{6})"), "#ffffff"),
+    }
+    low = {k: round(contrast(*p), 2) for k, p in pairs.items() if contrast(*p) < 4.5}
+    assert low == {}
 
 
 @pytest.mark.parametrize("fill", PALETTE + list(VIA_COLOURS.values()))

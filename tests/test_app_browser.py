@@ -4,6 +4,7 @@ presentation. Screenshots of every view go to build/screenshots (printed after t
 from __future__ import annotations
 
 import io
+import re
 from csv import reader
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import HOSTILE_THEME, SCREENSHOTS, live_server
+from tests.test_app_accessibility import contrast
 
 # A point inside a municipality's map area, away from its label (found in the page's SVG).
 POINT_IN = """
@@ -52,6 +54,19 @@ def offline_server(tmp_path_factory):
     )
     with live_server(create_app(build_bundle(settings)).server) as url:
         yield url
+
+
+MUNICIPALITIES = [("3101", "Halden"), ("3103", "Moss"), ("3105", "Sarpsborg")]
+MUNICIPALITIES += [("3107", "Fredrikstad"), ("3110", "Hvaler"), ("3112", "Råde")]
+MUNICIPALITIES += [("3114", "Våler"), ("3116", "Skiptvet"), ("3118", "Indre Østfold")]
+MUNICIPALITIES += [("3120", "Rakkestad"), ("3122", "Marker"), ("3124", "Aremark")]
+
+
+def rgb_hex(css: str) -> str:
+    """'rgb(255, 224, 138)' -> '#ffe08a' (opaque colours only)."""
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    assert "rgba" not in css or css.endswith(", 1)"), css
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def wait_for(browser, condition, timeout=20):
@@ -104,11 +119,13 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
         browser, lambda b: len(b.find_elements("css selector", "#map .choroplethlocation")) == 12
     )
     shot(browser, "1-kart-1366x768")
-    labels = browser.find_elements("css selector", "#map .scattergeo text, #map text.textpoint")
+    # every municipality is named on the map, and Sarpsborg's name is drawn where it can be read
+    names = {e.text for e in browser.find_elements("css selector", "#map text")}
+    assert names >= {name for _, name in MUNICIPALITIES}
     label = next(
         e for e in browser.find_elements("css selector", "#map text") if e.text == "Sarpsborg"
     )
-    assert labels or label
+    assert label.is_displayed() and label.size["width"] > 20
     x, y = browser.execute_script(POINT_IN, 2, label)  # 3105 is the third location
     ActionChains(browser).move_by_offset(x, y).click().perform()
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
@@ -123,7 +140,11 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     wait_for(browser, lambda b: b.find_elements("css selector", '[row-id="1.3.2"]'))
     row = browser.find_element("css selector", '.ag-center-cols-container [row-id="1.3.2"]')
     assert "områdesatsing" in row.text
-    assert row.find_elements("css selector", "mark")  # the matched words are highlighted
+    mark = row.find_element("css selector", "mark")  # the matched words are highlighted
+    colours = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor];", mark
+    )
+    assert contrast(*(rgb_hex(c) for c in colours)) >= 4.5, colours
     assert "view=kommune" in browser.current_url and "kommune=3105" in browser.current_url
     row.click()
     wait_for(browser, lambda b: "Hvorfor og hvordan" in text_of(b, "#kommune-detail"))

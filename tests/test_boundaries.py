@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +19,6 @@ from geo.boundaries import (
     cache_files,
     get_boundaries,
     read_boundary_file,
-    write_cache,
 )
 from geo.errors import BoundaryError
 from geo.renumber import VIKEN_TO_2024
@@ -36,11 +39,22 @@ OSTFOLD = [
     "3124",
 ]
 DAY1, DAY2 = dt.date(2026, 11, 1), dt.date(2026, 11, 27)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# Far above a municipality's answer (Fredrikstad's is the largest), far below the default.
+MAX_BYTES = 5_000_000
 
 
 def settings(standin, cache: Path, timeout=5.0) -> Settings:
     return Settings(
-        api_url=standin.url, cache_dir=cache, retries=2, backoff=0.01, read_timeout=timeout
+        api_url=standin.url,
+        cache_dir=cache,
+        retries=2,
+        backoff=0.01,
+        read_timeout=timeout,
+        request_deadline=4 * timeout,  # 2 s in the breakage tests, where answers are cut
+        max_response_bytes=MAX_BYTES,
     )
 
 
@@ -89,6 +103,10 @@ def test_server_error_then_success_is_retried(standin, tmp_path):
 
 BREAKAGES = {
     "timeout": lambda s: s.delay.__setitem__("/kommuneinfo/v1/kommuner/3101/omrade", 1.5),
+    "trickle": lambda s: s.trickle.add("/kommuneinfo/v1/kommuner/3103/omrade"),
+    "oversized": lambda s: s.oversized.__setitem__(
+        "/kommuneinfo/v1/kommuner/3118/omrade", MAX_BYTES + 1
+    ),
     "malformed_json": lambda s: s.malformed.add("/kommuneinfo/v1/kommuner/3105/omrade"),
     "missing_municipality": lambda s: s.missing.add("3124"),
     "left_out_of_county_list": lambda s: s.omitted.add("3124"),
@@ -98,6 +116,8 @@ BREAKAGES = {
 }
 MESSAGES = {
     "timeout": "no answer within 0.5 s",
+    "trickle": "no complete answer within 2 s",
+    "oversized": "larger than 5 MB; refused",
     "malformed_json": "not valid JSON",
     "missing_municipality": "HTTP 404",
     "left_out_of_county_list": "no boundary for 3124",
@@ -161,18 +181,21 @@ def test_damaged_cache_is_skipped(standin, tmp_path):
     assert any("kommuner-31-2026-11-20.gpkg is unusable" in w for w in result.warnings)
 
 
-def test_write_cache_is_atomic_on_failure(tmp_path, monkeypatch, shared_kommuner):
-    frame = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
-    write_cache(frame, tmp_path, "31", DAY1)
+def test_a_cache_write_that_fails_halfway_keeps_the_old_cache(standin, tmp_path, monkeypatch):
+    """The fetch succeeds, writing its cache fails after half a file: the fetched boundaries
+    are used with a warning, the old cache stays as it was, no partial file is left."""
+    fetch(standin, tmp_path, day=DAY1)
     before = snapshot(tmp_path)
 
     def broken(self, *args, **kwargs):
         Path(args[0]).write_bytes(b"half a file")
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(gpd.GeoDataFrame, "to_file", broken)
-    with pytest.raises(OSError):
-        write_cache(frame, tmp_path, "31", DAY1)
+    result = fetch(standin, tmp_path, day=DAY2, refresh=True)
+    assert result.source == "api" and result.fetched == DAY2 and len(result.frame) == 12
+    assert [w for w in result.warnings if "could not write the boundaries cache" in w]
+    assert any("No space left on device" in w for w in result.warnings)
     assert snapshot(tmp_path) == before
 
 
@@ -246,7 +269,7 @@ def test_projected_answers_are_refused(standin, tmp_path):
     assert result.source == "snapshot"  # the refused answer is not used …
     assert any(
         "kommuner/3105/omrade" in w and "projected coordinates" in w for w in result.warnings
-    )
+    ), result.warnings
     assert list(tmp_path.iterdir()) == []  # … nor cached
 
 
@@ -288,3 +311,75 @@ def test_an_unwritable_cache_folder_is_a_warning_not_a_crash(standin, tmp_path):
     assert result.source == "api" and len(result.frame) == 12
     assert [w for w in result.warnings if "could not write the boundaries cache" in w]
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_api_down_and_only_a_damaged_cache_says_what_was_wrong(shared_kommuner, tmp_path):
+    # County 39 has no bundled snapshot, so the damaged cache is all there is.
+    from tests.kartverket_standin import StandIn
+
+    standin = StandIn(shared_kommuner / "ostfold-kommuner-2024.geojson", county="39").start()
+    standin.stop()  # the API is down
+    (tmp_path / "kommuner-39-2026-11-20.gpkg").write_bytes(b"half a geopackage")
+    with pytest.raises(BoundaryError) as info:
+        get_boundaries(
+            replace(settings(standin, tmp_path), county="39"),
+            OSTFOLD,
+            today=DAY2,
+            progress=lambda items: items,
+        )
+    message = str(info.value)
+    assert (
+        "cannot connect" in message and "cache kommuner-39-2026-11-20.gpkg is unusable" in message
+    )
+    assert "no cached copy" not in message and "\n" not in message
+    assert (tmp_path / "kommuner-39-2026-11-20.gpkg").read_bytes() == b"half a geopackage"
+
+
+def test_a_killed_write_leaves_a_partial_that_the_next_command_removes(standin, tmp_path):
+    """kill -9 during a cache write: the partial file stays; the next command removes it (the
+    day in the cache's name has changed since) but not one a live writer is still writing."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    writer = (
+        "import sys, time\n"
+        "from geo.atomic import write_atomic\n"
+        "def slow(tmp):\n"
+        "    tmp.write_bytes(b'half a geopackage')\n"
+        "    time.sleep(60)\n"
+        "write_atomic(sys.argv[1], slow)\n"
+    )
+    target = cache / "kommuner-31-2026-11-01.gpkg"
+    killed = subprocess.Popen([sys.executable, "-c", writer, str(target)], cwd=ROOT)
+    alive = subprocess.Popen([sys.executable, "-c", writer, str(cache / "other.gpkg")], cwd=ROOT)
+    try:
+        for _ in range(200):
+            partials = sorted(p.name for p in cache.glob(".partial-*"))
+            if len(partials) == 2:
+                break
+            time.sleep(0.05)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait()
+        assert len(list(cache.glob(".partial-kommuner-31-*"))) == 1  # left behind
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "geo.cli",
+                "boundaries",
+                "--api-url",
+                standin.url,
+                "--cache-dir",
+                str(cache),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert not list(cache.glob(".partial-kommuner-31-*"))  # removed
+        assert len(list(cache.glob(".partial-other.gpkg.*"))) == 1  # still being written
+        assert not target.exists() and len(list(cache.glob("kommuner-31-*.gpkg"))) == 1
+    finally:
+        alive.kill()
+        alive.wait()

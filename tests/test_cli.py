@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import resource
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.conftest import HOSTILE_TITLE
 
@@ -251,3 +257,107 @@ def test_escape_codes_never_reach_the_terminal(tmp_path, programme_text):
     result = run("tags", "--kommune", f"Moss{escape}")
     assert result.returncode == 2 and "\x1b" not in result.stderr
     assert "Moss\\x1b[2J\\x1b[31m" in result.stderr
+
+
+# A full disk -------------------------------------------------------------------------------------
+
+FILE_LIMIT = 50_000  # bytes any file may grow to: the boundary cache (~1 MB) cannot be written
+
+
+def full_disk() -> None:
+    """In the child: files cannot grow past FILE_LIMIT, as on a full disk (EFBIG, not a kill)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+
+
+def on_full_disk(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=180,
+        preexec_fn=full_disk,
+    )
+
+
+def test_a_full_disk_keeps_the_good_cache_and_the_commands_working(standin, tmp_path):
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+    env.update(
+        TILTAKSKART_API_URL=standin.url,
+        TILTAKSKART_CACHE_DIR=str(cache),
+        TILTAKSKART_SSB_URL="off",
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "boundaries"], cwd=ROOT, env=env, capture_output=True
+        ).returncode
+        == 0
+    )
+    good = {p.name: p.read_bytes() for p in cache.iterdir()}
+    assert len(good) == 1
+
+    result = on_full_disk("boundaries", "--refresh", env=env)  # fetched, but cannot be cached
+    assert result.returncode == 0, result.stderr
+    assert "could not write the boundaries cache" in result.stderr
+    assert "12 municipalities" in result.stdout
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == good  # intact, no partials
+
+    result = on_full_disk("load", "--refresh", env=env)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 13
+
+    out = tmp_path / "last.xlsx"
+    out.write_bytes(b"the good export")
+    result = on_full_disk("load", "--out", str(out), env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        f"tiltakskart: error: --out {out}: cannot write"
+    )
+    assert out.read_bytes() == b"the good export" and sorted(
+        p.name for p in tmp_path.iterdir()
+    ) == [
+        "cache",
+        "last.xlsx",
+    ]
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == good
+
+    for command in (
+        [sys.executable, "-m", "app.cli", "serve", "--refresh"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "app.wsgi:server"],
+    ):
+        port = free_port()
+        bind = ["--port", str(port)] if "serve" in command else ["--bind", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(
+            [*command, *bind],
+            cwd=ROOT,
+            env={**env, "TILTAKSKART_CACHE_DIR": str(cache)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=full_disk,
+        )
+        try:
+            assert answers(f"http://127.0.0.1:{port}/_dash-layout", server)
+        finally:
+            server.terminate()
+            _, err = server.communicate(timeout=30)
+        assert "Traceback" not in err.decode()
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == good
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str, server: subprocess.Popen, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            time.sleep(0.1)
+    return False

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from geo.extract import extract_bytes
 from geo.parse import HEADER_LIKE, PERIOD_LINES, parse_text
 from geo.source import InputError
+from tests.bounded import finishes_within
 
 SETTINGS = settings(
     max_examples=150,
@@ -84,3 +85,43 @@ def test_random_bytes_give_a_result_or_a_clear_error(programme_text, data):
 def test_arbitrary_text_never_crashes(text):
     with contextlib.suppress(InputError):
         extract_bytes(text.encode("utf-8", errors="surrogatepass"), "t.txt")
+
+
+# Large inputs: a short random piece repeated to ~200 kB, in each part of a measure. Quadratic
+# parsing or tagging takes minutes at this size (bench/adversarial.py); linear code, a second.
+PIECES = st.text(
+    alphabet=st.sampled_from(list(" \t.,-/0123456789aøåIndre ØstfoldMosskommunene\n")),
+    min_size=1,
+    max_size=24,
+)
+TEMPLATE = """Regional plan for noe
+Tema 1: Noe
+Strategi 1.1: Noe
+1.1.1 Et tiltak {title}
+Hvorfor og hvordan
+{why}
+Hvem
+{who}
+Tidsperiode 2025
+{after}
+"""
+LARGE = 200_000
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(piece=PIECES, where=st.sampled_from(["title", "why", "who", "after"]))
+@example(piece="Indre Østfold. ", where="why")  # the shapes that were quadratic before
+@example(piece="Moss. ", where="why")
+@example(piece="1", where="who")
+@example(piece=" ", where="title")
+def test_large_repetitive_input_is_parsed_and_tagged_in_bounded_time(tagger, piece, where):
+    parts = dict.fromkeys(["title", "why", "who", "after"], "")
+    parts[where] = piece * (LARGE // len(piece))
+    text = TEMPLATE.format(**parts)
+
+    def parse_and_tag():
+        extraction = parse_text(text)
+        for measure in extraction.measures:
+            tagger.tag_measure(measure)
+
+    assert finishes_within(20, parse_and_tag), f"{where}: {piece!r} × {LARGE // len(piece)}"

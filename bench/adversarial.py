@@ -40,6 +40,8 @@ CASES = {
     "why/how: 'Moss. ' repeated": "tag(why='Moss. ' * (N // 6), who='KS')",
     "why/how: 'Halden og Sarpsborg, ' repeated": "tag(why='Halden og Sarpsborg, ' * (N // 21), "
     "who='KS')",
+    "why/how: 'tiltak i Oslofjorden ' repeated": "tag(why='tiltak i Oslofjorden ' * (N // 21), "
+    "who='KS')",
     "text after the last measure": "parse(PROGRAMME.format("
     "why='Tekst.', who='Kommunene', after='ord ' * (N // 4)))",
 }

@@ -13,9 +13,9 @@ import subprocess
 import sys
 import time
 
-from geo.extract import DEFAULT_DOCUMENT, GAZETTEER_DIR
-from geo.gazetteer import load_gazetteer
+from geo.gazetteer import read_gazetteer
 from geo.parse import parse_text
+from geo.resources import default_document, gazetteer_dir
 from geo.tagging import Tagger
 
 
@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    text = DEFAULT_DOCUMENT.read_text(encoding="utf-8")
+    text = default_document().read_text(encoding="utf-8")
     parse_text(text)  # warm regex caches
 
     parse_med, parse_min = median_ms(lambda: parse_text(text), args.runs)
@@ -41,7 +41,7 @@ def main() -> None:
         f"min {parse_min:.1f} ms"
     )
 
-    gazetteer = load_gazetteer(GAZETTEER_DIR / "fylke-31.toml")
+    gazetteer = read_gazetteer(gazetteer_dir() / "fylke-31.toml")
 
     def cold_build() -> None:
         re.purge()  # measure a cold compile, not Python's regex cache

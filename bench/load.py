@@ -22,11 +22,14 @@ COLD = """
 import json, time
 t0 = time.perf_counter()
 from geo.load import LoadIndex
-from geo.gazetteer import load_gazetteer
+from geo.gazetteer import read_gazetteer
+from geo.periods import programme_years
 data = json.load(open("data/tiltak/tiltak.json", encoding="utf-8"))
-g = load_gazetteer("data/kommuner/fylke-31.toml")
+g = read_gazetteer("data/kommuner/fylke-31.toml")
+years = programme_years((data["programme"]["start"], data["programme"]["end"]))
 t1 = time.perf_counter()
-table = LoadIndex(data["measures"], [(m.number, m.name) for m in g.municipalities]).table()
+pairs = [(m.number, m.name) for m in g.municipalities]
+table = LoadIndex(data["measures"], pairs, years).table()
 t2 = time.perf_counter()
 print(f"{(t1 - t0) * 1000:.0f} {(t2 - t1) * 1000:.1f} {len(table)}")
 """

@@ -5,19 +5,22 @@ Run: python bench/tags_quality.py
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from geo.evaluate import found_tags, read_expected, score
-from geo.extract import DEFAULT_DOCUMENT, GAZETTEER_DIR, extract_file
-from geo.gazetteer import load_gazetteer
+from geo.extract import extract_file
+from geo.gazetteer import read_gazetteer
+from geo.resources import default_document, gazetteer_dir
 from geo.tagging import Tagger
 
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "expected_tags.toml"
 
 
 def main() -> None:
-    gazetteer = load_gazetteer(GAZETTEER_DIR / "fylke-31.toml")
-    _, extraction = extract_file(DEFAULT_DOCUMENT)
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    gazetteer = read_gazetteer(gazetteer_dir() / "fylke-31.toml")
+    _, extraction = extract_file(default_document())
     tags = Tagger(gazetteer).tag(extraction.measures)
     expected = read_expected(ANNOTATIONS, gazetteer)
     found = {m: found_tags(m, *tags[m]) for m in expected}

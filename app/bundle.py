@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
+from shapely.ops import polylabel
 
 from geo.boundaries import Boundaries
 from geo.errors import InputError
@@ -74,9 +75,10 @@ class Bundle:
         values = (m.get(key) for m in self.measures)
         return list(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
-    def common_actors(self, limit: int = 40) -> list[str]:
+    def actors(self) -> list[str]:
+        """Every actor named in a Hvem field, the most frequent first."""
         counts = Counter(a for m in self.measures for a in m["actors"])
-        return [a for a, _ in counts.most_common(limit)]
+        return [a for a, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
     def councils(self) -> list[Area]:
         """The IPR councils (regions whose key starts with 'ipr-')."""
@@ -88,6 +90,18 @@ class Bundle:
         return list(dict.fromkeys([council.key, *same]))
 
 
+def label_points(frame: gpd.GeoDataFrame) -> list:
+    """Where each name goes: the point of the largest part farthest from its edges (the pole
+    of inaccessibility), so names sit in the middle of a municipality, clear of its
+    neighbours' names; computed in metres."""
+    metric = frame.to_crs("EPSG:25833")
+    points = []
+    for geometry in metric.geometry:
+        part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+        points.append(polylabel(part, tolerance=50.0))
+    return list(gpd.GeoSeries(points, crs="EPSG:25833").to_crs("EPSG:4326"))
+
+
 def web_shapes(frame: gpd.GeoDataFrame) -> WebShapes:
     """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order)."""
     frame = frame.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]].copy()
@@ -95,7 +109,7 @@ def web_shapes(frame: gpd.GeoDataFrame) -> WebShapes:
     geojson = json.loads(geojson_text(frame))
     labels = {
         n: (round(p.x, 5), round(p.y, 5))
-        for n, p in zip(frame["kommunenummer"], frame.geometry.representative_point(), strict=True)
+        for n, p in zip(frame["kommunenummer"], label_points(frame), strict=True)
     }
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     return WebShapes(geojson, labels, (minx, miny, maxx, maxy))

@@ -7,6 +7,7 @@ internet) is an option. Recolouring sends only z, hover data and titles (see cal
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from dash import Patch
 
 from app.bundle import WebShapes
 from app.model import NOT_CONCERNED, Council, MapData
@@ -49,20 +50,8 @@ def colour_axis(data: MapData) -> dict:
         "zmin": 0,
         "zmax": data.zmax,
         "showscale": True,
-        "colorbar": {"title": {"text": _wrap(data.label)}, **ticks},
+        "colorbar": {"title": {"text": data.label}, **ticks},
     }
-
-
-def _wrap(label: str, width: int = 26) -> str:
-    """Break a colour bar title over lines (Plotly does not wrap)."""
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join([*lines, line])
 
 
 def _label_trace(shapes: WebShapes, numbers, names, size: int, colours=None, mapbox=False):
@@ -200,6 +189,17 @@ def highlight_values(names: list[str], vias: list[str]) -> tuple[list[int], list
     return codes, texts, colours
 
 
+def highlight_patch(names: list[str], vias: list[str], title: str) -> Patch:
+    """Another highlight on the same shapes: the colours, hover texts and title only."""
+    codes, texts, colours = highlight_values(names, vias)
+    patch = Patch()
+    patch["data"][0]["z"] = codes
+    patch["data"][0]["text"] = texts
+    patch["data"][1]["textfont"]["color"] = colours
+    patch["layout"]["title"]["text"] = title
+    return patch
+
+
 def highlight_map(
     shapes: WebShapes,
     numbers: list[str],
@@ -238,7 +238,8 @@ def highlight_map(
 
 
 def legend_below(fig: go.Figure) -> go.Figure:
-    """A horizontal colour bar under the map: fully visible next to a slide's text."""
+    """A horizontal colour bar under the map: the map keeps the whole width, on a phone as
+    beside a slide's text."""
     fig.update_traces(
         colorbar={
             "orientation": "h",
@@ -247,36 +248,62 @@ def legend_below(fig: go.Figure) -> go.Figure:
             "y": -0.02,
             "yanchor": "top",
             "len": 0.8,
-            "thickness": 18,
+            "thickness": 14,
             "title": {"side": "top"},
         },
         selector={"type": "choropleth"},
     )
-    fig.update_geos(domain={"x": [0, 1], "y": [0.14, 1]})
+    fig.update_geos(domain={"x": [0, 1], "y": [0.12, 1]})
     return fig
 
 
-def _member_axis(councils: list[Council]) -> list[list[str]]:
-    """A two-level axis: council, then member (uncertain members marked with *)."""
-    return [
-        [_short_council(c.name) for c in councils for _ in c.members],
-        [m.name + ("*" if m.uncertain else "") for c in councils for m in c.members],
-    ]
+def _member_rows(councils: list[Council]) -> tuple[list[str], list[dict]]:
+    """Rows down the side: for each council a blank row that carries its name (an annotation
+    over the bars, so the names do not widen the axis), then its members (uncertain ones
+    marked with *)."""
+    rows, names = [], []
+    for k, council in enumerate(councils):
+        blank = "\u200b" * (k + 1)  # unique, invisible category
+        rows.append(blank)
+        names.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": blank,
+                "yref": "y",
+                "text": f"<b>{_short_council(council.name)}</b>",
+                "showarrow": False,
+            }
+        )
+        rows += [m.name + ("*" if m.uncertain else "") for m in council.members]
+    return rows, names
+
+
+def _values(councils: list[Council], value) -> list:
+    """One value per row of _member_rows (None on the councils' name rows)."""
+    out: list = []
+    for council in councils:
+        out.append(None)
+        out += [value(m) for m in council.members]
+    return out
 
 
 def _short_council(name: str) -> str:
     return name.replace(" interkommunalt politisk råd", " IPR")
 
 
-def _bar_layout(fig: go.Figure, title: str, y_title: str, font_size: int) -> go.Figure:
+def _bar_layout(fig: go.Figure, title: str, x_title: str, font_size: int) -> go.Figure:
+    """Horizontal bars, members down the side grouped by council: the names stay readable on
+    a phone as on a wall screen."""
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": font_size + 2}},
         font={"family": FONT, "size": font_size, "color": "#111111"},
         separators=norsk.PLOTLY_SEPARATORS,
-        yaxis={"title": {"text": y_title}, "gridcolor": "#dddddd", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        xaxis={"tickangle": 0},
-        margin={"l": 70, "r": 10, "t": 80, "b": 70},
+        xaxis={"title": {"text": x_title}, "gridcolor": "#dddddd", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 30, "t": 50, "b": 90},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         bargap=0.25,
@@ -285,53 +312,58 @@ def _bar_layout(fig: go.Figure, title: str, y_title: str, font_size: int) -> go.
 
 
 def council_load_bars(councils: list[Council], font_size: int = 14) -> go.Figure:
-    """Per member, specific measures stacked under the common ones, councils side by side."""
-    x = _member_axis(councils)
-    members = [m for c in councils for m in c.members]
-    specific = [m.counts.specific for m in members]
-    common = [m.counts.common for m in members]
+    """Per member, specific measures then the common ones in one bar, grouped by council."""
+    rows, names = _member_rows(councils)
+    specific = _values(councils, lambda m: m.counts.specific)
+    common = _values(councils, lambda m: m.counts.common)
     fig = go.Figure(
         [
             go.Bar(
-                x=x,
-                y=specific,
+                y=rows,
+                x=specific,
+                orientation="h",
                 name="Særskilte (navngitt, sted, region)",
                 marker_color=SPECIFIC_COLOUR,
-                text=[norsk.count(v) for v in specific],
+                text=[norsk.count(v) if v is not None else "" for v in specific],
                 textposition="inside",
                 textangle=0,
                 insidetextfont={"color": "#ffffff"},
-                hovertemplate="%{x[1]}: %{y} særskilte<extra></extra>",
+                hovertemplate="%{y}: %{x} særskilte<extra></extra>",
             ),
             go.Bar(
-                x=x,
-                y=common,
+                y=rows,
+                x=common,
+                orientation="h",
                 name="Felles for alle kommunene",
                 marker_color=COMMON_COLOUR,
-                hovertemplate="%{x[1]}: %{y} felles<extra></extra>",
+                hovertemplate="%{y}: %{x} felles<extra></extra>",
             ),
         ]
     )
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
+    fig.update_layout(
+        barmode="stack", uniformtext={"minsize": 11, "mode": "hide"}, annotations=names
+    )
     return _bar_layout(fig, "Tiltak per kommune, gruppert etter råd", "Antall tiltak", font_size)
 
 
 def council_per_1000_bars(
     councils: list[Council], year: int | None, font_size: int = 14
 ) -> go.Figure:
-    """Specific measures per 1 000 inhabitants per member, councils side by side."""
-    members = [m for c in councils for m in c.members]
-    values = [m.counts.specific_per_1000 for m in members]
+    """Specific measures per 1 000 inhabitants per member, grouped by council."""
+    rows, names = _member_rows(councils)
+    values = _values(councils, lambda m: m.counts.specific_per_1000)
     fig = go.Figure(
         go.Bar(
-            x=_member_axis(councils),
-            y=[v if v == v else None for v in values],
+            y=rows,
+            x=[v if v is not None and v == v else None for v in values],
+            orientation="h",
             name="Særskilte per 1 000 innbyggere",
             marker_color=SPECIFIC_COLOUR,
-            text=[norsk.decimal(v, 2) for v in values],
+            text=[norsk.decimal(v, 2) if v is not None else "" for v in values],
             textposition="outside",
-            hovertemplate="%{x[1]}: %{y:,.2f} per 1 000<extra></extra>",
+            hovertemplate="%{y}: %{x:,.2f} per 1 000<extra></extra>",
         )
     )
+    fig.update_layout(annotations=names)
     label = "Særskilte tiltak per 1 000 innbyggere" + (f" ({year})" if year else "")
     return _bar_layout(fig, label, "Per 1 000 innbyggere", font_size)

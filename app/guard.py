@@ -24,10 +24,24 @@ CALLBACK_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 2_000_000
 
 
+# The app's own pages; Dash would serve its page for any other path too.
+PAGES = ("", "presentasjon", "utskrift")
+INTERNAL = ("_dash-", "assets/", "_favicon.ico", "_reload-hash")
+
+
 def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") -> None:
-    """Check every callback request on `server` against the app's `callback_map`."""
+    """Check every callback request on `server` against the app's `callback_map`, and answer
+    404 for paths that are not one of the app's pages."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     path = prefix.rstrip("/") + CALLBACK_PATH
+    root = prefix.rstrip("/") + "/"
+
+    @server.before_request
+    def unknown_page() -> Response | None:
+        rest = request.path[len(root) :] if request.path.startswith(root) else None
+        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in PAGES:
+            return None
+        return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 
     @server.before_request
     def check_callback_request() -> Response | None:

@@ -6,7 +6,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.model import View
+from app.controls import CONTROLS
+from app.model import View, drawn_key, filter_tree, search_text
+from app.state import VIEWS, PageState
 from geo.terms import (
     LAYOUT_LABELS,
     METRIC_CHOICE_LABELS,
@@ -31,11 +33,13 @@ GRAPH_CONFIG = {
     },
 }
 METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
+# Text wraps at word boundaries: ag-grid's default breaks inside words.
+WRAP = {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px", "wordBreak": "normal"}
 GRID_COLUMNS = [
     {
         "field": "id",
         "headerName": "Tiltak",
-        "width": 95,
+        "width": 90,
         "sort": "asc",
         "comparator": {"function": "TiltakIdComparator"},
     },
@@ -43,25 +47,107 @@ GRID_COLUMNS = [
         "field": "tittel",
         "headerName": "Tittel",
         "flex": 3,
+        "minWidth": 180,
         "wrapText": True,
         "autoHeight": True,
-        "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
+        "cellStyle": WRAP,
     },
-    {"field": "klasse_tekst", "headerName": "Hvordan", "width": 150, "wrapText": True},
-    {"field": "plan", "headerName": "Plan", "width": 90},
-    {"field": "periode", "headerName": "Periode", "width": 130, "wrapText": True},
-    {"field": "via", "headerName": "Via", "width": 140, "wrapText": True},
-    {"field": "rolle", "headerName": "Rolle", "width": 100},
     {
-        "field": "belegg",
-        "headerName": "Belegg i teksten",
-        "flex": 4,
+        "field": "periode",
+        "headerName": "Periode",
+        "width": 130,
         "wrapText": True,
-        "autoHeight": True,
-        "cellRenderer": "Evidence",
-        "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
+        "cellStyle": WRAP,
     },
+    {"field": "rolle", "headerName": "Rolle", "width": 100},
 ]
+# Every text of the dropdowns in Norwegian (Dash's defaults are English).
+DROPDOWN_LABELS = {
+    "select_all": "Velg alle",
+    "deselect_all": "Fjern alle",
+    "selected_count": "{num_selected} valgt",
+    "search": "Søk",
+    "clear_search": "Tøm søket",
+    "clear_selection": "Fjern valget",
+    "no_options_found": "Ingen treff",
+}
+# ag-grid's texts in Norwegian: menus, filters, empty table, paging, accessibility.
+GRID_LOCALE = {
+    "noRowsToShow": "Ingen tiltak å vise",
+    "loadingOoo": "Laster …",
+    "filterOoo": "Filtrer …",
+    "searchOoo": "Søk …",
+    "selectAll": "(Velg alle)",
+    "selectAllSearchResults": "(Velg alle treff)",
+    "blanks": "(Tomme)",
+    "noMatches": "Ingen treff",
+    "equals": "Er lik",
+    "notEqual": "Er ikke lik",
+    "blank": "Tom",
+    "notBlank": "Ikke tom",
+    "empty": "Velg én",
+    "lessThan": "Mindre enn",
+    "greaterThan": "Større enn",
+    "lessThanOrEqual": "Mindre enn eller lik",
+    "greaterThanOrEqual": "Større enn eller lik",
+    "inRange": "Mellom",
+    "inRangeStart": "Fra",
+    "inRangeEnd": "Til",
+    "contains": "Inneholder",
+    "notContains": "Inneholder ikke",
+    "startsWith": "Begynner med",
+    "endsWith": "Slutter med",
+    "andCondition": "OG",
+    "orCondition": "ELLER",
+    "applyFilter": "Bruk",
+    "resetFilter": "Tilbakestill",
+    "clearFilter": "Tøm",
+    "cancelFilter": "Avbryt",
+    "textFilter": "Tekstfilter",
+    "numberFilter": "Tallfilter",
+    "dateFilter": "Datofilter",
+    "setFilter": "Utvalgsfilter",
+    "filterTitle": "Filter",
+    "columns": "Kolonner",
+    "filters": "Filtre",
+    "pinColumn": "Fest kolonne",
+    "pinLeft": "Fest til venstre",
+    "pinRight": "Fest til høyre",
+    "noPin": "Ikke fest",
+    "autosizeThiscolumn": "Tilpass bredden på denne kolonnen",
+    "autosizeAllColumns": "Tilpass bredden på alle kolonner",
+    "resetColumns": "Tilbakestill kolonner",
+    "sortAscending": "Sorter stigende",
+    "sortDescending": "Sorter synkende",
+    "sortUnSort": "Fjern sortering",
+    "columnFilter": "Kolonnefilter",
+    "columnChooser": "Velg kolonner",
+    "chooseColumns": "Velg kolonner",
+    "page": "Side",
+    "of": "av",
+    "to": "til",
+    "more": "flere",
+    "next": "Neste",
+    "last": "Siste",
+    "first": "Første",
+    "previous": "Forrige",
+    "ariaFilterInput": "Filterverdi",
+    "ariaFilterValue": "Filterverdi",
+    "ariaFilteringOperator": "Filtervalg",
+    "ariaColumnFiltered": "Kolonnen er filtrert",
+    "ariaSortableColumn": "Trykk Enter for å sortere",
+    "ariaRowSelect": "Trykk mellomrom for å velge raden",
+    "ariaRowDeselect": "Trykk mellomrom for å fjerne valget av raden",
+    "ariaSearch": "Søk",
+    "ariaSearchFilterValues": "Søk i filterverdier",
+    "ariaLabelColumnMenu": "Kolonnemeny",
+    "ariaLabelColumnFilter": "Kolonnefilter",
+    "ariaLabelDialog": "Dialog",
+    "ariaLabelGrid": "Tabell",
+    "ariaMenuColumn": "Trykk Alt+pil ned for å åpne kolonnemenyen",
+    "ariaFilterMenuOpen": "Åpne filtermenyen",
+    "ariaFilterColumn": "Trykk Ctrl+Enter for å åpne filteret",
+}
 
 
 def programme_name(view: View) -> str:
@@ -103,52 +189,64 @@ def _group(legend: str, control) -> html.Fieldset:
     return html.Fieldset([html.Legend(legend, className="fs-6 fw-semibold mb-1 mt-3"), control])
 
 
+def dropdown(id_: str, placeholder: str, options: list, **kwargs) -> dcc.Dropdown:
+    """A dropdown with Norwegian texts throughout."""
+    return dcc.Dropdown(
+        id=id_, placeholder=placeholder, options=options, labels=DROPDOWN_LABELS, **kwargs
+    )
+
+
+def _button(text: str, id_: str, title: str) -> dbc.Button:
+    return dbc.Button(text, id=id_, title=title, color="primary", size="sm", className="me-1 mb-1")
+
+
 def controls(view: View) -> html.Div:
     bundle = view.bundle
     plans = bundle.options("plan")
     return html.Div(
         [
-            html.H2("Utvalg", className="h5 mb-0"),
+            html.H2("Utvalg", className="h5 mb-0 d-none d-lg-block"),
             _group(
                 "Hva kartet viser",
                 dbc.RadioItems(id="metric", options=METRIC_OPTIONS, value=Metric.SPECIFIC),
             ),
             _label("År", "year"),
-            dcc.Dropdown(
-                id="year",
-                options=[{"label": str(y), "value": y} for y in bundle.years],
-                placeholder="Alle år",
+            dropdown(
+                "year",
+                "Alle år",
+                [{"label": str(y), "value": y} for y in bundle.years],
                 clearable=True,
             ),
             _label("Plan", "plan"),
-            dcc.Dropdown(
-                id="plan",
-                placeholder="Alle planer",
-                clearable=True,
-                options=[
+            dropdown(
+                "plan",
+                "Alle planer",
+                [
                     {"label": f"{i}: {p.removeprefix('Regional plan ')}", "value": str(i)}
                     for i, p in enumerate(plans, start=1)
                 ],
+                clearable=True,
             ),
             _label("Tema", "theme"),
-            dcc.Dropdown(
-                id="theme", placeholder="Alle tema", clearable=True, options=bundle.options("theme")
+            dropdown(
+                "theme",
+                "Alle tema",
+                [{"label": t, "value": t} for t in view.choices.themes],
+                clearable=True,
             ),
             _label("Strategi", "strategy"),
-            dcc.Dropdown(
-                id="strategy",
-                placeholder="Alle strategier",
+            dropdown(
+                "strategy",
+                "Alle strategier",
+                [{"label": f"{s} {title}", "value": s} for s, title in strategies(view).items()],
                 clearable=True,
-                options=[
-                    {"label": f"{s} {title}", "value": s} for s, title in strategies(view).items()
-                ],
             ),
             _label("Aktør (i Hvem-feltet)", "actor"),
-            dcc.Dropdown(
-                id="actor",
-                placeholder="Alle aktører",
+            dropdown(
+                "actor",
+                "Alle aktører",
+                [{"label": a, "value": a} for a in view.choices.actors],
                 clearable=True,
-                options=bundle.common_actors(),
             ),
             _group(
                 "Rolle",
@@ -165,7 +263,7 @@ def controls(view: View) -> html.Div:
                 "Kartvisning",
                 dbc.RadioItems(
                     id="layout",
-                    value="kart" if bundle.has_boundaries else "ruter",
+                    value=view.choices.default.layout,
                     options=[
                         {
                             "label": LAYOUT_LABELS[Layout.BOUNDARIES],
@@ -182,42 +280,46 @@ def controls(view: View) -> html.Div:
                 value=False,
                 className="mt-2",
             ),
-            html.H2("Last ned", className="h5 mt-4"),
+            html.H2("Last ned det du ser", className="h5 mt-4"),
             html.Div(
                 [
-                    dbc.Button(
+                    _button(
                         "Tabell (CSV)",
-                        id="download-csv-button",
-                        color="primary",
-                        size="sm",
-                        className="me-1 mb-1",
+                        "download-csv-button",
+                        "For Excel på norsk: semikolon, desimalkomma, UTF-8",
                     ),
-                    dbc.Button(
-                        "Tabell (Excel)",
-                        id="download-xlsx-button",
-                        color="primary",
-                        size="sm",
-                        className="me-1 mb-1",
+                    _button(
+                        "Tabell (Excel)", "download-xlsx-button", "Excel med norske overskrifter"
                     ),
-                    dbc.Button(
-                        "Kart (HTML)",
-                        id="download-html-button",
-                        color="primary",
-                        size="sm",
-                        className="me-1 mb-1",
+                    _button(
+                        "CSV med komma",
+                        "download-csv-plain-button",
+                        "For andre verktøy: komma, desimalpunktum, UTF-8",
                     ),
-                    dbc.Button(
-                        "Kart (PNG)",
-                        id="download-png-button",
-                        color="primary",
-                        size="sm",
-                        className="me-1 mb-1",
-                    ),
+                    _button("Kart (HTML)", "download-html-button", "Kartet som egen nettside"),
+                    _button("Bilde (PNG)", "download-png-button", "Kartet eller diagrammet"),
                 ]
             ),
             dcc.Download(id="download"),
         ],
         className="controls",
+    )
+
+
+def controls_panel(view: View) -> html.Aside:
+    """The controls: beside the result on a wide screen; below a toggle, closed, on a narrow
+    one, so that the result comes first (CSS shows the panel at lg and up)."""
+    return html.Aside(
+        [
+            html.Button(
+                "Utvalg og nedlasting",
+                id="controls-toggle",
+                className="btn btn-outline-primary btn-sm d-lg-none w-100 mt-2",
+                **{"aria-controls": "controls-panel", "aria-expanded": "false"},
+            ),
+            dbc.Collapse(controls(view), id="controls-panel", is_open=False),
+        ],
+        **{"aria-label": "Utvalg"},
     )
 
 
@@ -229,7 +331,7 @@ def map_section(view: View, figure, map_words: list) -> html.Section:
                 id="map",
                 figure=figure,
                 config=GRAPH_CONFIG,
-                style={"height": "72vh", "minHeight": "480px"},
+                style={"height": "calc(100vh - 160px)", "minHeight": "480px"},
             ),
             html.P(
                 "Klikk på en kommune for å se tiltakene som berører den.",
@@ -242,44 +344,82 @@ def map_section(view: View, figure, map_words: list) -> html.Section:
 
 
 def kommune_section(view: View) -> html.Section:
+    """One municipality: a summary, its specific measures grouped and in full, then the common
+    ones in a table behind a disclosure, and a printable page for its council."""
     return html.Section(
         [
-            _label("Kommune", "kommune-select"),
-            dcc.Dropdown(
-                id="kommune-select",
-                clearable=False,
-                placeholder="Velg kommune",
-                options=[
-                    {"label": f"{name} ({n})", "value": n} for n, name in view.bundle.municipalities
-                ],
-            ),
-            html.H2(id="kommune-summary", className="h4 mt-3", **{"aria-live": "polite"}),
-            dag.AgGrid(
-                id="kommune-grid",
-                columnDefs=GRID_COLUMNS,
-                rowData=[],
-                defaultColDef={
-                    "filter": True,
-                    "sortable": True,
-                    "resizable": True,
-                    "floatingFilter": True,
-                },
-                dashGridOptions={
-                    "rowSelection": {
-                        "mode": "singleRow",
-                        "enableClickSelection": True,
-                        "checkboxes": False,
-                    },
-                    "localeText": {"noRowsToShow": "Ingen tiltak å vise"},
-                    "ensureDomOrder": True,
-                    "animateRows": False,
-                },
-                getRowId="params.data.id",
-                style={"height": "520px"},
-                className="ag-theme-quartz",
-            ),
             html.Div(
-                id="kommune-detail", className="measure-detail mt-3", **{"aria-live": "polite"}
+                [
+                    html.Div(
+                        [
+                            _label("Kommune", "kommune-select"),
+                            dropdown(
+                                "kommune-select",
+                                "Velg kommune",
+                                [
+                                    {"label": f"{name} ({n})", "value": n}
+                                    for n, name in view.bundle.municipalities
+                                ],
+                                clearable=False,
+                            ),
+                        ],
+                        className="kommune-pick",
+                    ),
+                    html.A(
+                        "Skriv ut (A4)",
+                        id="kommune-print",
+                        href="/utskrift",
+                        target="_blank",
+                        className="btn btn-outline-primary btn-sm ms-2 mt-4",
+                    ),
+                ],
+                className="d-flex align-items-start",
+            ),
+            html.H2(id="kommune-summary", className="h5 mt-2", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.Div(id="kommune-specific"),
+                    html.Details(
+                        [
+                            html.Summary(id="kommune-common-summary", className="h6"),
+                            dag.AgGrid(
+                                id="kommune-grid",
+                                columnDefs=GRID_COLUMNS,
+                                rowData=[],
+                                defaultColDef={
+                                    "filter": True,
+                                    "sortable": True,
+                                    "resizable": True,
+                                    "floatingFilter": True,
+                                },
+                                dashGridOptions={
+                                    "rowSelection": {
+                                        "mode": "singleRow",
+                                        "enableClickSelection": True,
+                                        "checkboxes": False,
+                                    },
+                                    "localeText": GRID_LOCALE,
+                                    "ensureDomOrder": True,
+                                    "animateRows": False,
+                                },
+                                getRowId="params.data.id",
+                                style={"height": "480px"},
+                                className="ag-theme-quartz",
+                            ),
+                            html.Div(
+                                id="kommune-detail",
+                                className="measure-detail mt-3",
+                                tabIndex="0",  # it scrolls: reachable by keyboard
+                                **{"aria-live": "polite", "aria-label": "Valgt tiltak"},
+                            ),
+                        ],
+                        id="kommune-common",
+                        className="mt-3",
+                    ),
+                    html.Div(id="kommune-organisation"),
+                ],
+                id="kommune-body",
+                hidden=True,
             ),
         ],
         id="section-kommune",
@@ -288,21 +428,18 @@ def kommune_section(view: View) -> html.Section:
 
 
 def tiltak_section(view: View) -> html.Section:
+    """One search box over numbers, words, actors and the places a measure concerns."""
     options = [
-        {
-            "label": f"{m['id']} {m['title']}",
-            "value": m["id"],
-            "search": " ".join([m["id"], *m["aliases"], m["title"]]),
-        }
+        {"label": f"{m['id']} {m['title']}", "value": m["id"], "search": search_text(view, m)}
         for m in view.bundle.measures
     ]
     return html.Section(
         [
-            _label("Søk etter tiltak (nummer eller ord)", "tiltak-select"),
-            dcc.Dropdown(
-                id="tiltak-select",
-                options=options,
-                placeholder="F.eks. 1.3.2 eller «Pilgrimsleden»",
+            _label("Søk etter tiltak: nummer, ord, aktør, kommune eller sted", "tiltak-select"),
+            dropdown(
+                "tiltak-select",
+                "F.eks. 1.3.2, «Pilgrimsleden», Sarpsborg eller Kalnes",
+                options,
                 clearable=True,
                 optionHeight="auto",
             ),
@@ -312,7 +449,7 @@ def tiltak_section(view: View) -> html.Section:
                         dcc.Graph(
                             id="tiltak-map",
                             config=GRAPH_CONFIG,
-                            style={"height": "62vh", "minHeight": "420px"},
+                            style={"height": "62vh", "minHeight": "360px"},
                         ),
                         lg=7,
                     ),
@@ -320,7 +457,8 @@ def tiltak_section(view: View) -> html.Section:
                         html.Div(
                             id="tiltak-detail",
                             className="measure-detail",
-                            **{"aria-live": "polite"},
+                            tabIndex="0",  # it scrolls: reachable by keyboard
+                            **{"aria-live": "polite", "aria-label": "Valgt tiltak"},
                         ),
                         lg=5,
                     ),
@@ -338,12 +476,12 @@ def ipr_section() -> html.Section:
         [
             html.P(
                 "Er belastningen jevnt fordelt i rådet? Særskilte tiltak (navngitt, sted eller "
-                "region) nederst i hver søyle, felles tiltak over; til høyre per 1 000 "
-                "innbyggere. Utvalget fra panelet til venstre gjelder.",
+                "region) først i hver søyle, felles tiltak etter; under: særskilte tiltak per "
+                "1 000 innbyggere. Utvalget i panelet gjelder.",
                 className="text-body-secondary",
             ),
-            dcc.Graph(id="ipr-graph", config=GRAPH_CONFIG, style={"height": "440px"}),
-            dcc.Graph(id="ipr-per1000-graph", config=GRAPH_CONFIG, style={"height": "380px"}),
+            dcc.Graph(id="ipr-graph", config=GRAPH_CONFIG, style={"height": "520px"}),
+            dcc.Graph(id="ipr-per1000-graph", config=GRAPH_CONFIG, style={"height": "480px"}),
             html.Div(id="ipr-table", className="mt-2 table-responsive"),
             html.Div(id="ipr-notes"),
         ],
@@ -363,7 +501,7 @@ def main_page(view: View, figure, map_words: list) -> html.Div:
                         html.P(
                             f"{programme_name(view)} for {view.bundle.gazetteer.county_name}s "
                             "regionale planer: hvilke tiltak berører hvilken kommune?",
-                            className="mb-0",
+                            className="mb-0 lead-line",
                         ),
                     ],
                     fluid=True,
@@ -373,36 +511,35 @@ def main_page(view: View, figure, map_words: list) -> html.Div:
             dbc.Container(
                 [
                     dbc.Alert(notice, color="warning", className="mt-2") if notice else None,
-                    html.Fieldset(
-                        [
-                            html.Legend("Visning", className="visually-hidden"),
-                            # Native radio buttons styled as a button group: reachable with
-                            # the keyboard and read out properly, unlike div-based tabs.
-                            dbc.RadioItems(
-                                id="view",
-                                value="kart",
-                                inline=True,
-                                className="btn-group view-switch",
-                                inputClassName="btn-check",
-                                labelClassName="btn btn-outline-primary",
-                                labelCheckedClassName="active",
-                                options=[
-                                    {"label": "Kart", "value": "kart"},
-                                    {"label": "Kommune", "value": "kommune"},
-                                    {"label": "Tiltak", "value": "tiltak"},
-                                    {"label": "IPR-sammenligning", "value": "ipr"},
-                                ],
-                            ),
-                        ],
+                    html.Nav(
+                        html.Fieldset(
+                            [
+                                html.Legend("Visning", className="visually-hidden"),
+                                # Native radio buttons styled as a button group: reachable with
+                                # the keyboard and read out properly, unlike div-based tabs.
+                                dbc.RadioItems(
+                                    id="view",
+                                    value="kart",
+                                    inline=True,
+                                    className="btn-group view-switch",
+                                    inputClassName="btn-check",
+                                    labelClassName="btn btn-outline-primary",
+                                    labelCheckedClassName="active",
+                                    options=[
+                                        {"label": "Kart", "value": "kart"},
+                                        {"label": "Kommune", "value": "kommune"},
+                                        {"label": "Tiltak", "value": "tiltak"},
+                                        {"label": "IPR-sammenligning", "value": "ipr"},
+                                    ],
+                                ),
+                            ]
+                        ),
                         className="mt-2",
+                        **{"aria-label": "Visning"},
                     ),
                     dbc.Row(
                         [
-                            dbc.Col(
-                                html.Aside(controls(view), **{"aria-label": "Utvalg"}),
-                                lg=3,
-                                className="pt-2",
-                            ),
+                            dbc.Col(controls_panel(view), lg=3, className="pt-2"),
                             dbc.Col(
                                 html.Main(
                                     [
@@ -439,8 +576,8 @@ def main_page(view: View, figure, map_words: list) -> html.Div:
     )
 
 
-def presentation_page(view: View) -> html.Div:
-    return html.Div(
+def presentation_page(view: View) -> html.Main:
+    return html.Main(
         [
             html.Div(
                 [
@@ -456,7 +593,12 @@ def presentation_page(view: View) -> html.Div:
                         config={**GRAPH_CONFIG, "displayModeBar": False},
                         style={"height": "78vh", "width": "100%"},
                     ),
-                    html.Div(id="slide-body", className="slide-body"),
+                    html.Div(
+                        id="slide-body",
+                        className="slide-body",
+                        tabIndex="0",  # it scrolls: reachable by keyboard
+                        **{"aria-label": "Lysbildets tekst"},
+                    ),
                 ],
                 className="slide-stage",
             ),
@@ -481,10 +623,43 @@ def presentation_page(view: View) -> html.Div:
     )
 
 
+def config(view: View) -> dict:
+    """What the browser's router needs (app/assets/router.js), defined once here in Python."""
+    return {
+        "controls": list(CONTROLS),
+        "views": list(VIEWS),
+        "numbers": view.numbers,
+        "themes": list(view.choices.themes),
+        "strategies": list(view.choices.strategies),
+        "strategy_titles": strategies(view),
+        "tree": filter_tree(view),
+        "slides": view.choices.slides,
+    }
+
+
+def stores(view: View, start: PageState) -> list:
+    """The page's state outside the controls: the router's config and output, each view's
+    "ask" store and what each map last drew."""
+    return [
+        dcc.Store(id="config", data=config(view)),
+        dcc.Store(id="state"),
+        dcc.Store(id="synced", data=0),
+        dcc.Store(id="slide"),
+        *(dcc.Store(id=f"canon-{v}") for v in (*VIEWS, "slide")),
+        dcc.Store(id="url-written"),
+        *(dcc.Store(id=f"ask-{v}") for v in VIEWS),
+        dcc.Store(id="drawn-kart", data=drawn_key(start)),
+        dcc.Store(id="drawn-tiltak"),
+        dcc.Store(id="drawn-slide"),
+    ]
+
+
 def serve_layout(view: View, figure, map_words: list) -> html.Div:
+    start = view.choices.default
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            *stores(view, start),
             main_page(view, figure, map_words),
             presentation_page(view),
         ]

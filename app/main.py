@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from dash import Dash
 
-from app import callbacks, guard, layout
+from app import callbacks, guard, layout, printview
 from app.bundle import Bundle
 from app.model import make_view
 from app.views import map_figure, map_words
@@ -22,11 +22,11 @@ INDEX = """<!DOCTYPE html>
     <body>
         <a class="skip-link" href="#view">Hopp til innholdet</a>
         {%app_entry%}
-        <footer>
+        <div>
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 
@@ -54,5 +54,7 @@ def create_app(bundle: Bundle) -> Dash:
     app.index_string = INDEX
     app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start))
     callbacks.register(app, view)
-    guard.install(app.server, app.callback_map, app.config.requests_pathname_prefix)
+    prefix = app.config.requests_pathname_prefix
+    guard.install(app.server, app.callback_map, prefix)
+    printview.install(app.server, view, prefix)
     return app

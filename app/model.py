@@ -39,6 +39,9 @@ from geo.terms import (
 CONTEXT = 50  # characters of context either side of evidence in the table
 NOT_CONCERNED = "none"  # a municipality a measure does not concern, on the highlight map
 NO_MEASURES = "Ingen tiltak i dette utvalget"
+ORGANISATION = "organisation"  # the class listed apart: only an organisation's name holds it
+KOMMUNE_GROUPS = (*(str(c) for c in LOAD_CLASSES), ORGANISATION)  # specific first
+SPECIFIC_VIAS = {str(CLASS_VIA[c]) for c in SPECIFIC_CLASSES}
 
 
 @dataclass
@@ -79,6 +82,18 @@ class View:
 
     def name_of(self, number: str) -> str:
         return dict(self.bundle.municipalities).get(number, number)
+
+
+def drawn_key(state: PageState) -> dict:
+    """What a drawn load map depends on: its shapes and background, and the filters that
+    colour it. Equal keys mean the map on screen already shows the state."""
+    return {
+        "shapes": [state.layout, state.bakgrunn],
+        "filters": [
+            *(str(state.metric), state.year, state.plan, state.theme, state.strategy),
+            *(state.actor, str(state.role) if state.role else None),
+        ],
+    }
 
 
 def filters_of(state: PageState, view: View) -> Filters:
@@ -136,10 +151,14 @@ def plotly_text(text: str) -> str:
 
 
 def map_title(view: View, state: PageState) -> str:
-    """The map's title with the active filters, so a downloaded PNG says what it shows."""
-    title, filters = title_parts(view, state)
+    """The map's title: what it shows, then the programme and the active filters on a second,
+    smaller line (short lines fit a phone; a downloaded PNG still says what it shows)."""
+    _, filters = title_parts(view, state)
+    period = view.bundle.period_label
+    second = " · ".join(p for p in (f"Handlingsprogram {period}" if period else "", filters) if p)
     # The filter words are document text: escaped once, for Plotly.
-    return plotly_text(title) + (f"<br><sup>{plotly_text(filters)}</sup>" if filters else "")
+    title = plotly_text(metric_label(view, state))
+    return title + (f"<br><sup>{plotly_text(second)}</sup>" if second else "")
 
 
 # --- The load per municipality ------------------------------------------------------------------
@@ -173,7 +192,7 @@ class Counts:
 
 def counts_of(view: View, parts: Partition) -> list[Counts]:
     """Per municipality, its classes and per 1 000 inhabitants."""
-    sums = {name: parts.of(name).sum(axis=1) for name in (*LoadClass, "organisation")}
+    sums = {name: parts.of(name).sum(axis=1) for name in (*LoadClass, ORGANISATION)}
     people = view.inhabitants
     out = []
     for i in range(len(view.numbers)):
@@ -186,7 +205,7 @@ def counts_of(view: View, parts: Partition) -> list[Counts]:
                 place,
                 region,
                 common,
-                int(sums["organisation"][i]),
+                int(sums[ORGANISATION][i]),
                 (named + place + region) * per,
                 (named + place + region + common) * per,
             )
@@ -407,8 +426,10 @@ def make_view(bundle: Bundle) -> View:
         themes=tuple(bundle.options("theme")),
         strategies=tuple(bundle.options("strategy")),
         measure_ids=tuple(m["id"] for m in bundle.measures),
+        aliases=tuple((a, m["id"]) for m in bundle.measures for a in m["aliases"]),
         plans=tuple(sorted(plans, key=int)),
         years=bundle.years,
+        actors=tuple(bundle.actors()),
         slides=1 + len(bundle.municipalities) + len(bundle.councils()),
         has_boundaries=bundle.has_boundaries,
     )
@@ -416,15 +437,34 @@ def make_view(bundle: Bundle) -> View:
     return View(bundle, build_rows(bundle), attribution, choices, plans, inhabitants)
 
 
-def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
-    """The grid rows of one municipality that pass the filters (organisation-only ones too,
-    listed apart by their class)."""
+@dataclass(frozen=True)
+class KommuneMeasures:
+    """One municipality's measures under the filters, by class (KOMMUNE_GROUPS order)."""
+
+    counts: Counts
+    groups: dict[str, list[dict]]
+
+    @property
+    def rows(self) -> list[dict]:
+        return [row for rows in self.groups.values() for row in rows]
+
+
+def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasures:
     index = view.bundle.index
-    row = view.numbers.index(number)
     parts = index.partition(filters_of(state, view))
-    shown = parts.total[row] | parts.organisation[row]
-    ids = {index.ids[k] for k in np.flatnonzero(shown)}
-    return [r for r in view.rows[number] if r["id"] in ids]
+    row = view.numbers.index(number)
+    by_id = {r["id"]: r for r in view.rows[number]}
+    groups = {
+        cls: [by_id[index.ids[k]] for k in np.flatnonzero(parts.of(cls)[row])]
+        for cls in KOMMUNE_GROUPS
+    }
+    return KommuneMeasures(counts_of(view, parts)[row], groups)
+
+
+def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
+    """The municipality's rows under the filters: specific ones first, then common, then the
+    ones that name it only inside an organisation's name."""
+    return kommune_measures(view, state, number).rows
 
 
 def kommune_counts(view: View, state: PageState, number: str) -> Counts:
@@ -432,23 +472,63 @@ def kommune_counts(view: View, state: PageState, number: str) -> Counts:
     return counts_of(view, parts)[view.numbers.index(number)]
 
 
-def kommune_summary(view: View, state: PageState, number: str) -> str:
-    """'Sarpsborg: 97 tiltak berører kommunen – 9 særskilte (…) og 88 felles …'."""
+def kommune_heading(view: View, state: PageState, number: str) -> tuple[str, str]:
+    """('Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt', the breakdown, per 1 000
+    inhabitants and the organisation-only ones): a short heading and its details."""
     c = kommune_counts(view, state, number)
     name = view.name_of(number)
-    if not c.total:
-        return f"{name}: {NO_MEASURES.lower()}"
-    text = (
-        f"{name}: {norsk.count(c.total)} tiltak berører kommunen – "
-        f"{norsk.count(c.specific)} særskilte ({breakdown(c)}) og {norsk.count(c.common)} "
-        f"felles for alle kommunene. {per_1000_text(view, c)}."
+    if not c.total and not c.organisation:
+        return f"{name}: {NO_MEASURES.lower()}", "Fjern et filter for å se flere tiltak."
+    heading = (
+        f"{name}: {norsk.count(c.specific)} særskilte tiltak og {norsk.count(c.common)} felles"
+        f" – {norsk.count(c.total)} i alt"
     )
+    detail = f"Særskilte: {breakdown(c)}. {per_1000_text(view, c)}."
     if c.organisation:
-        text += (
+        detail += (
             f" {norsk.count(c.organisation)} til nevner kommunen bare i et organisasjonsnavn "
             "(telles ikke)."
         )
-    return text
+    return heading, detail
+
+
+def kommune_summary(view: View, state: PageState, number: str) -> str:
+    """The heading and its details as one line (the print view, the slides)."""
+    return ". ".join(kommune_heading(view, state, number))
+
+
+def filter_tree(view: View) -> dict:
+    """The themes and strategies each plan has, and the strategies of each theme, so that the
+    browser offers only choices that can select something (app/assets/router.js)."""
+    plan_key = {name: key for key, name in view.plans.items()}
+    plans: dict[str, dict[str, list[str]]] = {}
+    themes: dict[str, list[str]] = {}
+    for m in view.bundle.measures:
+        key = plan_key.get(m["plan"] or "", "")
+        entry = plans.setdefault(key, {"themes": [], "strategies": []})
+        for part, value in (("themes", m["theme"]), ("strategies", m["strategy"])):
+            if value and value not in entry[part]:
+                entry[part].append(value)
+        if m["theme"] and m["strategy"]:
+            listed = themes.setdefault(m["theme"], [])
+            if m["strategy"] not in listed:
+                listed.append(m["strategy"])
+    return {"plans": plans, "themes": themes}
+
+
+def search_text(view: View, measure: MeasureRecord) -> str:
+    """What the measure search matches: numbers and aliases, title, why/how, actors, and the
+    names of the municipalities, regions and places it concerns (with the words that say so)."""
+    areas = {a.key: (a.name, *a.patterns) for a in view.bundle.gazetteer.areas}
+    names: list[str] = []
+    for tag in measure.get("municipalities", []):
+        if tag["via"] in SPECIFIC_VIAS:  # not the municipalities that are only among "kommunene"
+            names.append(tag["name"])
+            names += [n for k in tag.get("areas", []) for n in areas.get(k, ())]
+            names += [ev["text"] for ev in tag["evidences"]]
+    parts = [measure["id"], *measure["aliases"], measure["title"], *measure["actors"]]
+    parts += [measure["why_how"], *dict.fromkeys(names)]
+    return " ".join(" ".join(parts).split())
 
 
 def measure_vias(view: View, measure: MeasureRecord) -> list[str]:

@@ -18,7 +18,6 @@ from geo.terms import METRIC_CHOICE_LABELS, Layout, Metric, Role
 VIEWS = ("kart", "kommune", "tiltak", "ipr")
 METRICS = tuple(Metric(m) for m in METRIC_CHOICE_LABELS)  # the metrics the app offers
 LAYOUT_WORDS = {"kart": Layout.BOUNDARIES, "ruter": Layout.TILES}
-MAX_ACTOR = 80
 MAX_QUERY = 4096  # characters of a query string worth reading
 
 
@@ -67,15 +66,22 @@ class Choices:
     themes: tuple[str, ...] = ()
     strategies: tuple[str, ...] = ()
     measure_ids: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (another number a measure carries, its id)
     plans: tuple[str, ...] = ("1", "2", "3")
     years: tuple[int, ...] = ()
+    actors: tuple[str, ...] = ()
     slides: int = 1
     has_boundaries: bool = True
+
+    @property
+    def default(self) -> PageState:
+        """The page state of a link with no parameters on this server."""
+        return PageState(layout="kart" if self.has_boundaries else "ruter")
 
     def state(self, raw: Mapping[str, object], base: PageState | None = None) -> PageState:
         """A valid PageState from raw values (URL strings or control values); anything
         unknown or malformed keeps `base`'s value (by default the default)."""
-        base = base or PageState()
+        base = base or self.default
         changes: dict[str, object] = {}
 
         def pick(key: str, value: object, allowed: Iterable[object]) -> None:
@@ -91,11 +97,10 @@ class Choices:
         pick("year", _number(raw.get("year"), 4), self.years)
         pick("role", _text(raw.get("role")), tuple(Role))
         pick("layout", _text(raw.get("layout")), LAYOUT_WORDS)
-        pick("tiltak", _text(raw.get("tiltak")), self.measure_ids)
+        tiltak = _text(raw.get("tiltak"))
+        pick("tiltak", dict(self.aliases).get(tiltak or "", tiltak), self.measure_ids)
         pick("slide", _number(raw.get("slide"), 3), range(self.slides))
-        actor = _text(raw.get("actor"))
-        if actor and len(actor) <= MAX_ACTOR and actor.isprintable():
-            changes["actor"] = actor
+        pick("actor", _text(raw.get("actor")), self.actors)
         bakgrunn = raw.get("bakgrunn")
         if bakgrunn in ("1", True):
             changes["bakgrunn"] = True
@@ -124,15 +129,16 @@ def parse_state(search: object, choices: Choices) -> PageState:
     return state
 
 
-def format_state(state: PageState) -> str:
-    """The canonical query string: only what differs from the defaults."""
-    default = asdict(PageState())
-    out: dict[str, str] = {}
+def format_state(state: PageState, default: PageState | None = None) -> str:
+    """The canonical query string: the view, then only what differs from the server's default
+    (so a layout this server chose for lack of boundaries is not forced on another)."""
+    base = asdict(default or PageState())
+    out: dict[str, str] = {"view": state.view}
     for key, value in asdict(state).items():
-        if value == default[key] or value is None:
+        if key == "view" or value == base[key] or value is None:
             continue
         if key == "bakgrunn":
             out[key] = "1"
         else:
             out[key] = str(value)
-    return "?" + urlencode(out) if out else ""
+    return "?" + urlencode(out)

@@ -9,7 +9,9 @@ from dash import dcc, html
 
 from app import figures
 from app.model import (
+    ORGANISATION,
     Council,
+    KommuneMeasures,
     MapData,
     View,
     councils,
@@ -29,8 +31,8 @@ from app.state import PageState
 from geo import norsk
 from geo.load import join_shapes
 from geo.records import MeasureRecord
-from geo.spreadsheet import NORWEGIAN, csv_bytes, write_xlsx
-from geo.terms import CLASS_LABELS, Layout, Via, column_label
+from geo.spreadsheet import NORWEGIAN, PLAIN, csv_bytes, write_xlsx
+from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, Layout, Via, capitalised, column_label
 from geo.webmap import build_map
 
 # The Kommune view's columns in its downloads, with their headers (as in the grid).
@@ -54,17 +56,19 @@ def map_figure(
     font_size: int = 14,
     title: str | None = None,
 ):
-    """The load map of a page state."""
-    return figures.load_map(
-        view.shapes_for(state),
-        view.numbers,
-        view.names,
-        map_data(view, state),
-        title or map_title(view, state),
-        view.attribution_for(state),
-        background=state.bakgrunn,
-        height=height,
-        font_size=font_size,
+    """The load map of a page state, its colour bar under it."""
+    return figures.legend_below(
+        figures.load_map(
+            view.shapes_for(state),
+            view.numbers,
+            view.names,
+            map_data(view, state),
+            title or map_title(view, state),
+            view.attribution_for(state),
+            background=state.bakgrunn,
+            height=height,
+            font_size=font_size,
+        )
     )
 
 
@@ -98,6 +102,96 @@ def measure_detail(measure: MeasureRecord) -> list:
         html.P(", ".join(measure["actors"]) or "–"),
         html.H4("Tidsperiode", className="h6 mt-3"),
         html.P(f"{period['text'] or '–'} ({years})"),
+    ]
+
+
+# --- The Kommune view ------------------------------------------------------------------------
+
+
+def evidence(row: dict) -> list:
+    """The evidence snippet as text, the matched words marked (never HTML)."""
+    text, out, at = row["belegg"], [], 0
+    for start, end in sorted(row["belegg_marks"]):
+        if start < at:
+            continue
+        out += [text[at:start], html.Mark(text[start:end])]
+        at = end
+    return [*out, text[at:]]
+
+
+def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
+    """One specific measure: number and title, role and period, the words that tie it to the
+    municipality, and the whole measure behind a disclosure."""
+    period = row["periode"] or "ingen periode oppgitt"
+    return html.Li(
+        [
+            html.Div(
+                [html.Span(row["id"], className="measure-id"), " ", row["tittel"]],
+                className="measure-heading",
+            ),
+            html.Div(
+                f"Rolle: {row['rolle']} · Periode: {period}",
+                className="small text-body-secondary",
+            ),
+            html.Div(["«", *evidence(row), "»"], className="evidence small"),
+            html.Details(
+                [html.Summary("Hele tiltaket"), *(measure_detail(measure) if measure else [])],
+                className="small measure-more",
+            ),
+        ],
+        className="kommune-measure",
+    )
+
+
+def kommune_specific(measures: KommuneMeasures, view: View) -> list:
+    """The specific measures grouped by how they concern the municipality: named, place, region."""
+    c = measures.counts
+    out: list = [html.H3(f"Særskilte tiltak ({norsk.count(c.specific)})", className="h5 mt-2")]
+    if not c.specific:
+        out.append(
+            html.P(
+                "Ingen tiltak nevner kommunen, et sted i den eller en region den hører til"
+                " i dette utvalget.",
+                className="text-body-secondary",
+            )
+        )
+    for cls in SPECIFIC_CLASSES:
+        rows = measures.groups[str(cls)]
+        if rows:
+            out.append(
+                html.H4(
+                    f"{capitalised(CLASS_LABELS[cls])} ({norsk.count(len(rows))})",
+                    className="h6 mt-3 mb-1",
+                )
+            )
+            out.append(
+                html.Ol(
+                    [kommune_item(r, view.bundle.measure(r["id"])) for r in rows],
+                    className="kommune-list",
+                )
+            )
+    return out
+
+
+def summary_heading(heading: str, detail: str) -> list:
+    return [heading, html.Span(detail, className="d-block small fw-normal mt-1")]
+
+
+def common_summary(measures: KommuneMeasures) -> str:
+    n = measures.counts.common
+    return f"Felles tiltak for alle kommunene ({norsk.count(n)}): vis tabellen"
+
+
+def organisation_list(measures: KommuneMeasures) -> list:
+    rows = measures.groups[ORGANISATION]
+    if not rows:
+        return []
+    return [
+        html.P(
+            f"Nevner kommunen bare i et organisasjonsnavn ({norsk.count(len(rows))}, telles "
+            "ikke): " + ", ".join(f"{r['id']} {r['tittel']}" for r in rows),
+            className="small text-body-secondary mt-2",
+        )
     ]
 
 
@@ -225,9 +319,7 @@ def title_slide(view: View, state: PageState):
         html.Li(f"{plan}: {norsk.count(sum(m['plan'] == plan for m in measures))} tiltak")
         for plan in plans
     ]
-    fig = figures.legend_below(
-        map_figure(view, state, font_size=SLIDE_FONT, title=metric_label(view, state))
-    )
+    fig = map_figure(view, state, font_size=SLIDE_FONT, title=metric_label(view, state))
     data = map_data(view, state)
     body = [
         html.P(
@@ -337,13 +429,21 @@ def council_slide(view: View, state: PageState, key: str):
     return council.name, "Sammenligning i rådet", fig, body
 
 
+def slide_kind(view: View, k: int) -> str:
+    """'title', 'kommune' or 'council': what slide k shows."""
+    if k == 0:
+        return "title"
+    return "kommune" if k <= len(view.numbers) else "council"
+
+
 def slide(view: View, state: PageState):
     """The slide of the page state: the title, then each municipality, then each council."""
     numbers, keys = view.numbers, [c.key for c in view.bundle.councils()]
     k = state.slide
-    if k == 0:
+    kind = slide_kind(view, k)
+    if kind == "title":
         return title_slide(view, state)
-    if k <= len(numbers):
+    if kind == "kommune":
         return municipality_slide(view, state, numbers[k - 1])
     return council_slide(view, state, keys[k - 1 - len(numbers)])
 
@@ -368,26 +468,21 @@ def html_map_download(view: View, state: PageState) -> dict:
     return dcc.send_string(fmap.get_root().render(), "tiltakskart.html")
 
 
-def frame_download(frame: pd.DataFrame, name: str, excel: bool) -> dict:
-    """A table as CSV for Norwegian Excel or as a formatted Excel file (text neutralised)."""
-    if not excel:
-        return dcc.send_bytes(csv_bytes(frame, NORWEGIAN), f"{name}.csv")
-    return dcc.send_bytes(lambda buffer: write_xlsx(buffer, {"tiltak": frame}), f"{name}.xlsx")
+def frame_download(frame: pd.DataFrame, name: str, kind: str) -> dict:
+    """A table as CSV for Norwegian Excel ('csv'), plain CSV for tools ('csv-plain') or a
+    formatted Excel file ('xlsx'); text a spreadsheet would evaluate is neutralised."""
+    if kind == "xlsx":
+        return dcc.send_bytes(lambda buffer: write_xlsx(buffer, {"tiltak": frame}), f"{name}.xlsx")
+    dialect = PLAIN if kind == "csv-plain" else NORWEGIAN
+    return dcc.send_bytes(csv_bytes(frame, dialect), f"{name}.csv")
 
 
-def view_frame(
-    view: View, state: PageState, grid_ids: list[str] | None
-) -> tuple[pd.DataFrame, str]:
-    """(table, file name) of what the current view shows, with Norwegian headers.
-
-    The Kommune view's rows come from the server; the grid only says which of them it shows
-    after its own filters, and in what order (`grid_ids`, None when it has not said).
-    """
+def view_frame(view: View, state: PageState) -> tuple[pd.DataFrame, str]:
+    """(table, file name) of what the current view shows, with Norwegian headers: the
+    municipalities' figures (Kart, IPR), one municipality's measures (Kommune), one measure and
+    where it lands (Tiltak)."""
     if state.view == "kommune" and state.kommune:
         rows = kommune_rows(view, state, state.kommune)
-        if grid_ids is not None:
-            by_id = {r["id"]: r for r in rows}
-            rows = [by_id[i] for i in dict.fromkeys(grid_ids) if i in by_id]
         frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
         return frame, f"tiltak-{view.name_of(state.kommune)}"
     if state.view == "ipr":

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import io
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -614,6 +615,9 @@ def _log_unraisable(unraisable: Any) -> None:
     logging.getLogger("geo").debug("ignored during cleanup: %r", unraisable.exc_value)
 
 
+_COLOUR = re.compile(r"\x1b\[[0-9;]{0,12}m")  # SGR: colour and weight only
+
+
 class TerminalSafe(io.TextIOBase):
     """A text stream that shows control characters as escapes ('\\x1b') instead of passing
     them to the terminal: values from outside (an API answer, a flag, a gazetteer) reach
@@ -623,7 +627,8 @@ class TerminalSafe(io.TextIOBase):
         self.stream = stream
 
     def write(self, text: str) -> int:
-        self.stream.write(CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], text))
+        plain = _COLOUR.sub("", text)  # a library's own colours (werkzeug's banner): dropped
+        self.stream.write(CONTROL_CHARS.sub(lambda m: repr(m.group())[1:-1], plain))
         return len(text)
 
     def flush(self) -> None:

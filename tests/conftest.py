@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,9 @@ from geo.extract import extract_file
 from geo.resources import default_document
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# The shared Kartverket files (never copied into the project): beside the repository, or where
+# TILTAKSKART_TEST_SHARED points.
+SHARED = Path(os.environ.get("TILTAKSKART_TEST_SHARED") or ROOT.parent / "shared")
 
 
 @pytest.fixture(scope="session")
@@ -72,13 +75,12 @@ def hostile_app(hostile_document, shared_kommuner):
 @pytest.fixture(scope="session")
 def shared_kommuner() -> Path:
     """The shared Kartverket boundary files (never copied into the project)."""
-    import os
-
     path = SHARED / "kommuner"
     if not (path / "ostfold-kommuner-2024.geojson").exists():
+        where = "put shared/ beside the repository or set TILTAKSKART_TEST_SHARED=/path/to/shared"
         if os.environ.get("CI"):
-            pytest.fail(f"shared boundary files not found at {path} (CI puts shared/ beside)")
-        pytest.skip(f"shared boundary files not found at {path}")
+            pytest.fail(f"shared boundary files not found at {path}: {where}")
+        pytest.skip(f"shared boundary files not found at {path}: {where}")
     return path
 
 

@@ -8,6 +8,7 @@ import re
 from csv import reader
 from urllib.parse import quote
 
+import openpyxl
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
@@ -113,42 +114,94 @@ def test_without_network_the_map_shows_real_boundaries(offline_server, browser):
     shot(browser, "0-kart-uten-nett-1366x768")
 
 
+# The names on a map: text, shown or hidden, and where each is drawn.
+LABELS = """
+return [...document.querySelectorAll(arguments[0] + ' g.trace.scattergeo text')].map(t => {
+  const r = t.getBoundingClientRect();
+  return {name: t.textContent, shown: getComputedStyle(t).display !== 'none' && r.width > 0,
+          left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+});
+"""
+
+
+def map_labels(browser, graph: str = "#map") -> list[dict]:
+    return browser.execute_script(LABELS, graph)
+
+
+def assert_names_readable(browser, graph: str = "#map") -> list[str]:
+    """No two names drawn on top of each other; the hidden ones are still in the hover data.
+    Returns the names shown."""
+    labels = map_labels(browser, graph)
+    assert len(labels) == 12
+    shown = [x for x in labels if x["shown"]]
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"]
+                or b["right"] <= a["left"]
+                or a["bottom"] <= b["top"]
+                or b["bottom"] <= a["top"]
+            )
+            assert apart, (a, b)
+    hover = browser.execute_script(  # each area's hover: its name first
+        "const t = document.querySelector(arguments[0] + ' .js-plotly-plot').data[0];"
+        "return t.customdata ? t.customdata.map(c => c[0]) : t.text.map(s => s.split(':')[0]);",
+        graph,
+    )
+    assert sorted(hover) == sorted(name for _, name in MUNICIPALITIES)
+    return [x["name"] for x in shown]
+
+
 def test_click_sarpsborg_shows_its_measures(server, browser):
     browser.get(server + "/")
     wait_for(
         browser, lambda b: len(b.find_elements("css selector", "#map .choroplethlocation")) == 12
     )
     shot(browser, "1-kart-1366x768")
-    # every municipality is named on the map, and Sarpsborg's name is drawn where it can be read
-    names = {e.text for e in browser.find_elements("css selector", "#map text")}
-    assert names >= {name for _, name in MUNICIPALITIES}
+    shown = assert_names_readable(browser)
+    assert len(shown) >= 10 and "Sarpsborg" in shown  # most names fit at this size
     label = next(
         e for e in browser.find_elements("css selector", "#map text") if e.text == "Sarpsborg"
     )
-    assert label.is_displayed() and label.size["width"] > 20
     x, y = browser.execute_script(POINT_IN, 2, label)  # 3105 is the third location
     ActionChains(browser).move_by_offset(x, y).click().perform()
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
-    assert "Sarpsborg: 97 tiltak berører kommunen – 9 særskilte" in text_of(
-        browser, "#kommune-summary"
+    assert text_of(browser, "#kommune-summary").startswith(
+        "Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt"
     )
-    wait_for(browser, lambda b: b.find_elements("css selector", ".ag-row"))
-    browser.execute_script(  # the grid renders only the rows in view: bring 1.3.2 there
-        "const api = dash_ag_grid.getApi('kommune-grid');"
-        "api.ensureNodeVisible(api.getRowNode('1.3.2'), 'top');"
-    )
-    wait_for(browser, lambda b: b.find_elements("css selector", '[row-id="1.3.2"]'))
-    row = browser.find_element("css selector", '.ag-center-cols-container [row-id="1.3.2"]')
-    assert "områdesatsing" in row.text
-    mark = row.find_element("css selector", "mark")  # the matched words are highlighted
+    assert "view=kommune" in browser.current_url and "kommune=3105" in browser.current_url
+    # What the region asks of Sarpsborg, above the fold: the specific measures, grouped
+    items = browser.find_elements("css selector", "#kommune-specific .kommune-measure")
+    assert len(items) == 9
+    first = items[0]
+    assert first.text.startswith("1.3.2 Gjennomføre områdesatsing")
+    assert "Rolle: mål, aktør · Periode: 2025-2029" in first.text
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first)
+    assert top < 768 - 60, top  # at 1366×768, without scrolling
+    groups = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h4")]
+    assert groups == ["Navngitt (2)", "Via sted (5)", "Via region (2)"]
+    mark = first.find_element("css selector", "mark")  # the matched words are highlighted
+    assert mark.text == "Sarpsborg"
     colours = browser.execute_script(
         "const s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor];", mark
     )
     assert contrast(*(rgb_hex(c) for c in colours)) >= 4.5, colours
-    assert "view=kommune" in browser.current_url and "kommune=3105" in browser.current_url
-    row.click()
-    wait_for(browser, lambda b: "Hvorfor og hvordan" in text_of(b, "#kommune-detail"))
+    # words wrap at word boundaries: no word split over two lines
+    assert browser.execute_script("return getComputedStyle(arguments[0]).wordBreak", first) in (
+        "normal",
+        "keep-all",
+    )
+    click(browser, first.find_element("css selector", "summary"))
+    wait_for(browser, lambda b: "Hvorfor og hvordan" in first.text)
     shot(browser, "2-kommune-1366x768")
+    # the common measures: one collapsed group with its count, a table when opened
+    common = browser.find_element("id", "kommune-common")
+    assert common.get_attribute("open") is None
+    assert common.text.startswith("Felles tiltak for alle kommunene (88)")
+    click(browser, common.find_element("css selector", "summary"))
+    wait_for(browser, lambda b: b.find_elements("css selector", "#kommune-grid .ag-row"))
+    click(browser, browser.find_element("css selector", "#kommune-grid .ag-row .ag-cell"))
+    wait_for(browser, lambda b: "Hvorfor og hvordan" in text_of(b, "#kommune-detail"))
 
 
 def test_ipr_view_shows_three_councils(server, browser):
@@ -170,8 +223,11 @@ def test_ipr_view_shows_three_councils(server, browser):
 def test_link_lands_on_halden(server, browser):
     browser.get(server + "/?kommune=3101")
     wait_for(browser, lambda b: "Halden" in text_of(b, "#kommune-summary"))
-    assert text_of(browser, "#kommune-summary").startswith("Halden: 96 tiltak berører kommunen")
+    assert text_of(browser, "#kommune-summary").startswith(
+        "Halden: 6 særskilte tiltak og 90 felles – 96 i alt"
+    )
     assert not browser.find_element("id", "section-kommune").get_attribute("hidden")
+    wait_for(browser, lambda b: "view=kommune" in b.current_url)  # the link now says the view
 
 
 def test_measure_view(server, browser):
@@ -260,31 +316,63 @@ def test_every_visible_control_has_a_label_and_is_reachable(server, browser):
     assert any(i and i.startswith("_dbcprivate_radioitems_view_input") for i in reached)
 
 
+def click(browser, element) -> None:
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+                           element)  # fmt: skip
+
+
+def downloaded(browser, folder, button: str, name: str):
+    """Click a download button and wait for the file; moved aside, so that the next download
+    of the same name is not renamed by the browser."""
+    click(browser, browser.find_element("id", button))
+    path = folder / name
+    wait_for(browser, lambda b: path.exists() and path.stat().st_size > 0)
+    done = folder / "lest"
+    done.mkdir(exist_ok=True)
+    return path.rename(done / f"{len(list(done.iterdir()))}-{name}")
+
+
 def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
+    folder = tmp_path / "downloads"
+    folder.mkdir()
     browser.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
     )
     browser.get(server + "/?view=kommune&kommune=3105&plan=3")
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
-    wait_for(browser, lambda b: b.find_elements("css selector", ".ag-row"))
-    click = "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();"
-    browser.execute_script(click, browser.find_element("id", "download-csv-button"))
-    csv = downloads / "tiltak-Sarpsborg.csv"
-    wait_for(browser, lambda b: csv.exists() and csv.stat().st_size > 0)
+    csv = downloaded(browser, folder, "download-csv-button", "tiltak-Sarpsborg.csv")
     # Norwegian Excel's settings: a BOM, ';' between cells, æøå intact
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Tiltak", "Tittel", "Hvordan", "Plan"]
     assert len(rows) > 2 and all(r[3] == "Plan 3" for r in rows[1:])
     assert any("områder" in r[1] for r in rows[1:])
-    browser.execute_script(click, browser.find_element("css selector", "#view label"))  # map
-    wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
-    browser.execute_script(click, browser.find_element("id", "download-png-button"))
-    png = downloads / "tiltakskart-kart.png"
-    wait_for(browser, lambda b: png.exists() and png.stat().st_size > 10_000)
+    # Kart: one row per municipality with its figures (not a header-only file)
+    click(browser, browser.find_element("css selector", "#view label"))
+    wait_for(browser, lambda b: "view=kart" in b.current_url)
+    csv = downloaded(browser, folder, "download-csv-button", "tiltak-per-kommune.csv")
+    rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert len(rows) == 13 and rows[0][:2] == ["Kommunenummer", "Kommune"]
+    per_1000 = rows[0].index("Særskilte tiltak per 1 000 innbyggere")
+    assert all("," in r[per_1000] for r in rows[1:] if r[per_1000] != "0")  # decimal comma
+    plain = downloaded(browser, folder, "download-csv-plain-button", "tiltak-per-kommune.csv")
+    assert plain.read_text(encoding="utf-8").startswith("Kommunenummer,Kommune,")
+    # IPR: the councils' table, as Excel with Norwegian headers, a frozen header and a filter
+    ipr = next(e for e in browser.find_elements("css selector", "#view label") if "IPR" in e.text)
+    click(browser, ipr)
+    wait_for(browser, lambda b: "view=ipr" in b.current_url)
+    xlsx = downloaded(browser, folder, "download-xlsx-button", "ipr-sammenligning.xlsx")
+    sheet = openpyxl.load_workbook(xlsx)["tiltak"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[0] == "Råd" and headers[3] == "Kommune" and "Særskilte tiltak" in headers
+    assert sheet.max_row == 13 and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    # PNG of the view's chart (the IPR bars here), then of the map
+    png = downloaded(browser, folder, "download-png-button", "tiltakskart-ipr.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    click(browser, browser.find_element("css selector", "#view label"))
+    wait_for(browser, lambda b: "view=kart" in b.current_url)
+    png = downloaded(browser, folder, "download-png-button", "tiltakskart-kart.png")
+    assert png.stat().st_size > 10_000
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "7-kart-png-nedlasting.png").write_bytes(png.read_bytes())
 

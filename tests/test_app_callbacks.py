@@ -1,4 +1,7 @@
-"""Every view's callbacks, called through Dash's real HTTP endpoint (Flask test client)."""
+"""Every view's server callbacks, called through Dash's real HTTP endpoint (the Flask test
+client, and a real server on 127.0.0.1 for the property tests). The browser's router
+(app/assets/router.js) is tested in test_app_browser.py; here each view is asked for a state
+the way the router asks it, through its "ask" store."""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.model import make_view
+from app.model import drawn_key, make_view
+from app.state import PageState
 from app.testing import callback_payload
 from geo.terms import Metric
 from tests.conftest import HOSTILE_TITLE
@@ -40,23 +44,49 @@ def call(app, client, output: str, values: dict, changed: list[str]):
     return json.loads(response.get_data())
 
 
-CONTROLS = {
-    "view.value": "kart",
-    "metric.value": "specific",
-    "role.value": "",
-    "layout.value": "kart",
-    "bakgrunn.value": False,
+# What the router puts in a view's "ask" store: the controls' values by name.
+RAW = {
+    "view": "kart",
+    "kommune": None,
+    "metric": "specific",
+    "year": None,
+    "plan": None,
+    "theme": None,
+    "strategy": None,
+    "actor": None,
+    "role": "",
+    "layout": "kart",
+    "bakgrunn": False,
+    "tiltak": None,
 }
+DRAWN = drawn_key(PageState())  # what the page's first map shows
 
 
-# URL <-> controls ------------------------------------------------------------------------------
+def render(app, client, page: str, drawn: object = None, **changes) -> dict:
+    """Ask one view (`page`) to render the default state with `changes`; the answer."""
+    outputs = {
+        "kart": "map.figure",
+        "kommune": "kommune-summary.children",
+        "tiltak": "tiltak-map.figure",
+        "ipr": "ipr-graph.figure",
+    }
+    asked = {**RAW, "view": page, **changes}
+    values = {f"ask-{page}.data": asked, f"drawn-{page}.data": drawn}
+    out = call(app, client, outputs[page], values, [f"ask-{page}.data"])["response"]
+    link = out[f"canon-{page}"]["data"]
+    assert link["for"] == asked  # the link says which state it belongs to
+    return {**out, "link": link["search"]}
+
+
+# URL -> controls ------------------------------------------------------------------------------
 
 
 def test_link_to_a_municipality_sets_the_controls(dash_app, client):
-    body = call(dash_app, client, "url.search", {"url.search": "?kommune=3101"}, ["url.search"])
-    out = body["response"]
+    values = {"url.search": "?kommune=3101", "url.pathname": "/", "synced.data": 4}
+    out = call(dash_app, client, "synced.data", values, ["url.search"])["response"]
     assert out["kommune-select"]["value"] == "3101" and out["view"]["value"] == "kommune"
-    assert out["url"]["search"] == "?view=kommune&kommune=3101"  # canonical
+    assert out["synced"]["data"] == 5  # the router runs after every sync
+    assert "slide" not in out  # only the presentation reads the slide
 
 
 URL_KEYS = ["view", "kommune", "metric", "year", "plan", "theme", "strategy", "actor", "role"]
@@ -67,14 +97,22 @@ URL_VALUES = st.one_of(
 )
 
 
-def sync(url: str, app, search: object) -> dict:
+def sync(url: str, app, search: object, pathname: str = "/") -> dict:
     """The URL callback's answer over real HTTP for a `url.search` value."""
-    payload = callback_payload(
-        app.callback_map, "url.search", {"url.search": search}, ["url.search"]
-    )
+    values = {"url.search": search, "url.pathname": pathname, "synced.data": 0}
+    payload = callback_payload(app.callback_map, "synced.data", values, ["url.search"])
     response = requests.post(f"{url}/_dash-update-component", json=payload, timeout=30)
     assert response.status_code == 200, response.text[:500]
     return response.json()["response"]
+
+
+def controls_of(out: dict) -> dict:
+    """The page state the controls now hold, as the router reads them."""
+    return {name: out[component]["value"] for name, component in CONTROL_IDS.items()}
+
+
+CONTROL_IDS = {"view": "view", "kommune": "kommune-select", "tiltak": "tiltak-select"}
+CONTROL_IDS |= {k: k for k in RAW if k not in CONTROL_IDS}
 
 
 def assert_valid_controls(out: dict, view) -> None:
@@ -87,209 +125,191 @@ def assert_valid_controls(out: dict, view) -> None:
     assert out["plan"]["value"] in (None, *choices.plans)
     assert out["theme"]["value"] in (None, *choices.themes)
     assert out["strategy"]["value"] in (None, *choices.strategies)
+    assert out["actor"]["value"] in (None, *choices.actors)
     assert out["tiltak-select"]["value"] in (None, *choices.measure_ids)
 
 
 @pytest.mark.parametrize(
     ("search", "kept"),
     [
-        ("?year=²", ""),
-        ("?year=٢٠٢٦", ""),  # Arabic-Indic digits: isdigit() says yes, the year says no
-        ("?year=" + "9" * 5000, ""),
-        ("?slide=³", ""),
-        ("?slide=" + "9" * 5000, ""),
-        ("?view=x&metric=nonsense&year=abc&via=,,&kommune=0000", ""),
+        ("?year=²", "?view=kart"),
+        ("?year=٢٠٢٦", "?view=kart"),  # Arabic-Indic digits: isdigit() says yes, the year says no
+        ("?year=" + "9" * 5000, "?view=kart"),
+        ("?slide=³", "?view=kart"),
+        ("?slide=" + "9" * 5000, "?view=kart"),
+        ("?view=x&metric=nonsense&year=abc&via=,,&kommune=0000", "?view=kart"),
         ("?%zz%&plan=99&slide=-4&kommune=3105", "?view=kommune&kommune=3105"),
-        ("?" + "q" * 3000, ""),
-        ("?year=²&year=2026", "?year=2026"),  # the last value counts
+        ("?" + "q" * 3000, "?view=kart"),
+        ("?year=²&year=2026", "?view=kart&year=2026"),  # the last value counts
+        ("?actor=Noen+som+ikke+finnes", "?view=kart"),
     ],
 )
-def test_malformed_url_values_fall_back_to_the_default(dash_app, app_url, view, search, kept):
+def test_malformed_url_values_fall_back_to_the_default(
+    dash_app, client, app_url, view, search, kept
+):
     out = sync(app_url, dash_app, search)
-    assert out["url"]["search"] == kept
     assert_valid_controls(out, view)
+    # the canonical link the visible view then writes
+    shown = controls_of(out)
+    answer = render(dash_app, client, **shown | {"page": shown["view"]})
+    assert answer["link"] == kept
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(query=st.lists(st.tuples(st.sampled_from(URL_KEYS), URL_VALUES), max_size=6))
-def test_any_url_gives_valid_controls_and_a_canonical_link(dash_app, app_url, view, query):
-    search = "?" + urlencode(query)
-    out = sync(app_url, dash_app, search)
+def test_any_url_gives_valid_controls_and_a_canonical_link(dash_app, client, app_url, view, query):
+    out = sync(app_url, dash_app, "?" + urlencode(query))
     assert_valid_controls(out, view)
-    canonical = out["url"]["search"] if "url" in out else search  # absent: already canonical
+    shown = controls_of(out)
+    canonical = render(dash_app, client, **shown | {"page": shown["view"]})["link"]
     again = sync(app_url, dash_app, canonical)
-    assert assert_valid_controls(again, view) is None and "url" not in again  # a fixed point
+    assert controls_of(again) == shown  # the canonical link gives back the same controls
+    assert canonical.startswith("?view=")  # the link always says which view
 
 
 @pytest.mark.parametrize("search", [5, None, ["?year=2026"], {"year": 2026}])
-def test_a_search_that_is_not_text_gives_the_default_view(dash_app, app_url, search):
+def test_a_search_that_is_not_text_gives_the_default_view(dash_app, app_url, view, search):
     out = sync(app_url, dash_app, search)
-    assert out["view"]["value"] == "kart" and out.get("url", {"search": ""})["search"] == ""
+    assert_valid_controls(out, view)
+    assert out["view"]["value"] == "kart" and out["year"]["value"] is None
 
 
-def test_controls_write_the_url(dash_app, client):
-    values = {
-        **CONTROLS,
-        "metric.value": "share",
-        "year.value": 2026,
-        "plan.value": "3",
-        "url.search": "",
-    }
-    body = call(dash_app, client, "url.search", values, ["metric.value"])
-    assert body["response"]["url"]["search"] == "?metric=share&plan=3&year=2026"
-    assert "view" not in body["response"]  # controls are not rewritten
-
-
-def test_map_click_opens_the_municipality(dash_app, client):
-    click = {"points": [{"location": "3105", "z": 98}]}
-    values = {**CONTROLS, "url.search": "", "map.clickData": click}
-    body = call(dash_app, client, "url.search", values, ["map.clickData"])
-    out = body["response"]
-    assert out["view"]["value"] == "kommune" and out["kommune-select"]["value"] == "3105"
-    assert "kommune=3105" in out["url"]["search"]
-
-
-def test_slide_buttons_step_and_wrap(dash_app, client):
-    values = {**CONTROLS, "url.search": "?slide=15"}
-    body = call(dash_app, client, "url.search", values, ["slide-next.n_clicks"])
-    assert body["response"]["url"]["search"] == ""  # 16 slides: back to 0
-    body = call(
-        dash_app, client, "url.search", {**values, "url.search": ""}, ["slide-prev.n_clicks"]
-    )
-    assert body["response"]["url"]["search"] == "?slide=15"
-
-
-def test_pages_and_views(dash_app, client):
-    body = call(
-        dash_app, client, "main-page.hidden", {"url.pathname": "/presentasjon"}, ["url.pathname"]
-    )
-    assert body["response"]["main-page"]["hidden"] is True
-    assert body["response"]["presentation-page"]["hidden"] is False
-    body = call(dash_app, client, "section-kart.hidden", {"view.value": "ipr"}, ["view.value"])
-    assert body["response"]["section-ipr"]["hidden"] is False
-    assert body["response"]["section-kart"]["hidden"] is True
+def test_the_presentation_reads_its_slide_from_the_link(dash_app, app_url):
+    assert sync(app_url, dash_app, "?slide=3", "/presentasjon")["slide"]["data"] == 3
+    assert sync(app_url, dash_app, "?slide=²", "/presentasjon")["slide"]["data"] == 0
 
 
 # Map -----------------------------------------------------------------------------------------
 
 
-def ops_of(body: dict) -> dict:
-    patch = body["response"]["map"]["figure"]
-    assert patch["__dash_patch_update"] == "__dash_patch_update"
-    return {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+def ops_of(figure: dict) -> dict:
+    assert figure["__dash_patch_update"] == "__dash_patch_update"
+    return {tuple(op["location"]): op["params"]["value"] for op in figure["operations"]}
+
+
+def test_a_state_already_drawn_sends_nothing_but_the_link(dash_app, client):
+    out = render(dash_app, client, "kart", drawn=DRAWN)
+    assert set(out) == {"canon-kart", "link"} and out["link"] == "?view=kart"
 
 
 def test_recolour_is_a_small_patch(dash_app, client, app_bundle):
-    values = {**CONTROLS, "metric.value": "share", "url.search": ""}
-    body = call(dash_app, client, "map.figure", values, ["metric.value"])
-    paths = ops_of(body)
+    out = render(dash_app, client, "kart", drawn=DRAWN, metric="share")
+    paths = ops_of(out["map"]["figure"])
     z = paths[("data", 0, "z")]
     share = app_bundle.index.metric("share")
     assert len(z) == 12 and z == pytest.approx(list(share), abs=1e-4)
-    assert (
-        paths[("data", 0, "colorbar", "title")]["text"] == "Andel av tiltakene (1/n<br>per tiltak)"
-    )
+    assert paths[("data", 0, "colorbar", "title")]["text"] == "Andel av tiltakene (1/n per tiltak)"
     assert paths[("layout", "title", "text")].startswith("Andel av tiltakene (1/n per tiltak)")
-    assert len(json.dumps(body)) < 10_000
+    assert out["link"] == "?view=kart&metric=share"
+    assert out["drawn-kart"]["data"]["filters"][0] == "share"
+    assert len(json.dumps(out)) < 10_000
 
 
 def test_the_default_map_colours_specific_measures_from_zero(dash_app, client):
-    body = call(dash_app, client, "map.figure", {**CONTROLS, "url.search": ""}, ["metric.value"])
-    paths = ops_of(body)
+    out = render(dash_app, client, "kart", drawn={**DRAWN, "filters": []})
+    paths = ops_of(out["map"]["figure"])
     assert paths[("data", 0, "zmin")] == 0 and paths[("data", 0, "showscale")] is True
     assert paths[("data", 0, "colorbar", "tickformat")] == ",d"  # whole numbers
     assert isinstance(paths[("data", 0, "colorbar", "dtick")], int)
     assert paths[("data", 0, "z")][2] == 9 and max(paths[("data", 0, "z")]) == 9  # Sarpsborg
-    words = json.dumps(body["response"]["map-words"]["children"], ensure_ascii=False)
+    words = json.dumps(out["map-words"]["children"], ensure_ascii=False)
     assert "I tillegg: 88–93 felles tiltak der kommunen er med som én av alle kommunene" in words
 
 
 @pytest.mark.parametrize(
     ("changes", "said"),
     [
-        ({"plan.value": "2"}, "Alle kommunene har samme verdi: særskilte tiltak"),
-        ({"actor.value": "Ingen slik aktør"}, "Ingen tiltak i dette utvalget"),
+        ({"plan": "2"}, "Alle kommunene har samme verdi: særskilte tiltak"),
+        ({"plan": "2", "theme": "Levekår"}, "Ingen tiltak i dette utvalget"),
     ],
 )
 def test_a_flat_map_is_said_in_words(dash_app, client, changes, said):
-    values = {**CONTROLS, "url.search": "", **changes}
-    body = call(dash_app, client, "map.figure", values, ["plan.value"])
-    paths = ops_of(body)
+    out = render(dash_app, client, "kart", drawn=DRAWN, **changes)
+    paths = ops_of(out["map"]["figure"])
     assert paths[("data", 0, "showscale")] is False  # no scale stretched over equal values
-    words = json.dumps(body["response"]["map-words"]["children"], ensure_ascii=False)
+    words = json.dumps(out["map-words"]["children"], ensure_ascii=False)
     assert said in words
 
 
 def test_layout_change_redraws_the_tiles(dash_app, client):
-    values = {**CONTROLS, "layout.value": "ruter", "url.search": ""}
-    body = call(dash_app, client, "map.figure", values, ["layout.value"])
-    figure = body["response"]["map"]["figure"]
+    out = render(dash_app, client, "kart", drawn=DRAWN, layout="ruter")
+    figure = out["map"]["figure"]
     assert len(figure["data"][0]["geojson"]["features"]) == 12
     assert not any(
         "Kartverket" in a.get("text", "") for a in figure["layout"].get("annotations", [])
     )
+    assert out["link"] == "?view=kart&layout=ruter"
 
 
 def test_filters_change_the_values(dash_app, client):
-    values = {**CONTROLS, "metric.value": "named", "plan.value": "1", "url.search": ""}
-    body = call(dash_app, client, "map.figure", values, ["plan.value"])
-    ops = {
-        tuple(op["location"]): op["params"]["value"]
-        for op in body["response"]["map"]["figure"]["operations"]
-    }
-    z = ops[("data", 0, "z")]
-    assert z[:4] == [
-        1,
-        0,
-        1,
-        2,
-    ]  # plan 1 names Halden and Sarpsborg in 1.3.2, Fredrikstad also in 1.6.3
+    out = render(dash_app, client, "kart", drawn=DRAWN, metric="named", plan="1")
+    z = ops_of(out["map"]["figure"])[("data", 0, "z")]
+    # plan 1 names Halden and Sarpsborg in 1.3.2, Fredrikstad also in 1.6.3
+    assert z[:4] == [1, 0, 1, 2]
 
 
 # Kommune ---------------------------------------------------------------------------------------
 
 
-def test_kommune_table_and_summary(dash_app, client):
-    values = {**CONTROLS, "kommune-select.value": "3105", "url.search": ""}
-    body = call(dash_app, client, "kommune-summary.children", values, ["kommune-select.value"])
-    out = body["response"]
-    assert out["kommune-summary"]["children"] == (
-        "Sarpsborg: 97 tiltak berører kommunen – 9 særskilte (2 navngitt, 5 via sted, "
-        "2 via region) og 88 felles for alle kommunene. Per 1 000 innbyggere (2024): "
+def text_of(component: object) -> str:
+    return json.dumps(component, ensure_ascii=False)
+
+
+def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
+    out = render(dash_app, client, "kommune", kommune="3105")
+    heading, detail = out["kommune-summary"]["children"]
+    assert heading == "Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt"
+    assert detail["props"]["children"] == (
+        "Særskilte: 2 navngitt, 5 via sted, 2 via region. Per 1 000 innbyggere (2024): "
         "0,15 særskilte · 1,62 alle. 1 til nevner kommunen bare i et organisasjonsnavn "
         "(telles ikke)."
     )
-    rows = out["kommune-grid"]["rowData"]
-    row = next(r for r in rows if r["id"] == "1.3.2")
-    assert row["via"] == "navngitt, som en av kommunene" and row["rolle"] == "mål, aktør"
-    assert row["klasse"] == "named" and row["klasse_tekst"] == "navngitt"
-    assert next(r for r in rows if r["id"] == "2.9.3")["klasse"] == "organisation"
-    start, end = row["belegg_marks"][0]
-    assert row["belegg"][start:end] == "Sarpsborg"
-
-
-def test_kommune_table_follows_filters(dash_app, client):
-    # Hvaler in plan 3 as a target: 3.3.1 names Oslofjorden; the commons are all as actors.
-    values = {**CONTROLS, "kommune-select.value": "3110", "plan.value": "3", "role.value": "target"}
-    body = call(dash_app, client, "kommune-summary.children", {**values, "url.search": ""},
-                ["role.value"])  # fmt: skip
-    rows = body["response"]["kommune-grid"]["rowData"]
-    assert [r["id"] for r in rows] == ["3.3.1"]
-    assert body["response"]["kommune-summary"]["children"].startswith(
-        "Hvaler: 1 tiltak berører kommunen – 1 særskilte (0 navngitt, 1 via sted, 0 via region) "
-        "og 0 felles for alle kommunene. Per 1 000 innbyggere (2024): 0,21 særskilte"
+    specific = text_of(out["kommune-specific"]["children"])
+    for group in ("Særskilte tiltak (9)", "Navngitt (2)", "Via sted (5)", "Via region (2)"):
+        assert group in specific
+    assert specific.index("Navngitt (2)") < specific.index("Via sted (5)")
+    assert specific.count('"kommune-measure"') == 9
+    assert "Rolle: mål, aktør · Periode: 2025-2029" in specific  # 1.3.2
+    assert out["kommune-common-summary"]["children"].startswith(
+        "Felles tiltak for alle kommunene (88)"
     )
+    rows = out["kommune-grid"]["rowData"]
+    assert len(rows) == 88 and {r["klasse"] for r in rows} == {"common"}
+    assert "2.9.3" in text_of(out["kommune-organisation"]["children"])
+    assert out["kommune-body"]["hidden"] is False
+    assert out["kommune-print"]["href"] == "/utskrift?view=kommune&kommune=3105"
+    assert out["link"] == "?view=kommune&kommune=3105"
+
+
+def test_evidence_is_marked_as_text(dash_app, client):
+    out = render(dash_app, client, "kommune", kommune="3105")
+    specific = out["kommune-specific"]["children"]
+    marks = [m for m in _walk(specific) if m.get("type") == "Mark"]
+    assert marks and {m["props"]["children"] for m in marks} >= {"Sarpsborg"}
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        yield from _walk(node.get("props", {}).get("children"))
+    elif isinstance(node, list):
+        for child in node:
+            yield from _walk(child)
+
+
+def test_kommune_view_follows_filters(dash_app, client):
+    # Hvaler in plan 3 as a target: 3.3.1 names Oslofjorden; the commons are all as actors.
+    out = render(dash_app, client, "kommune", kommune="3110", plan="3", role="target")
+    heading, _ = out["kommune-summary"]["children"]
+    assert heading == "Hvaler: 1 særskilte tiltak og 0 felles – 1 i alt"
+    assert out["kommune-grid"]["rowData"] == []
+    assert text_of(out["kommune-specific"]["children"]).count('"kommune-measure"') == 1
 
 
 def test_no_municipality_chosen(dash_app, client):
-    body = call(
-        dash_app,
-        client,
-        "kommune-summary.children",
-        {**CONTROLS, "kommune-select.value": None},
-        ["kommune-select.value"],
-    )
-    assert body["response"]["kommune-grid"]["rowData"] == []
+    out = render(dash_app, client, "kommune", kommune=None)
+    assert out["kommune-body"]["hidden"] is True and out["kommune-grid"]["rowData"] == []
+    assert out["kommune-summary"]["children"].startswith("Velg en kommune")
 
 
 def test_selected_row_shows_the_whole_measure_as_text(dash_app, client):
@@ -305,18 +325,30 @@ def test_selected_row_shows_the_whole_measure_as_text(dash_app, client):
     assert "dangerously" not in text and "Markdown" not in text
 
 
+def test_print_view_has_a_page_per_municipality(client):
+    one = client.get("/utskrift?kommune=3105").get_data(as_text=True)
+    assert one.count('class="page"') == 1 and "Sarpsborg: tiltak i handlingsprogram" in one
+    assert "Særskilte tiltak (9)" in one and "Felles tiltak for alle kommunene (88)" in one
+    assert "Hvorfor" not in one or "pre-wrap" in one
+    every = client.get("/utskrift").get_data(as_text=True)
+    assert every.count('class="page"') == 12
+    filtered = client.get("/utskrift?kommune=3105&plan=1").get_data(as_text=True)
+    assert "Utvalg: økt livskvalitet, deltakelse og likeverd. " in filtered
+
+
+def test_print_view_shows_programme_text_as_text(hostile_app):
+    _, url = hostile_app
+    page = requests.get(f"{url}/utskrift?kommune=3105", timeout=30).text
+    assert "=HYPERLINK(&#34;http://evil.example&#34;" in page  # escaped, shown as typed
+    assert '"http://evil.example"' not in page
+
+
 # Tiltak and IPR ---------------------------------------------------------------------------------
 
 
 def test_measure_view_highlights_by_via(dash_app, client):
-    body = call(
-        dash_app,
-        client,
-        "tiltak-map.figure",
-        {"tiltak-select.value": "3.6.5", "layout.value": "kart"},
-        ["layout.value"],
-    )
-    figure = body["response"]["tiltak-map"]["figure"]
+    out = render(dash_app, client, "tiltak", tiltak="3.6.5")
+    figure = out["tiltak-map"]["figure"]
     trace = figure["data"][0]
     ticks = dict(zip(trace["colorbar"]["tickvals"], trace["colorbar"]["ticktext"], strict=True))
     places = [
@@ -324,131 +356,142 @@ def test_measure_view_highlights_by_via(dash_app, client):
     ]
     assert sorted(places) == ["3101", "3103", "3105", "3112"]
     assert "Tiltak 3.6.5" in figure["layout"]["title"]["text"]
-    assert "Pilgrimsleden" in json.dumps(body["response"]["tiltak-detail"], ensure_ascii=False)
+    assert "Pilgrimsleden" in text_of(out["tiltak-detail"])
+    assert out["link"] == "?view=tiltak&tiltak=3.6.5"
 
 
 def test_choosing_another_measure_patches_colours_only(dash_app, client):
-    body = call(
-        dash_app,
-        client,
-        "tiltak-map.figure",
-        {"tiltak-select.value": "2.8.3", "layout.value": "ruter"},
-        ["tiltak-select.value"],
-    )
-    patch = body["response"]["tiltak-map"]["figure"]
-    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    out = render(dash_app, client, "tiltak", drawn="ruter", tiltak="2.8.3", layout="ruter")
+    ops = ops_of(out["tiltak-map"]["figure"])
     assert ops[("layout", "title", "text")] == "Tiltak 1.4.2"  # found by its alias 2.8.3
+    assert out["link"] == "?view=tiltak&layout=ruter&tiltak=1.4.2"
     assert len(ops[("data", 0, "z")]) == 12
-    assert "geojson" not in json.dumps(patch) and len(json.dumps(body)) < 5_000
+    assert "geojson" not in json.dumps(out) and len(json.dumps(out)) < 5_000
 
 
 def test_council_comparison(dash_app, client):
-    values = {**CONTROLS, "url.search": ""}
-    body = call(dash_app, client, "ipr-graph.figure", values, ["metric.value"])
-    out = body["response"]
+    out = render(dash_app, client, "ipr")
     loads = out["ipr-graph"]["figure"]
     assert [t["name"] for t in loads["data"]] == [
         "Særskilte (navngitt, sted, region)",
         "Felles for alle kommunene",
     ]
     assert loads["layout"]["barmode"] == "stack"
-    assert loads["layout"]["yaxis"]["rangemode"] == "tozero"
-    councils, members = loads["data"][0]["x"]
-    assert list(dict.fromkeys(councils)) == [
-        "Mosseregionen IPR",
-        "Indre Østfold regionråd",
-        "Søndre Østfold regionråd",
+    assert loads["layout"]["xaxis"]["rangemode"] == "tozero"
+    names = [a["text"] for a in loads["layout"]["annotations"]]
+    assert names == [
+        "<b>Mosseregionen IPR</b>",
+        "<b>Indre Østfold regionråd</b>",
+        "<b>Søndre Østfold regionråd</b>",
     ]
+    rows = loads["data"][0]["y"]
+    members = [r for r in rows if r.strip("\u200b")]
     assert len(members) == 12 and "Aremark*" in members  # uncertain membership marked
+    specific = dict(zip(rows, loads["data"][0]["x"], strict=True))
+    assert specific["Sarpsborg"] == 9 and specific["Moss"] == 7
     per_1000 = out["ipr-per1000-graph"]["figure"]
     assert per_1000["layout"]["title"]["text"] == "Særskilte tiltak per 1 000 innbyggere (2024)"
-    table = json.dumps(out["ipr-table"], ensure_ascii=False)
+    table = text_of(out["ipr-table"])
     assert "Vestby" in table and "59 771" in table  # Sarpsborg's inhabitants, Norwegian format
     # Moss 96 + Råde 96 + Våler 93 tiltak, but as a union: the 93 with "kommunene" and
     # 3.3.1, 3.5.1, 3.11.8 (the other specific ones of Moss and Råde also name "kommunene").
     assert "96 tiltak berører minst én kommune i rådet (hvert tiltak telt én gang)" in table
-    notes = json.dumps(out["ipr-notes"], ensure_ascii=False)
+    notes = text_of(out["ipr-notes"])
     assert "Usikkert medlemskap i Søndre Østfold regionråd: Aremark" in notes
+    assert out["link"] == "?view=ipr"
 
 
 # Downloads and presentation ----------------------------------------------------------------------
-
-# What the grid reports: its rows after its own filters, in its order (only the ids count: the
-# server builds the rows itself, so a browser cannot put its own text into a download).
-ROWS = [
-    {"id": "2.7.5", "tittel": '=HYPERLINK("http://evil.example";"x")'},
-    {"id": "1.3.2", "tittel": "Ignorert", "belegg": "@SUM(A1)"},
-    {"id": "9.9.9"},
-    "not a row",
-]
 
 
 def decoded(data: dict) -> bytes:
     return base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode()
 
 
+def download(app, client, button: str, **changes) -> dict:
+    values = {"state.data": {**RAW, **changes}, f"{button}.n_clicks": 1}
+    body = call(app, client, "download.data", values, [f"{button}.n_clicks"])
+    return body["response"]["download"]["data"]
+
+
+def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
+    data = download(dash_app, client, "download-csv-button", view="kommune", kommune="3105")
+    assert data["filename"] == "tiltak-Sarpsborg.csv"
+    raw = decoded(data)
+    assert raw.startswith(codecs.BOM_UTF8)  # Norwegian Excel: BOM, ';', decimal comma
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    headers = ["Tiltak", "Tittel", "Hvordan", "Plan", "Periode", "Via", "Rolle", "Belegg i teksten"]
+    assert rows[0] == headers
+    assert len(rows) == 1 + 98  # 9 specific, 88 common, 1 organisation-only
+    assert [r[2] for r in rows[1:10]] == ["navngitt"] * 2 + ["via sted"] * 5 + ["via region"] * 2
+    assert rows[1][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
+    assert rows[-1][2] == "bare i et organisasjonsnavn"
+
+
+def test_csv_for_tools_is_plain(dash_app, client):
+    data = download(dash_app, client, "download-csv-plain-button", metric="share")
+    text = decoded(data).decode("utf-8")
+    assert data["filename"] == "tiltak-per-kommune.csv" and not text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 13 and rows[0][:2] == ["Kommunenummer", "Kommune"]
+    share = rows[0].index("Andel av tiltakene (1/n per tiltak)")
+    assert all("." in r[share] or r[share] in ("0", "0.0") for r in rows[1:])
+
+
 @pytest.mark.parametrize(
-    "button", ["download-csv-button", "download-xlsx-button", "download-html-button"]
+    ("changes", "name", "rows"),
+    [
+        ({"view": "kart"}, "tiltak-per-kommune", 12),
+        ({"view": "ipr"}, "ipr-sammenligning", 12),
+        ({"view": "tiltak", "tiltak": "3.6.5"}, "tiltak-3.6.5", 12),
+    ],
 )
-def test_downloads(dash_app, client, button):
-    values = {
-        "kommune-grid.virtualRowData": ROWS,
-        "url.search": "?view=kommune&kommune=3105&metric=share",
-        f"{button}.n_clicks": 1,
-    }
-    body = call(dash_app, client, "download.data", values, [f"{button}.n_clicks"])
-    data = body["response"]["download"]["data"]
-    if button == "download-csv-button":
-        assert data["filename"] == "tiltak-Sarpsborg.csv"
-        raw = decoded(data)
-        assert raw.startswith(codecs.BOM_UTF8)
-        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-        assert rows[0][:4] == ["Tiltak", "Tittel", "Hvordan", "Plan"]
-        assert [r[0] for r in rows[1:]] == ["2.7.5", "1.3.2"]  # the grid's order, known ids
-        assert rows[2][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
-        assert rows[2][2] == "navngitt"
-        assert "evil" not in raw.decode("utf-8-sig") and "@SUM" not in raw.decode("utf-8-sig")
-    elif button == "download-xlsx-button":
-        book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
-        sheet = book["tiltak"]
-        assert sheet["A1"].value == "Tiltak" and sheet["A1"].font.bold
-        assert [sheet["A2"].value, sheet["A3"].value, sheet["A4"].value] == ["2.7.5", "1.3.2", None]
-        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:H3"
-    else:
-        assert data["filename"] == "tiltakskart.html"
-        assert "Andel (1/n per tiltak)" in data["content"] or "Andel" in data["content"]
-        assert "leaflet" in data["content"].lower()
+def test_each_view_downloads_what_it_shows(dash_app, client, changes, name, rows):
+    data = download(dash_app, client, "download-xlsx-button", **changes)
+    assert data["filename"] == f"{name}.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(decoded(data)))["tiltak"]
+    assert sheet.max_row == 1 + rows and sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert all(not str(c.value).islower() for c in sheet[1])  # Norwegian headers, capitalised
+
+
+def test_html_map_download(dash_app, client):
+    data = download(dash_app, client, "download-html-button", metric="share")
+    assert data["filename"] == "tiltakskart.html"
+    assert "Andel" in data["content"] and "leaflet" in data["content"].lower()
+
+
+def slide(app, client, number: object, drawn: object = None) -> dict:
+    values = {"slide.data": number, "drawn-slide.data": drawn}
+    out = call(app, client, "slide-title.children", values, ["slide.data"])["response"]
+    assert out["canon-slide"]["data"]["for"] == number
+    return {**out, "link": out["canon-slide"]["data"]["search"]}
 
 
 def test_slides(dash_app, client):
-    body = call(
-        dash_app,
-        client,
-        "slide-title.children",
-        {"url.search": "?slide=1", "url.pathname": "/presentasjon"},
-        ["url.search"],
-    )
-    out = body["response"]
+    out = slide(dash_app, client, 1)
     assert out["slide-title"]["children"] == "Halden"
     assert out["slide-counter"]["children"] == "2 / 16"  # title, 12 municipalities, 3 councils
-    body = call(
-        dash_app,
-        client,
-        "slide-title.children",
-        {"url.search": "", "url.pathname": "/presentasjon"},
-        ["url.search"],
-    )
-    assert body["response"]["slide-title"]["children"] == "Handlingsprogram 2025–2028"
-    assert "125 tiltak" in json.dumps(body["response"]["slide-body"], ensure_ascii=False)
+    assert out["link"] == "?slide=1" and out["drawn-slide"]["data"] == "kommune"
+    out = slide(dash_app, client, 0)
+    assert out["slide-title"]["children"] == "Handlingsprogram 2025–2028"
+    assert "125 tiltak" in text_of(out["slide-body"])
+    assert out["link"] == ""
 
 
-@pytest.mark.parametrize("search", ["?slide=²", "?slide=" + "9" * 5000, "?slide=16", "?slide=-1"])
-def test_a_malformed_slide_shows_the_title_slide(dash_app, app_url, search):
+def test_a_step_between_municipalities_patches_the_map(dash_app, client):
+    out = slide(dash_app, client, 3, drawn="kommune")
+    ops = ops_of(out["slide-map"]["figure"])
+    assert len(ops[("data", 0, "z")]) == 12 and len(json.dumps(out["slide-map"])) < 3_000
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 5000, 16, -1, None, [3]])
+def test_a_malformed_slide_shows_the_title_slide(dash_app, app_url, number):
     payload = callback_payload(
         dash_app.callback_map,
         "slide-title.children",
-        {"url.search": search, "url.pathname": "/presentasjon"},
-        ["url.search"],
+        {"slide.data": number, "drawn-slide.data": None},
+        ["slide.data"],
     )
     response = requests.post(f"{app_url}/_dash-update-component", json=payload, timeout=30)
     assert response.status_code == 200
@@ -485,15 +528,8 @@ def test_slide_counts_add_up(app_bundle):
 
 
 def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
-    for slide, title in ((3, "Sarpsborg"), (13, "Mosseregionen interkommunalt politisk råd")):
-        body = call(
-            dash_app,
-            client,
-            "slide-title.children",
-            {"url.search": f"?slide={slide}", "url.pathname": "/presentasjon"},
-            ["url.search"],
-        )
-        out = body["response"]
+    for number, title in ((3, "Sarpsborg"), (13, "Mosseregionen interkommunalt politisk råd")):
+        out = slide(dash_app, client, number)
         assert out["slide-title"]["children"] == title
         text = json.dumps(out["slide-body"], ensure_ascii=False)
         if title == "Sarpsborg":
@@ -518,7 +554,8 @@ def post(url: str, app, output: str, values: dict, changed: list[str]) -> reques
 @pytest.mark.parametrize("button", ["download-csv-button", "download-xlsx-button"])
 def test_downloads_never_carry_a_live_formula(hostile_app, search, button):
     app, url = hostile_app
-    values = {"url.search": search, f"{button}.n_clicks": 1}
+    state = dict(pair.split("=") for pair in search.lstrip("?").split("&"))
+    values = {"state.data": {**RAW, **state}, f"{button}.n_clicks": 1}
     response = post(url, app, "download.data", values, [f"{button}.n_clicks"])
     assert response.status_code == 200
     data = response.json()["response"]["download"]["data"]

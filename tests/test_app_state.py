@@ -15,6 +15,7 @@ CHOICES = Choices(
     strategies=("1.1", "3.16"),
     measure_ids=("1.3.2", "2.7.5"),
     years=(2025, 2026, 2027, 2028),
+    actors=("Statens vegvesen", "kommunene"),
     slides=13,
 )
 
@@ -42,9 +43,27 @@ def test_round_trip():
     assert parse(format_state(state)) == state
 
 
-def test_defaults_give_an_empty_query():
-    assert format_state(State()) == ""
+def test_defaults_give_a_query_with_only_the_view():
+    assert format_state(State()) == "?view=kart"
+    assert format_state(State(view="ipr")) == "?view=ipr"
     assert parse("") == State() and parse(None) == State()
+
+
+def test_a_layout_chosen_for_lack_of_boundaries_is_not_written():
+    """A server without boundaries draws tiles by default and writes nothing about it, so its
+    links open the real map on a server that has boundaries."""
+    without = Choices(numbers=NUMBERS, has_boundaries=False)
+    state = parse_state("?view=kart", without)
+    assert state.layout == "ruter"
+    assert format_state(state, without.default) == "?view=kart"
+    assert parse(format_state(state, without.default)).layout == "kart"
+    # chosen on purpose, it is written and followed everywhere
+    assert format_state(State(layout="ruter"), CHOICES.default) == "?view=kart&layout=ruter"
+
+
+def test_only_known_actors():
+    assert parse("?actor=Statens+vegvesen").actor == "Statens vegvesen"
+    assert parse("?actor=Noen+andre").actor is None
 
 
 def test_kommune_link_opens_the_municipality():
@@ -83,4 +102,4 @@ def test_metrics_are_those_the_app_offers():
 
 def test_long_actor_is_ignored():
     assert parse("?actor=" + "K" * 200).actor is None
-    assert parse("?actor=NAV").actor == "NAV"
+    assert parse("?actor=kommunene").actor == "kommunene"

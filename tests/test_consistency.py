@@ -16,6 +16,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from app.model import drawn_key
+from app.state import PageState
 from app.testing import callback_payload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,15 +121,27 @@ def call(dash_app, client, output: str, values: dict, changed: list[str]) -> dic
     return json.loads(response.get_data())["response"]
 
 
+APP_HEADING = re.compile(r"(\d+) særskilte tiltak og (\d+) felles – (\d+) i alt")
+APP_DETAIL = re.compile(r"Særskilte: (\d+) navngitt, (\d+) via sted, (\d+) via region")
+
+
 def test_the_app_gives_the_same_figures(reference, dash_app, client):
+    raw = {"view": "kommune", "metric": "specific", "layout": "kart"}
     for number, expected in reference.items():
-        values = {"kommune-select.value": number, "metric.value": "specific", "url.search": ""}
-        out = call(dash_app, client, "kommune-summary.children", values, ["kommune-select.value"])
-        summary = out["kommune-summary"]["children"]
-        assert _numbers(summary) == expected[:6], summary
-        assert (f"{expected[6]} til nevner kommunen" in summary) == bool(expected[6])
-    values = {"metric.value": "total", "layout.value": "kart", "url.search": ""}
-    out = call(dash_app, client, "map.figure", values, ["metric.value"])
+        values = {"ask-kommune.data": {**raw, "kommune": number}}
+        out = call(dash_app, client, "kommune-summary.children", values, ["ask-kommune.data"])
+        heading, detail = out["kommune-summary"]["children"]
+        detail = detail["props"]["children"]
+        specific, common, total = (int(v) for v in APP_HEADING.search(heading).groups())
+        named, place, region = (int(v) for v in APP_DETAIL.search(detail).groups())
+        assert [named, place, region, specific, common, total] == expected[:6], heading
+        assert (f"{expected[6]} til nevner kommunen" in detail) == bool(expected[6])
+        listed = json.dumps(out["kommune-specific"]["children"], ensure_ascii=False)
+        assert listed.count('"kommune-measure"') == specific
+        assert len(out["kommune-grid"]["rowData"]) == common
+    drawn = drawn_key(PageState())  # the first map: the recolour is a patch
+    values = {"ask-kart.data": {**raw, "view": "kart", "metric": "total"}, "drawn-kart.data": drawn}
+    out = call(dash_app, client, "map.figure", values, ["ask-kart.data"])
     ops = {
         tuple(op["location"]): op["params"]["value"] for op in out["map"]["figure"]["operations"]
     }
@@ -143,7 +157,7 @@ def test_the_app_gives_the_same_figures(reference, dash_app, client):
 
 
 def test_the_ipr_download_gives_the_same_figures(reference, dash_app, client):
-    values = {"url.search": "?view=ipr", "download-csv-button.n_clicks": 1}
+    values = {"state.data": {"view": "ipr"}, "download-csv-button.n_clicks": 1}
     out = call(dash_app, client, "download.data", values, ["download-csv-button.n_clicks"])
     data = out["download"]["data"]
     content = data["content"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dash import Dash, Output, State
+from dash import Dash, Input, Output
 
-from app.controls import FILTERS, inputs, state_from_controls
+from app.callbacks.url import link
 from app.model import View
-from app.state import parse_state
 from app.views import council_view
 
 
@@ -17,11 +16,13 @@ def register(app: Dash, view: View) -> None:
             "per_1000": Output("ipr-per1000-graph", "figure"),
             "table": Output("ipr-table", "children"),
             "notes": Output("ipr-notes", "children"),
+            "url": Output("canon-ipr", "data"),
         },
-        inputs={"filters": inputs(FILTERS)},
-        state={"search": State("url", "search")},
+        inputs={"asked": Input("ask-ipr", "data")},
+        prevent_initial_call=True,
     )
-    def update_council_comparison(filters, search):
-        state = state_from_controls(filters, view.choices, parse_state(search, view.choices))
+    def render_council_comparison(asked):
+        state = view.choices.state(asked if isinstance(asked, dict) else {})
         loads, per_1000, table, notes = council_view(view, state)
-        return {"loads": loads, "per_1000": per_1000, "table": table, "notes": notes}
+        url = link(view, state, asked)
+        return {"loads": loads, "per_1000": per_1000, "table": table, "notes": notes, "url": url}

@@ -1,31 +1,53 @@
-"""The Kommune view: one municipality's measures in a grid, and the chosen measure in full."""
+"""The Kommune view: what the region asks of one municipality, its specific measures first."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html, no_update
+from dash import Dash, Input, Output, html, no_update
 
-from app.controls import FILTERS, inputs, state_from_controls
-from app.model import View, kommune_rows, kommune_summary
-from app.state import parse_state
-from app.views import measure_detail
+from app.callbacks.url import link
+from app.model import View, kommune_heading, kommune_measures
+from app.views import (
+    common_summary,
+    kommune_specific,
+    measure_detail,
+    organisation_list,
+    summary_heading,
+)
+
+PROMPT = "Velg en kommune i listen eller klikk på kartet."
 
 
 def register(app: Dash, view: View) -> None:
     @app.callback(
         output={
             "summary": Output("kommune-summary", "children"),
+            "specific": Output("kommune-specific", "children"),
+            "common": Output("kommune-common-summary", "children"),
             "rows": Output("kommune-grid", "rowData"),
+            "organisation": Output("kommune-organisation", "children"),
+            "body": Output("kommune-body", "hidden"),
+            "print": Output("kommune-print", "href"),
+            "url": Output("canon-kommune", "data"),
         },
-        inputs={"kommune": Input("kommune-select", "value"), "filters": inputs(FILTERS)},
-        state={"search": State("url", "search")},
+        inputs={"asked": Input("ask-kommune", "data")},
+        prevent_initial_call=True,
     )
-    def update_kommune_table(kommune, filters, search):
-        if kommune not in view.numbers:
-            return {"summary": "Velg en kommune i listen eller klikk på kartet.", "rows": []}
-        state = state_from_controls(filters, view.choices, parse_state(search, view.choices))
+    def render_kommune(asked):
+        state = view.choices.state(asked if isinstance(asked, dict) else {})
+        url = link(view, state, asked)
+        if state.kommune is None:
+            empty = dict.fromkeys(("specific", "common", "rows", "organisation", "print"))
+            return {**empty, "summary": PROMPT, "body": True, "rows": [], "url": url}
+        measures = kommune_measures(view, state, state.kommune)
         return {
-            "summary": kommune_summary(view, state, kommune),
-            "rows": kommune_rows(view, state, kommune),
+            "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
+            "specific": kommune_specific(measures, view),
+            "common": common_summary(measures),
+            "rows": measures.groups["common"],
+            "organisation": organisation_list(measures),
+            "body": False,
+            "print": "/utskrift" + url["search"],
+            "url": url,
         }
 
     @app.callback(
@@ -33,6 +55,7 @@ def register(app: Dash, view: View) -> None:
         inputs={"rows": Input("kommune-grid", "selectedRows")},
     )
     def show_measure_detail(rows):
+        """The common measure chosen in the table, in full."""
         if not rows or not isinstance(rows, list) or not isinstance(rows[0], dict):
             hint = html.P("Velg en rad for å se hele tiltaket.", className="text-body-secondary")
             return {"detail": hint}

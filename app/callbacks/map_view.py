@@ -1,46 +1,48 @@
-"""The Kart view: recolour the map with a Patch, redraw it when the shapes change."""
+"""The Kart view: recolour the map with a Patch, redraw it only when its shapes change."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, State, ctx
+from dash import Dash, Input, Output, Patch, State, no_update
 
 from app import figures
-from app.controls import FILTERS, inputs, state_from_controls
-from app.model import View, map_data, map_title
-from app.state import parse_state
+from app.callbacks.url import link
+from app.model import View, drawn_key, map_data, map_title
 from app.views import map_figure, words_of
 
 
 def register(app: Dash, view: View) -> None:
     @app.callback(
-        output={"figure": Output("map", "figure"), "words": Output("map-words", "children")},
-        inputs={
-            "filters": inputs(FILTERS),
-            "layout": Input("layout", "value"),
-            "bakgrunn": Input("bakgrunn", "value"),
+        output={
+            "figure": Output("map", "figure"),
+            "words": Output("map-words", "children"),
+            "drawn": Output("drawn-kart", "data"),
+            "url": Output("canon-kart", "data"),
         },
-        state={"search": State("url", "search")},
+        inputs={"asked": Input("ask-kart", "data")},
+        state={"drawn": State("drawn-kart", "data")},
         prevent_initial_call=True,
     )
-    def update_map(filters, layout, bakgrunn, search):
-        """Recolour with a Patch (values and labels only); redraw when the shapes change."""
-        url_state = parse_state(search, view.choices)
-        state = state_from_controls(
-            {**filters, "layout": layout, "bakgrunn": bakgrunn}, view.choices, url_state
-        )
+    def render_map(asked, drawn):
+        """Nothing to draw when the map already shows this state; a Patch of values and labels
+        when only the figures change; the whole figure when the shapes or background change."""
+        state = view.choices.state(asked if isinstance(asked, dict) else {})
+        url = link(view, state, asked)
+        key = drawn_key(state)
+        if drawn == key:
+            return {"figure": no_update, "words": no_update, "drawn": no_update, "url": url}
         data = map_data(view, state)
         words = words_of(data)
-        if {"layout.value", "bakgrunn.value"} & set(ctx.triggered_prop_ids):
-            return {"figure": map_figure(view, state), "words": words}
+        if not isinstance(drawn, dict) or drawn.get("shapes") != key["shapes"]:
+            return {"figure": map_figure(view, state), "words": words, "drawn": key, "url": url}
         patch = Patch()
         patch["data"][0]["z"] = [v if v is not None else 0 for v in data.values]
         patch["data"][0]["customdata"] = data.customdata
         patch["data"][0]["hovertemplate"] = data.hovertemplate
-        for key, value in figures.colour_axis(data).items():
-            if key == "colorbar":  # keep the bar's size and fonts: only its title and ticks
+        for name, value in figures.colour_axis(data).items():
+            if name == "colorbar":  # keep the bar's size and fonts: only its title and ticks
                 for part, setting in value.items():
                     patch["data"][0]["colorbar"][part] = setting
             else:
-                patch["data"][0][key] = value
+                patch["data"][0][name] = value
         patch["layout"]["title"]["text"] = map_title(view, state)
-        return {"figure": patch, "words": words}
+        return {"figure": patch, "words": words, "drawn": key, "url": url}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, ctx, html
+from dash import Dash, Input, Output, State, html
 
 from app import figures
-from app.controls import state_from_controls
+from app.callbacks.url import link
 from app.model import NOT_CONCERNED, View, measure_vias
 from app.views import measure_detail
 
-NO_MEASURE = "Søk på nummer eller ord for å se hvilke kommuner tiltaket berører."
+NO_MEASURE = "Søk på nummer, ord, kommune eller sted for å se hvilke kommuner tiltaket berører."
 
 
 def register(app: Dash, view: View) -> None:
@@ -17,33 +17,33 @@ def register(app: Dash, view: View) -> None:
         output={
             "figure": Output("tiltak-map", "figure"),
             "detail": Output("tiltak-detail", "children"),
+            "drawn": Output("drawn-tiltak", "data"),
+            "url": Output("canon-tiltak", "data"),
         },
-        inputs={"measure_id": Input("tiltak-select", "value"), "layout": Input("layout", "value")},
+        inputs={"asked": Input("ask-tiltak", "data")},
+        state={"drawn": State("drawn-tiltak", "data")},
+        prevent_initial_call=True,
     )
-    def update_measure_view(measure_id, layout):
-        """Draw the highlight map when the shapes change; otherwise patch the colours only."""
-        measure = view.bundle.measure(measure_id) if isinstance(measure_id, str) else None
+    def render_measure(asked, drawn):
+        """Draw the highlight map when its shapes change; otherwise patch the colours only."""
+        state = view.choices.state(asked if isinstance(asked, dict) else {})
+        measure = view.bundle.measure(state.tiltak) if state.tiltak else None
         vias = measure_vias(view, measure) if measure else [NOT_CONCERNED] * len(view.numbers)
         title = f"Tiltak {measure['id']}" if measure else "Velg et tiltak"
         if measure:
             detail = measure_detail(measure)
         else:
             detail = html.P(NO_MEASURE, className="text-body-secondary")
-        if ctx.triggered_id == "tiltak-select":
-            codes, texts, colours = figures.highlight_values(view.names, vias)
-            patch = Patch()
-            patch["data"][0]["z"] = codes
-            patch["data"][0]["text"] = texts
-            patch["data"][1]["textfont"]["color"] = colours
-            patch["layout"]["title"]["text"] = title
-            return {"figure": patch, "detail": detail}
-        state = state_from_controls({"layout": layout}, view.choices)
-        fig = figures.highlight_map(
-            view.shapes_for(state),
-            view.numbers,
-            view.names,
-            vias,
-            title,
-            view.attribution_for(state),
-        )
-        return {"figure": fig, "detail": detail}
+        url = link(view, state, asked)
+        if drawn == state.layout:
+            figure = figures.highlight_patch(view.names, vias, title)
+        else:
+            figure = figures.highlight_map(
+                view.shapes_for(state),
+                view.numbers,
+                view.names,
+                vias,
+                title,
+                view.attribution_for(state),
+            )
+        return {"figure": figure, "detail": detail, "drawn": state.layout, "url": url}

@@ -1,17 +1,27 @@
-"""The presentation: one slide per URL state."""
+"""The presentation: one slide per step; stepping between municipalities patches the map."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State
 
+from app import figures
 from app.model import View
-from app.state import parse_state
-from app.views import slide
-
-SLIDE_PARTS = ("title", "subtitle", "map", "body")
+from app.state import PageState
+from app.views import slide, slide_kind
+from geo.terms import Via
 
 
 def register(app: Dash, view: View) -> None:
+    app.clientside_callback(
+        ClientsideFunction("tiltakskart", "stepSlide"),
+        Output("slide", "data", allow_duplicate=True),
+        Input("slide-prev", "n_clicks"),
+        Input("slide-next", "n_clicks"),
+        State("slide", "data"),
+        State("config", "data"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         output={
             "title": Output("slide-title", "children"),
@@ -19,13 +29,28 @@ def register(app: Dash, view: View) -> None:
             "map": Output("slide-map", "figure"),
             "body": Output("slide-body", "children"),
             "counter": Output("slide-counter", "children"),
+            "drawn": Output("drawn-slide", "data"),
+            "url": Output("canon-slide", "data"),
         },
-        inputs={"search": Input("url", "search"), "pathname": Input("url", "pathname")},
+        inputs={"number": Input("slide", "data")},
+        state={"drawn": State("drawn-slide", "data")},
+        prevent_initial_call=True,
     )
-    def render_slide(search, pathname):
-        if not (isinstance(pathname, str) and pathname.rstrip("/").endswith("/presentasjon")):
-            return dict.fromkeys((*SLIDE_PARTS, "counter"), no_update)
-        state = parse_state(search, view.choices)
-        parts = slide(view, state)
-        counter = f"{state.slide + 1} / {view.choices.slides}"
-        return {**dict(zip(SLIDE_PARTS, parts, strict=True)), "counter": counter}
+    def render_slide(number, drawn):
+        k = view.choices.state({"slide": number}).slide
+        state = PageState(slide=k, layout=view.choices.default.layout)
+        title, subtitle, fig, body = slide(view, state)
+        kind = slide_kind(view, k)
+        if kind == "kommune" and drawn == "kommune":  # the same map, another municipality lit
+            here = view.numbers[k - 1]
+            vias = [Via.NAME if n == here else "none" for n in view.numbers]
+            fig = figures.highlight_patch(view.names, vias, "")
+        return {
+            "title": title,
+            "subtitle": subtitle,
+            "map": fig,
+            "body": body,
+            "counter": f"{k + 1} / {view.choices.slides}",
+            "drawn": kind,
+            "url": {"search": f"?slide={k}" if k else "", "for": number},
+        }

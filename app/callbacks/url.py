@@ -1,76 +1,93 @@
-"""The URL and the controls mirror each other; pages and views are shown from them."""
+"""The URL, the controls and the router.
+
+A link sets the controls (one server round trip, on load and on back/forward). After that the
+router runs in the browser (app/assets/router.js): it turns the controls into the page state,
+shows the chosen view and asks only that view to render (its "ask" store), so a change costs
+one round trip. Each view's callback answers with its canonical link, which the browser writes
+to the address bar (without reloading) while it is still the link of what is on screen.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
-from dash import Dash, Input, Output, ctx, no_update
-
-from app.controls import CONTROLS, control_values, inputs, outputs, state_from_controls
+from app.controls import CONTROLS, control_values, outputs
 from app.model import View
-from app.state import VIEWS, format_state, parse_state
+from app.state import VIEWS, PageState, format_state, parse_state
+
+ASK = {v: f"ask-{v}" for v in VIEWS}  # the store each view renders from
 
 
-def _clicked_number(click: object, numbers: list[str]) -> str | None:
-    """The municipality a map click landed on, if the click data names one of ours."""
-    if not isinstance(click, dict) or not isinstance(click.get("points"), list):
-        return None
-    points = click["points"]
-    point = points[0] if points and isinstance(points[0], dict) else {}
-    number = point.get("location")
-    return number if isinstance(number, str) and number in numbers else None
+def link(view: View, state: PageState, asked: object) -> dict:
+    """A view's canonical link, with the state it was asked for: the browser writes it only
+    while that is still the page's state."""
+    return {"search": format_state(state, view.choices.default), "for": asked}
+
+
+def presenting(pathname: object) -> bool:
+    return isinstance(pathname, str) and pathname.rstrip("/").endswith("/presentasjon")
 
 
 def register(app: Dash, view: View) -> None:
-    unchanged = dict.fromkeys(CONTROLS, no_update)
-
-    @app.callback(
-        output={"search": Output("url", "search"), "controls": outputs()},
-        inputs={
-            "search": Input("url", "search"),
-            "controls": inputs(),
-            "click": Input("map", "clickData"),
-            "previous": Input("slide-prev", "n_clicks"),
-            "following": Input("slide-next", "n_clicks"),
-        },
-    )
-    def sync_url_and_controls(search, controls, click, previous, following):
-        """The URL and the controls mirror each other; a map click opens that municipality."""
-        trigger = ctx.triggered_id
-        url_state = parse_state(search, view.choices)
-        if trigger in (None, "url"):
-            canonical = format_state(url_state)
-            return {
-                "search": canonical if canonical != (search or "") else no_update,
-                "controls": control_values(url_state),
-            }
-        state = state_from_controls(controls or {}, view.choices, url_state)
-        if trigger == "map":
-            number = _clicked_number(click, view.numbers)
-            if number is None:
-                return {"search": no_update, "controls": unchanged}
-            state = replace(state, view="kommune", kommune=number)
-            return {"search": format_state(state), "controls": control_values(state)}
-        if trigger in ("slide-prev", "slide-next"):
-            step = 1 if trigger == "slide-next" else -1
-            state = replace(state, slide=(state.slide + step) % view.choices.slides)
-        return {"search": format_state(state), "controls": unchanged}
-
     @app.callback(
         output={
-            "main": Output("main-page", "hidden"),
-            "presentation": Output("presentation-page", "hidden"),
+            "controls": outputs(),
+            "synced": Output("synced", "data"),
+            "slide": Output("slide", "data"),
         },
-        inputs={"pathname": Input("url", "pathname")},
+        inputs={"search": Input("url", "search"), "pathname": Input("url", "pathname")},
+        state={"count": State("synced", "data")},
     )
-    def show_page(pathname):
-        presenting = isinstance(pathname, str) and pathname.rstrip("/").endswith("/presentasjon")
-        return {"main": presenting, "presentation": not presenting}
+    def sync_controls_from_url(search, pathname, count):
+        """A link (or back/forward) sets every control; the router takes it from there."""
+        state = parse_state(search, view.choices)
+        count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        return {
+            "controls": control_values(state),
+            "synced": count + 1,
+            "slide": state.slide if presenting(pathname) else no_update,
+        }
 
-    @app.callback(
-        output={v: Output(f"section-{v}", "hidden") for v in VIEWS},
-        inputs={"page": Input("view", "value")},
+    app.clientside_callback(
+        ClientsideFunction("tiltakskart", "route"),
+        [Output(ASK[v], "data") for v in VIEWS]
+        + [Output("state", "data")]
+        + [Output(f"section-{v}", "hidden") for v in VIEWS]
+        + [
+            Output("view", "value"),
+            Output("kommune-select", "value"),
+            Output("theme", "options"),
+            Output("theme", "value"),
+            Output("strategy", "options"),
+            Output("strategy", "value"),
+        ],
+        [Input(CONTROLS[name], "value") for name in CONTROLS]
+        + [Input("map", "clickData"), Input("synced", "data")],
+        [State("url", "pathname")]
+        + [State(ASK[v], "data") for v in VIEWS]
+        + [State("config", "data")],
+        prevent_initial_call=True,
     )
-    def show_view(page):
-        page = page if page in VIEWS else VIEWS[0]
-        return {v: page != v for v in VIEWS}
+    app.clientside_callback(
+        ClientsideFunction("tiltakskart", "writeUrl"),
+        Output("url-written", "data"),
+        [Input("state", "data"), Input("slide", "data")]
+        + [Input(f"canon-{v}", "data") for v in (*VIEWS, "slide")],
+        [State("url", "pathname"), State("config", "data")],
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("tiltakskart", "showPage"),
+        [Output("main-page", "hidden"), Output("presentation-page", "hidden")],
+        Input("url", "pathname"),
+    )
+    app.clientside_callback(
+        """function (n, open) {
+            const next = !open;
+            return [next, String(next)];
+        }""",
+        [Output("controls-panel", "is_open"), Output("controls-toggle", "aria-expanded")],
+        Input("controls-toggle", "n_clicks"),
+        State("controls-panel", "is_open"),
+        prevent_initial_call=True,
+    )

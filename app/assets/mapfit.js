@@ -1,0 +1,56 @@
+// Maps that fit their screen: after every draw, a name that would overlap another is hidden
+// (the largest municipalities keep theirs; every name stays in the hover), and on a phone the
+// title's type is smaller.
+(function () {
+    function declutter(gd) {
+        const texts = Array.from(gd.querySelectorAll("g.trace.scattergeo text"));
+        const paths = Array.from(gd.querySelectorAll(".choroplethlocation"));
+        if (!texts.length) { return; }
+        const area = function (i) {
+            const box = paths[i] && paths[i].getBBox();
+            return box ? box.width * box.height : 0;
+        };
+        const order = texts.map(function (t, i) { return i; })
+            .sort(function (a, b) { return area(b) - area(a); });
+        const kept = [];
+        order.forEach(function (i) {
+            const text = texts[i];
+            text.style.display = "";
+            const r = text.getBoundingClientRect();
+            if (!r.width) { return; } // not on screen (hidden view): decide when shown
+            const overlaps = kept.some(function (k) {
+                return r.left < k.right + 2 && r.right > k.left - 2
+                    && r.top < k.bottom + 1 && r.bottom > k.top - 1;
+            });
+            if (overlaps) { text.style.display = "none"; } else { kept.push(r); }
+        });
+    }
+
+    // On a narrow screen the title's type is smaller, so its first line fits.
+    function fitTitle(gd) {
+        const layout = gd.layout || {};
+        const size = ((layout.title || {}).font || {}).size;
+        const narrow = gd.clientWidth > 0 && gd.clientWidth < 576;
+        if (narrow && size && size > 14 && !gd.__fitting) {
+            gd.__fitting = true;
+            Promise.resolve(window.Plotly.relayout(gd, {"title.font.size": 14}))
+                .finally(function () { gd.__fitting = false; });
+        }
+    }
+
+    function hook() {
+        document.querySelectorAll(".js-plotly-plot").forEach(function (gd) {
+            if (gd.__fitHooked || !gd.on) { return; }
+            gd.__fitHooked = true;
+            gd.on("plotly_afterplot", function () { fitTitle(gd); declutter(gd); });
+            declutter(gd);
+        });
+    }
+
+    let queued = false;
+    new MutationObserver(function () {
+        if (queued) { return; }
+        queued = true;
+        requestAnimationFrame(function () { queued = false; hook(); });
+    }).observe(document.documentElement, {childList: true, subtree: true});
+})();

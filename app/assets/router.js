@@ -1,0 +1,107 @@
+// The page's router, in the browser: the controls' values become the page state; only the view
+// on screen is asked to render it (one server round trip per change), views are shown and hidden
+// here without asking the server, and the server's canonical link is written to the address bar.
+// The names and lists it uses come from the server (the "config" store), defined once in Python.
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    tiltakskart: {
+        route: function (...args) {
+            const nu = window.dash_clientside.no_update;
+            // args: the controls' values, map.clickData, synced.data, url.pathname, the
+            // views' "ask" stores, the config store.
+            const config = args[args.length - 1];
+            const n = config.controls.length;
+            const click = args[n];
+            const pathname = args[n + 2];
+            const asked = args.slice(n + 3, n + 3 + config.views.length);
+            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+            const raw = {};
+            config.controls.forEach(function (name, i) { raw[name] = args[i]; });
+            const triggered = (window.dash_clientside.callback_context.triggered || [])
+                .map(function (t) { return t.prop_id; });
+
+            // A map click opens that municipality in the Kommune view.
+            let viewValue = nu, kommuneValue = nu;
+            if (triggered.indexOf("map.clickData") >= 0) {
+                const point = click && Array.isArray(click.points) && click.points[0];
+                const number = point && point.location;
+                if (config.numbers.indexOf(number) >= 0) {
+                    raw.view = "kommune";
+                    raw.kommune = number;
+                    viewValue = "kommune";
+                    kommuneValue = number;
+                }
+            }
+
+            // Themes and strategies narrowed by plan (and strategies by theme).
+            const tree = config.tree;
+            const plan = tree.plans[raw.plan];
+            const themes = plan ? plan.themes : config.themes;
+            if (raw.theme && themes.indexOf(raw.theme) < 0) { raw.theme = null; }
+            let strategies = plan ? plan.strategies : config.strategies;
+            if (raw.theme && tree.themes[raw.theme]) {
+                const ofTheme = tree.themes[raw.theme];
+                strategies = strategies.filter(function (s) { return ofTheme.indexOf(s) >= 0; });
+            }
+            if (raw.strategy && strategies.indexOf(raw.strategy) < 0) { raw.strategy = null; }
+            const themeOptions = themes.map(function (t) { return {label: t, value: t}; });
+            const strategyOptions = strategies.map(function (s) {
+                return {label: s + " " + (config.strategy_titles[s] || ""), value: s};
+            });
+
+            const view = config.views.indexOf(raw.view) >= 0 ? raw.view : config.views[0];
+            const hidden = config.views.map(function (v) { return v !== view; });
+            const ask = config.views.map(function (v, i) {
+                if (presenting || v !== view) { return nu; }
+                return JSON.stringify(asked[i]) === JSON.stringify(raw) ? nu : raw;
+            });
+            return [
+                ...ask, raw, ...hidden, viewValue, kommuneValue,
+                themeOptions, raw.theme, strategyOptions, raw.strategy,
+            ];
+        },
+
+        // A view's canonical link (from the server), written to the address bar while it is
+        // the link of the state on screen: a new history entry when the view, municipality,
+        // measure or slide changes, else the current entry replaced.
+        writeUrl: function (state, slide, ...rest) {
+            const nu = window.dash_clientside.no_update;
+            const config = rest[rest.length - 1];
+            const pathname = rest[rest.length - 2];
+            const links = rest.slice(0, rest.length - 2);  // the views' links, then the slide's
+            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+            const view = state && config.views.indexOf(state.view) >= 0 ? state.view : null;
+            const link = presenting ? links[links.length - 1]
+                : (view ? links[config.views.indexOf(view)] : null);
+            const current = presenting ? slide : state;
+            if (!link || typeof link.search !== "string"
+                || JSON.stringify(link.for) !== JSON.stringify(current)) { return nu; }
+            const search = link.search;
+            if (search === window.location.search) { return search; }
+            const before = new URLSearchParams(window.location.search);
+            const after = new URLSearchParams(search);
+            const moved = ["view", "kommune", "tiltak", "slide"].some(function (k) {
+                return before.get(k) !== after.get(k);
+            });
+            const url = window.location.pathname + search;
+            if (moved && window.location.search) {
+                window.history.pushState(null, "", url);
+            } else {
+                window.history.replaceState(null, "", url);
+            }
+            return search;
+        },
+
+        showPage: function (pathname) {
+            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+            return [presenting, !presenting];
+        },
+
+        stepSlide: function (previous, following, slide, config) {
+            const triggered = (window.dash_clientside.callback_context.triggered || [])
+                .map(function (t) { return t.prop_id; });
+            const current = Number.isInteger(slide) ? slide : 0;
+            const step = triggered.indexOf("slide-next.n_clicks") >= 0 ? 1 : -1;
+            return (current + step + config.slides) % config.slides;
+        },
+    },
+});

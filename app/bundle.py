@@ -139,12 +139,14 @@ def build_bundle(
     years = programme_years(tagged.extraction.programme)
     pairs = [(m.number, m.name) for m in gazetteer.municipalities]
     index = LoadIndex(data["measures"], pairs, years)
-    population = get_population(settings, list(gazetteer.numbers), refresh=refresh)
     warnings = [*tagged.document.warnings, *gazetteer.warnings, *shapes.warnings]
-    if population is None:
-        warnings.append("no population figures: the per 1 000 inhabitants figures are left out")
-    else:
+    population: Population | None
+    try:
+        population = get_population(settings, list(gazetteer.numbers), refresh=refresh)
         warnings += population.warnings
+    except InputError as exc:
+        population = None
+        warnings.append(f"no population figures ({exc}): the per 1 000 figures are left out")
     return Bundle(
         data, gazetteer, index, web, shapes.boundaries, population, shapes.notice, warnings
     )

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +59,10 @@ def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") 
     def callback_failed(exc: Exception):
         if isinstance(exc, HTTPException):
             return exc
+        if isinstance(exc, DependencyException | FileNotFoundError):
+            # a script or source map Dash does not have (browsers ask for source maps)
+            log.info("not found: %s", request.path)
+            return Response("Fant ikke filen.", status=404, mimetype="text/plain")
         log.exception("request %s failed", request.path)
         if request.path == path:
             return bad_request("the request could not be answered")

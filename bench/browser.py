@@ -74,14 +74,20 @@ POINT_IN = """
 const path = [...document.querySelectorAll('#map .choroplethlocation')][arguments[0]];
 const box = path.getBBox(), matrix = path.getScreenCTM();
 const p = path.ownerSVGElement.createSVGPoint();
+const inside = [];
 for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
   p.x = box.x + box.width * i / 20; p.y = box.y + box.height * j / 20;
   if (!path.isPointInFill(p)) continue;
   const q = p.matrixTransform(matrix);
   const hit = document.elementFromPoint(q.x, q.y);
-  if (hit && !hit.closest('text')) return [Math.round(q.x), Math.round(q.y)];
+  if (hit && !hit.closest('text')) inside.push([q.x, q.y]);
 }
-return null;
+if (!inside.length) return null;
+// the point nearest the middle of the area's points: well inside it, not on an edge
+const mx = inside.reduce((s, q) => s + q[0], 0) / inside.length;
+const my = inside.reduce((s, q) => s + q[1], 0) / inside.length;
+inside.sort((a, b) => Math.hypot(a[0] - mx, a[1] - my) - Math.hypot(b[0] - mx, b[1] - my));
+return [Math.round(inside[0][0]), Math.round(inside[0][1])];
 """
 
 

@@ -7,6 +7,7 @@ killed writer left behind without touching a file another live process is still 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -75,6 +76,8 @@ def write_atomic(
     insist on creating it). Its suffix is the target's, so format detection still works.
     """
     path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()  # replace the file a link points to, not the link
     folder = path.parent if str(path.parent) else Path(".")
     remove_stale_partials(folder)
     tmp = folder / f"{PARTIAL_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}{path.suffix}"
@@ -84,7 +87,8 @@ def write_atomic(
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder: nothing was written anyway
+            tmp.unlink(missing_ok=True)
         raise
 
 

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import io
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,21 @@ MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR]
 DEFAULT_METRIC = Metric.SPECIFIC
 
 
+def number_between(low: float, high: float, kind: type = float):
+    """An argparse type: a finite number of `kind` from `low` to `high`."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not (low <= value <= high):  # NaN fails both comparisons
+            raise argparse.ArgumentTypeError(f"{text!r}: give a number from {low:g} to {high:g}")
+        return value
+
+    return parse
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     """The environment's settings with this command's flags on top."""
     return Settings.from_env(
@@ -42,13 +58,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def _write_output(text: str, out: Path | None) -> None:
+def _write_output(text: str, out: Path | None, args: argparse.Namespace | None = None) -> None:
     from geo.atomic import write_text_atomic
 
     if out is None:
         sys.stdout.write(text)
         return
-    _check_out(out)
+    _check_out(out, args)
     with _writing(out):
         write_text_atomic(out, text)
 
@@ -105,10 +121,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     text = to_csv(data) if args.format == "csv" else to_json(data)
     if args.report:
         if args.out is not None:
-            _write_output(text, args.out)
+            _write_output(text, args.out, args)
         sys.stdout.write(accounting_report(tagged.extraction, tagged.document.name))
     else:
-        _write_output(text, args.out)
+        _write_output(text, args.out, args)
     return 0
 
 
@@ -190,9 +206,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
         raise InputError("tiltakskart snapshot needs --boundaries FILE (the source to simplify)")
     out_dir = args.out_dir or gazetteer_dir()
     if not out_dir.is_dir():
-        raise InputError("no such folder; create it first", value=out_dir, setting="out")
+        raise InputError(f"--out-dir {out_dir}: no such folder; create it first")
     numbers = list(gazetteer_for_county(settings.county, settings.boundaries).numbers)
-    made = make_snapshot(settings.boundaries, settings.county, numbers, out_dir, args.tolerance)
+    with _writing(out_dir / f"kommuner-{settings.county}.geojson"):
+        made = make_snapshot(settings.boundaries, settings.county, numbers, out_dir, args.tolerance)
     print(
         f"wrote {made.geojson} ({made.size / 1000:.1f} kB, largest displacement "
         f"{made.displacement_m:.0f} m) and {made.sidecar.name}",
@@ -249,11 +266,12 @@ def _filters(args: argparse.Namespace, measures: list, years: tuple[int, ...]):
 def _population(settings: Settings, numbers: list[str], refresh: bool = False):
     from geo.population import get_population
 
-    population = get_population(settings, numbers, refresh=refresh)
-    if population is None:
-        _warn(["no population figures: the per 1 000 inhabitants columns are empty"])
-    else:
-        _warn(population.warnings)
+    try:
+        population = get_population(settings, numbers, refresh=refresh)
+    except InputError as exc:
+        _warn([f"no population figures ({exc}): the per 1 000 inhabitants columns are empty"])
+        return None
+    _warn(population.warnings)
     return population
 
 
@@ -283,12 +301,12 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
 
 def cmd_population(args: argparse.Namespace) -> int:
     from geo.gazetteer import gazetteer_for_county
+    from geo.population import get_population
 
     settings = settings_from(args)
     gazetteer = gazetteer_for_county(settings.county, settings.boundaries)
-    population = _population(settings, list(gazetteer.numbers), args.refresh)
-    if population is None:
-        return 2
+    population = get_population(settings, list(gazetteer.numbers), refresh=args.refresh)
+    _warn(population.warnings)
     print(
         f"Inhabitants on 1 January {population.year} from {population.source}: {population.detail}"
     )
@@ -324,7 +342,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if args.out is None and fmt != "csv":
         raise InputError(f"--format {fmt} needs --out FILE")
     if args.out is not None:
-        _check_out(args.out)
+        _check_out(args.out, args)
     data, shapes, table, frame = _load(args)
     if args.out is None:
         sys.stdout.write(csv_text(table))
@@ -339,7 +357,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     from geo.atomic import write_text_atomic
     from geo.webmap import build_map
 
-    _check_out(args.out)
+    _check_out(args.out, args)
     data, shapes, _, frame = _load(args)
     fmap = build_map(
         frame,
@@ -355,13 +373,30 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_out(out: Path) -> None:
+def _check_out(out: Path, args: argparse.Namespace | None = None) -> None:
+    """An output path we may replace: a new or regular file in an existing folder, not one of
+    the command's own inputs (a link is followed: its target is written)."""
     if out.is_dir():
         raise InputError("is a directory; give a file name", value=out, setting="out")
     if not out.parent.exists():
         raise InputError(
             f"folder {out.parent} does not exist; create it first", value=out, setting="out"
         )
+    if out.exists() and not out.resolve().is_file():
+        raise InputError(
+            "is not a regular file (a device or a pipe); give a file name",
+            value=out,
+            setting="out",
+        )
+    settings = settings_from(args) if args is not None else None
+    inputs = [settings.document, settings.boundaries] if settings is not None else []
+    for given in (p for p in inputs if p is not None and Path(p).exists() and out.exists()):
+        if out.resolve().samefile(Path(given)):
+            raise InputError(
+                f"is the input {given}; write the output to another file",
+                value=out,
+                setting="out",
+            )
 
 
 def _shape_options(parser: argparse.ArgumentParser, layout: bool = True) -> None:
@@ -516,7 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     _county_option(snapshot, "county number (default: 31 Østfold)")
     _boundaries_option(snapshot, "the boundary file to simplify, e.g. Kartverket's GeoJSON")
     snapshot.add_argument(
-        "--tolerance", type=float, default=50.0, metavar="M", help="metres (default: 50)"
+        "--tolerance",
+        type=number_between(1.0, 2000.0),
+        default=50.0,
+        metavar="M",
+        help="metres, 1 to 2000 (default: 50)",
     )
     snapshot.add_argument(
         "--out-dir", type=Path, metavar="DIR", help="default: the package's data/kommuner"
@@ -599,14 +638,21 @@ def configure_logging(verbose: bool) -> None:
         logger.propagate = False
 
 
-def describe(exc: TiltakskartError) -> str:
-    """The error as one line, with the flag (or variable) the wrong value came from."""
-    flag = FLAGS.get(exc.setting or "")
-    if flag and exc.value is not None:
-        return f"{flag} {exc}"
-    if exc.setting and exc.setting.startswith("TILTAKSKART_"):
-        return f"{exc.setting}={exc}"
-    return str(exc)
+def describe(exc: TiltakskartError, args: argparse.Namespace | None = None) -> str:
+    """The error as one line, with the flag or the variable the wrong value came from (the
+    variable when the flag was not given)."""
+    setting = exc.setting or ""
+    variable = next((name for name, field in ENVIRONMENT.items() if field == setting), None)
+    flag = FLAGS.get(setting)
+    from_flag = args is not None and getattr(args, setting, None) is not None
+    text = " ".join(str(exc).split())  # one line, whatever the value held
+    if flag and exc.value is not None and (from_flag or variable is None or args is None):
+        return f"{flag} {text}"
+    if variable and exc.value is not None and os.environ.get(variable):
+        return f"{variable}={text}"
+    if setting.startswith("TILTAKSKART_"):
+        return f"{setting}={text}"
+    return text
 
 
 def _log_unraisable(unraisable: Any) -> None:
@@ -652,7 +698,7 @@ def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None =
         try:
             return args.func(args)
         except TiltakskartError as exc:
-            print(f"tiltakskart: error: {describe(exc)}", file=sys.stderr)
+            print(f"tiltakskart: error: {describe(exc, args)}", file=sys.stderr)
             return 2
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (e.g. `| head`); not an error of ours

@@ -17,7 +17,13 @@ class TiltakskartError(Exception):
         self.setting = setting  # a Settings field (e.g. "boundaries"), when the value came from one
 
     def __str__(self) -> str:
-        return self.reason if self.value is None else f"{self.value}: {self.reason}"
+        return self.reason if self.value is None else f"{shown(self.value)}: {self.reason}"
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value as an error line shows it: on one line, at most `width` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class InputError(TiltakskartError):

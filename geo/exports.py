@@ -72,7 +72,10 @@ def write_load(
         write_atomic(path, lambda tmp: write_csv(tmp, table))
     elif fmt == "geojson":
         shapes = _require_geometry(frame, fmt)
-        write_atomic(path, lambda tmp: shapes.to_file(tmp, driver="GeoJSON", engine="pyogrio"))
+        write_atomic(  # named after the file, not its temporary name
+            path,
+            lambda tmp: shapes.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=path.stem),
+        )
     elif fmt == "gpkg":
         shapes = _require_geometry(frame, fmt)
 

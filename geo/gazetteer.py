@@ -8,7 +8,7 @@ municipalities, towns, regions, places and organisations. `read_gazetteer` reads
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from geo.errors import GazetteerError, InputError
@@ -287,18 +287,26 @@ def with_municipalities(authored: Gazetteer, pairs: list[tuple[str, str]]) -> Ga
     municipalities = tuple(by_number.get(m.number, m) for m in generic.municipalities)
     missing = sorted(set(by_number) - source_numbers)
     warnings = tuple(
-        f"gazetteer municipality {n} {by_number[n].name} is not in the boundary source"
+        f"municipality {n} {by_number[n].name} is not in the boundary source: left out of the "
+        f"tags and the map; give a file with all of county {authored.county}'s municipalities"
         for n in missing
     )
+
+    def present(areas: tuple[Area, ...]) -> tuple[Area, ...]:
+        """Regions and places with only the members the source has."""
+        return tuple(
+            replace(a, members=tuple(n for n in a.members if n in source_numbers)) for a in areas
+        )
+
     return Gazetteer(
         county=authored.county,
         county_name=authored.county_name,
         municipalities=municipalities,
-        regions=authored.regions,
-        places=authored.places,
-        organisations=authored.organisations,
+        regions=present(authored.regions),
+        places=present(authored.places),
+        organisations=present(authored.organisations),
         outside=authored.outside,
-        generic=authored.generic,
+        generic=present(authored.generic),
         source=authored.source,
         warnings=warnings,
         tiles=authored.tiles if set(authored.tiles) == source_numbers else {},

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Any
 
-from geo.errors import InputError, ValidationError
+from geo.errors import ValidationError
 from geo.resources import gazetteer_dir
 from geo.settings import Settings
 from geo.sources import DatedCache, Sourced, first_source
 
-log = logging.getLogger(__name__)
 TABLE = "07459"
 ATTRIBUTION = "Kilde: SSB"
 MAX_INHABITANTS = 2_000_000  # more than any Norwegian municipality: a bad answer
@@ -142,9 +140,9 @@ def get_population(
     refresh: bool = False,
     today: dt.date | None = None,
     fetcher=None,
-) -> Population | None:
+) -> Population:
     """Inhabitants of the municipalities from the first source that has them (see
-    geo.sources); None, with a logged reason, when none has them."""
+    geo.sources); InputError, saying what was wrong with each source, when none has them."""
     base = settings.ssb_url
 
     def fetch() -> tuple[tuple[dict[str, int], int], list[str], str]:
@@ -154,20 +152,16 @@ def get_population(
         value = fetch_population(fetcher or Fetcher.from_settings(settings), base, numbers)
         return value, [], base
 
-    try:
-        got = first_source(
-            "population",
-            DatedCache(settings.cache_dir, "befolkning", settings.county, ".json"),
-            read_cache=lambda path: _read_record(path, numbers),
-            fetch=fetch if base is not None else None,
-            write_cache=lambda value, path: _write_record(value, path, base or ""),
-            snapshot=lambda: read_snapshot(settings.county, numbers),
-            max_age_days=settings.cache_max_age_days,
-            refresh=refresh,
-            today=today,
-        )
-    except InputError as exc:
-        log.warning("no population figures: %s", exc)
-        return None
+    got = first_source(
+        "population",
+        DatedCache(settings.cache_dir, "befolkning", settings.county, ".json"),
+        read_cache=lambda path: _read_record(path, numbers),
+        fetch=fetch if base is not None else None,
+        write_cache=lambda value, path: _write_record(value, path, base or ""),
+        snapshot=lambda: read_snapshot(settings.county, numbers),
+        max_age_days=settings.cache_max_age_days,
+        refresh=refresh,
+        today=today,
+    )
     inhabitants, year = got.value
     return Population(inhabitants, year, got.source, got.detail, got.warnings)

@@ -23,6 +23,14 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+LISTED = 20  # problems listed one by one; the rest are counted
+
+
+def _first(lines: list[str]) -> list[str]:
+    more = len(lines) - LISTED
+    return lines[:LISTED] + ([f"  … and {more} more"] if more > 0 else [])
+
+
 def accounting_report(extraction: Extraction, source_name: str) -> str:
     """A plain-text report: counts per header class, problems, and the TOC cross-check."""
     counts = extraction.counts()
@@ -36,15 +44,17 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
 
     if extraction.unclassified:
         lines.append("Unclassified header lines:")
-        for h in extraction.unclassified:
-            lines.append(f"  line {h.line}: {_short(h.text)} ({h.note})")
+        lines += _first(
+            [f"  line {h.line}: {_short(h.text)} ({h.note})" for h in extraction.unclassified]
+        )
     if extraction.stray:
         lines.append("Text that belongs to no measure (too long to be a period):")
-        for stray in extraction.stray:
-            lines.append(
-                f"  lines {stray.line}-{stray.end}, after the period of {stray.after}: "
-                f"{_short(stray.text)}"
-            )
+        lines += _first(
+            [
+                f"  lines {s.line}-{s.end}, after the period of {s.after}: {_short(s.text)}"
+                for s in extraction.stray
+            ]
+        )
 
     toc = extraction.toc
     if not toc:

@@ -49,6 +49,17 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("tiltakskart", appauthor=False))
 
 
+def _is_http_url(value: str) -> bool:
+    """An http(s) URL with a host, and nothing a request could not use (controls, spaces)."""
+    try:
+        url = urlparse(value)
+        port_ok = url.port is None or 0 < url.port < 65536
+    except ValueError:  # "http://[::1" and other malformed hosts or ports
+        return False
+    plain = value.isprintable() and not any(c.isspace() for c in value)
+    return url.scheme in ("http", "https") and bool(url.hostname) and port_ok and plain
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the inputs come from and how hard to try for them."""
@@ -71,8 +82,7 @@ class Settings:
     def __post_init__(self) -> None:
         for name, default in (("api_url", DEFAULT_API_URL), ("ssb_url", DEFAULT_SSB_URL)):
             value = getattr(self, name)
-            url = urlparse(value) if value is not None else None
-            if url is not None and (url.scheme not in ("http", "https") or not url.netloc):
+            if value is not None and not _is_http_url(value):
                 raise InputError(
                     f"not an http(s) URL; give the API base, e.g. {default}, "
                     "or 'off' to work offline",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,17 +22,22 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
 
+MAX_DOCUMENT_BYTES = 50_000_000  # far above any action programme; bounds time and memory
 # Bytes that never occur in a text file (tab, newline, carriage return, form feed excepted).
 _CONTROL = {b for b in range(32) if b not in (9, 10, 12, 13)}
 # Characters that are not text: C0 and C1 controls (terminal escapes start with ESC) and the
-# invisible bidirectional overrides that reorder what a terminal shows. Tab, newline and
+# invisible bidirectional marks and overrides that reorder what a terminal shows. Tab, newline and
 # carriage return are text; a form feed (pdftotext's page break) becomes a newline.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def strip_controls(text: str, name: str) -> tuple[str, list[str]]:
-    """The text without control characters, and a warning saying how many were removed."""
-    text = text.replace("\f", "\n")
+    """The text without control characters, and a warning saying how many were removed. A
+    form feed becomes a newline; the Unicode line and paragraph separators a space (they would
+    split a title in two unseen)."""
+    text = text.replace("\f", "\n").replace("\u2028", " ").replace("\u2029", " ")
     first = CONTROL_CHARS.search(text)
     if first is None:
         return text, []
@@ -72,8 +78,18 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         )
     try:
         return data.decode("utf-8-sig"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    # A UTF-8 text with a few broken sequences stays UTF-8 (read as Latin-1 it would turn every
+    # æ, ø and å into two wrong letters); many broken sequences mean another encoding.
+    text = data.decode("utf-8-sig", errors="replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    if broken <= max(3, len(text) // 1000) and sum(b >= 0xC2 for b in data[:first_bad]) > 0:
+        line = data.count(b"\n", 0, first_bad) + 1
+        return text, "utf-8", [
+            f"{name}: {broken} byte sequence(s) are not UTF-8 (the first on line {line}), shown "
+            "as \ufffd; correct them in the source to silence this warning"
+        ]
     # Norwegian Windows tools write Windows-1252; Latin-1 takes the bytes cp1252 leaves undefined.
     try:
         text, encoding = data.decode("cp1252"), "windows-1252"
@@ -90,6 +106,15 @@ def read_document(path: str | Path) -> Document:
     path = Path(path)
     name = str(path)
     try:
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_DOCUMENT_BYTES:
+            raise _bad(
+                name,
+                f"is {info.st_size / 1e6:.0f} MB; a programme text is far smaller (the bundled "
+                f"one is 0.3 MB, the limit {MAX_DOCUMENT_BYTES / 1e6:.0f} MB): check the file",
+            )
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise _bad(name, "is not a regular file (a device or a pipe); give a text file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise _bad(

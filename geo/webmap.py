@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -79,7 +80,8 @@ def popup_html(
             )
     common, organisation = _ids(row.get("ids_common")), _ids(row.get("ids_organisation"))
     per_1000 = ""
-    if row.get("population_year") not in (None, ""):
+    year = row.get("population_year")
+    if not (year is None or pd.isna(year) or year == ""):
         per_1000 = (
             f"<br>Per 1 000 innbyggere ({row['population_year']}): "
             f"{norsk.decimal(row.get('specific_per_1000'))} særskilte · "  # type: ignore[arg-type]

@@ -146,3 +146,18 @@ def test_an_error_inside_a_callback_is_a_logged_400(caplog):
         response = post(url, json=payload)
     assert response.status_code == 400 and "a bug" not in response.text
     assert any("RuntimeError: a bug" in (r.exc_text or "") for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/deps/x.js",
+        "/_dash-component-suites/nonexistent/x.js",
+        "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js.map",
+        "/_dash-component-suites/dash/__init__.py",
+        "/no/such/page",
+    ],
+)
+def test_files_and_pages_that_do_not_exist_are_404(app_url, path):
+    response = requests.get(app_url + path, timeout=10)
+    assert response.status_code == 404 and "root:" not in response.text

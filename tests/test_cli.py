@@ -361,3 +361,97 @@ def answers(url: str, server: subprocess.Popen, timeout: float = 60) -> bool:
         except requests.RequestException:
             time.sleep(0.1)
     return False
+
+
+# Hostile or unlucky input found by probing ------------------------------------------------------
+
+
+def test_a_boundary_file_without_a_municipality_is_a_warning(tmp_path, shared_kommuner):
+    data = json.loads((shared_kommuner / "ostfold-kommuner-2024.geojson").read_text("utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["kommunenummer"] != "3101"]
+    partial = tmp_path / "uten-halden.geojson"
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    for command in (("extract",), ("load", "--ssb-url", "off")):
+        result = run(*command, "--boundaries", str(partial))
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+        assert "municipality 3101 Halden is not in the boundary source" in result.stderr
+    assert "3101" not in run("load", "--boundaries", str(partial), "--ssb-url", "off").stdout
+
+
+def test_out_never_replaces_an_input_a_device_or_a_link(tmp_path, programme_text):
+    doc = tmp_path / "programme.txt"
+    doc.write_text(programme_text, encoding="utf-8")
+    result = run("extract", str(doc), "--out", str(doc))
+    assert result.returncode == 2 and "is the input" in result.stderr
+    assert doc.read_text(encoding="utf-8") == programme_text
+    result = run("extract", "--out", "/dev/null")
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+    target = tmp_path / "target.json"
+    target.write_text("{}", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    assert run("extract", "--out", str(link)).returncode == 0
+    assert link.is_symlink() and json.loads(target.read_text(encoding="utf-8"))["measures"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("boundaries", "--api-url", "http://[::1"),
+        ("boundaries", "--api-url", "http://x:99999/"),
+        ("population", "--ssb-url", "https://[bad"),
+        ("snapshot", "--tolerance", "nan"),
+        ("snapshot", "--tolerance", "-5"),
+        ("serve", "--port", "99999"),
+        ("tags", "--kommune", "a\nb"),
+    ],
+)
+def test_bad_values_give_one_line_and_no_traceback(args):
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    *usage, last = result.stderr.strip().splitlines()
+    assert last.startswith("tiltakskart") and "error: " in last  # the one line that says why
+    assert all(u.startswith(("usage:", " ")) for u in usage)  # argparse's usage, if any
+
+
+def test_an_environment_value_is_named_by_its_variable(tmp_path):
+    env = {**os.environ, "TILTAKSKART_BOUNDARIES": str(tmp_path / "missing.geojson")}
+    result = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "extract"], capture_output=True, text=True, env=env,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("tiltakskart: error: TILTAKSKART_BOUNDARIES=")
+
+
+def test_a_long_value_is_shortened_in_the_error():
+    result = run("tags", "--kommune", "x" * 100_000)
+    assert result.returncode == 2 and len(result.stderr) < 1000
+    assert "use a number or name: 3101 Halden" in result.stderr
+
+
+def test_serve_says_when_the_port_is_taken():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"tiltakskart: error: --port {port}: cannot listen on 127.0.0.1:{port} (already in use);"
+        " choose another port"
+    )
+
+
+def test_a_map_without_population_figures(tmp_path, shared_kommuner):
+    out = tmp_path / "kart.html"
+    norway = str(shared_kommuner / "norge-kommuner-2024.geojson")
+    offline = ("--ssb-url", "off", "--api-url", "off", "--cache-dir", str(tmp_path / "c"))
+    result = run("map", "--county", "46", "--boundaries", norway, *offline, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "no population figures" in result.stderr and out.stat().st_size > 10_000

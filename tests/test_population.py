@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from geo.errors import ValidationError
+from geo.errors import InputError, ValidationError
 from geo.population import get_population, parse_jsonstat, query, snapshot_path
 from geo.settings import Settings
+from tests.conftest import SHARED
 from tests.ssb_standin import TABLE_PATH, SsbStandIn
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_NORWAY = SHARED / "kommuner" / "norge-kommuner-2024.geojson"
 
 NUMBERS = [f"31{n:02d}" for n in (1, 3, 5, 7, 10, 12, 14, 16, 18, 20, 22, 24)]
 FIGURES = {n: 1000 + 17 * k for k, n in enumerate(NUMBERS)}  # made-up, not SSB's
@@ -107,10 +113,18 @@ def test_failed_fetch_without_cache_uses_the_bundled_snapshot(ssb, tmp_path, cas
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_any_source_there_is_no_population(ssb, tmp_path):
+def test_without_any_source_there_is_no_population_and_the_command_says_why(ssb, tmp_path):
     ssb.stop()
-    none = get_population(replace(settings(ssb, tmp_path), county="39"), NUMBERS, today=DAY2)
-    assert none is None
+    with pytest.raises(InputError, match=r"could not fetch population: .*cannot connect"):
+        get_population(replace(settings(ssb, tmp_path), county="39"), NUMBERS, today=DAY2)
+    result = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "population", "--county", "46", "--boundaries",
+         str(SHARED_NORWAY), "--ssb-url", "off", "--cache-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("tiltakskart: error: could not fetch population: offline")
 
 
 def test_damaged_cache_is_skipped(ssb, tmp_path):

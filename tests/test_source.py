@@ -89,3 +89,34 @@ def test_control_characters_are_removed_with_a_warning(programme_text):
         f"t.txt: removed 4 control character(s) that are not text (the first on line {line}); "
         "save the text again from its source to silence this warning"
     ]
+
+
+def test_a_device_or_a_huge_file_is_refused_before_reading(tmp_path):
+    with pytest.raises(InputError, match="not a regular file"):
+        read_document("/dev/zero")  # would never end
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as f:
+        f.truncate(60_000_000)  # sparse: costs no disk, but would cost 60 MB of memory
+    with pytest.raises(InputError, match="is 60 MB; a programme text is far smaller"):
+        read_document(huge)
+
+
+def test_a_few_broken_bytes_keep_the_text_utf8(programme_text):
+    raw = programme_text.encode("utf-8")
+    at = raw.index("Gjennomføre".encode())
+    document = document_from_bytes(raw[:at] + b"\xff\xfe" + raw[at:], "t.txt")
+    assert document.encoding == "utf-8" and "Gjennomføre" in document.text
+    line = programme_text[: programme_text.index("Gjennomføre")].count("\n") + 1
+    assert document.warnings == [
+        f"t.txt: 2 byte sequence(s) are not UTF-8 (the first on line {line}), shown as \ufffd; "
+        "correct them in the source to silence this warning"
+    ]
+
+
+def test_line_separators_and_direction_marks_do_not_hide_words(programme_text):
+    text = programme_text.replace(
+        "Gjennomføre områdesatsing", "\u200f\u061cGjennomføre\u2028områdesatsing", 1
+    )
+    document = document_from_bytes(text.encode("utf-8"), "t.txt")
+    assert "Gjennomføre områdesatsing" in document.text
+    assert "\u200f" not in document.text and "\u2028" not in document.text

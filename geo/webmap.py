@@ -81,7 +81,7 @@ def popup_html(
     common, organisation = _ids(row.get("ids_common")), _ids(row.get("ids_organisation"))
     per_1000 = ""
     year = row.get("population_year")
-    if not (year is None or pd.isna(year) or year == ""):
+    if not (year is None or year is pd.NA or year != year or year == ""):  # NA, NaN: none
         per_1000 = (
             f"<br>Per 1 000 innbyggere ({row['population_year']}): "
             f"{norsk.decimal(row.get('specific_per_1000'))} særskilte · "  # type: ignore[arg-type]

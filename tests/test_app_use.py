@@ -349,3 +349,19 @@ def test_axe_finds_no_serious_or_critical_violation(server, browser, name):
     )
     serious = {k: v for k, v in summary.items() if v[0] in ("serious", "critical")}
     assert serious == {}, serious
+
+
+def test_the_grid_speaks_norwegian(server, browser):
+    browser.get(server + "/?view=kommune&kommune=3110&plan=3&role=target")  # no common ones
+    wait_for(browser, lambda b: "Hvaler" in text_of(b, "#kommune-summary"))
+    click(browser, browser.find_element("css selector", "#kommune-common summary"))
+    wait_for(browser, lambda b: "Ingen tiltak å vise" in text_of(b, "#kommune-grid"))
+    labels = browser.execute_script(
+        "return [...document.querySelectorAll('#kommune-grid input')]"
+        ".map(i => i.getAttribute('aria-label'))"
+    )
+    assert labels and all(label.endswith("Filterverdi") for label in labels)
+    headers = [
+        e.text for e in browser.find_elements("css selector", "#kommune-grid .ag-header-cell-text")
+    ]
+    assert headers == ["Tiltak", "Tittel", "Periode", "Rolle"]

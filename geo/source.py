@@ -86,10 +86,11 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     broken = text.count("\ufffd") - data.count("\ufffd".encode())
     if broken <= max(3, len(text) // 1000) and sum(b >= 0xC2 for b in data[:first_bad]) > 0:
         line = data.count(b"\n", 0, first_bad) + 1
-        return text, "utf-8", [
-            f"{name}: {broken} byte sequence(s) are not UTF-8 (the first on line {line}), shown "
-            "as \ufffd; correct them in the source to silence this warning"
-        ]
+        warning = (
+            f"{name}: {broken} byte sequence(s) are not UTF-8 (the first on line {line}), "
+            "shown as \ufffd; correct them in the source to silence this warning"
+        )
+        return text, "utf-8", [warning]
     # Norwegian Windows tools write Windows-1252; Latin-1 takes the bytes cp1252 leaves undefined.
     try:
         text, encoding = data.decode("cp1252"), "windows-1252"

@@ -32,6 +32,13 @@ class WebShapes:
     geojson: dict
     labels: dict[str, tuple[float, float]]  # number -> (lon, lat)
     bounds: tuple[float, float, float, float]
+    text: str = ""  # the GeoJSON as sent to browsers
+    url: str | None = None  # where browsers fetch it; figures then carry no geometry
+
+    @property
+    def source(self) -> str | dict:
+        """What a figure's `geojson` names: the URL when served, else the shapes."""
+        return self.url or self.geojson
 
 
 @dataclass
@@ -106,13 +113,14 @@ def web_shapes(frame: gpd.GeoDataFrame) -> WebShapes:
     """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order)."""
     frame = frame.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]].copy()
     frame.geometry = shapely.orient_polygons(frame.geometry.values, exterior_cw=True)
-    geojson = json.loads(geojson_text(frame))
+    text = geojson_text(frame)
+    geojson = json.loads(text)
     labels = {
         n: (round(p.x, 5), round(p.y, 5))
         for n, p in zip(frame["kommunenummer"], label_points(frame), strict=True)
     }
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
-    return WebShapes(geojson, labels, (minx, miny, maxx, maxy))
+    return WebShapes(geojson, labels, (minx, miny, maxx, maxy), text)
 
 
 def build_bundle(

@@ -153,7 +153,7 @@ def load_map(
     colorbar = {"thickness": 16, "len": 0.8, "tickfont": {"size": font_size}}
     colorbar.update(axis.pop("colorbar", {}))
     common = dict(
-        geojson=shapes.geojson,
+        geojson=shapes.source,
         featureidkey="properties.kommunenummer",
         locations=numbers,
         z=[v if v is not None else 0 for v in data.values],
@@ -215,7 +215,7 @@ def highlight_map(
     codes, texts, colours = highlight_values(names, vias)
     n = len(VIA_COLOURS)
     trace = go.Choropleth(
-        geojson=shapes.geojson,
+        geojson=shapes.source,
         featureidkey="properties.kommunenummer",
         locations=numbers,
         z=codes,

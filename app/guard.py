@@ -27,7 +27,7 @@ MAX_BODY_BYTES = 2_000_000
 
 # The app's own pages; Dash would serve its page for any other path too.
 PAGES = ("", "presentasjon", "utskrift")
-INTERNAL = ("_dash-", "assets/", "_favicon.ico", "_reload-hash")
+INTERNAL = ("_dash-", "_tiltakskart/", "assets/", "_favicon.ico", "_reload-hash")
 
 
 def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") -> None:

@@ -8,7 +8,8 @@ concern it are specific (named, place, region) or common, and the parts add up.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -54,14 +55,20 @@ class View:
     choices: Choices
     plans: dict[str, str]  # "1" -> the plan's name
     inhabitants: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shapes: dict[Layout, WebShapes] = field(default_factory=dict)  # with the URLs they are at
 
-    @property
+    # Cached: callbacks index these per municipality, which must not rebuild them (quadratic).
+    @cached_property
     def numbers(self) -> list[str]:
         return [n for n, _ in self.bundle.municipalities]
 
-    @property
+    @cached_property
     def names(self) -> list[str]:
         return [name for _, name in self.bundle.municipalities]
+
+    @cached_property
+    def name_by_number(self) -> dict[str, str]:
+        return dict(self.bundle.municipalities)
 
     @property
     def population_year(self) -> int | None:
@@ -75,13 +82,14 @@ class View:
         return Layout.TILES
 
     def shapes_for(self, state: PageState) -> WebShapes:
-        return self.bundle.shapes[self.shape_kind(state)]
+        kind = self.shape_kind(state)
+        return self.shapes.get(kind) or self.bundle.shapes[kind]
 
     def attribution_for(self, state: PageState) -> str | None:
         return self.attribution if self.shape_kind(state) == Layout.BOUNDARIES else None
 
     def name_of(self, number: str) -> str:
-        return dict(self.bundle.municipalities).get(number, number)
+        return self.name_by_number.get(number, number)
 
 
 def drawn_key(state: PageState) -> dict:
@@ -313,13 +321,14 @@ def map_data(view: View, state: PageState) -> MapData:
         sums[LoadClass.COMMON],
         total,
     ]
+    names = view.names
     customdata = [
         [
-            view.names[i],
+            names[i],
             *(int(c[i]) for c in columns),
             *_rounded(specific[i] * per[i], total[i] * per[i]),
         ]
-        for i in range(len(view.names))
+        for i in range(len(names))
     ]
     finite = values[~np.isnan(values)]
     note = None
@@ -418,7 +427,8 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
     return rows
 
 
-def make_view(bundle: Bundle) -> View:
+def make_view(bundle: Bundle, urls: dict[Layout, str] | None = None) -> View:
+    """The start-up tables; `urls` names where each layout's geometry is served."""
     attribution = "Kommunegrenser © Kartverket" if bundle.has_boundaries else None
     plans = {m["id"].split(".")[0]: m["plan"] for m in reversed(bundle.measures) if m["plan"]}
     choices = Choices(
@@ -434,7 +444,8 @@ def make_view(bundle: Bundle) -> View:
         has_boundaries=bundle.has_boundaries,
     )
     inhabitants = bundle.index.inhabitants(bundle.population)
-    return View(bundle, build_rows(bundle), attribution, choices, plans, inhabitants)
+    shapes = {kind: replace(s, url=(urls or {}).get(kind)) for kind, s in bundle.shapes.items()}
+    return View(bundle, build_rows(bundle), attribution, choices, plans, inhabitants, shapes)
 
 
 @dataclass(frozen=True)

@@ -234,7 +234,8 @@ def test_a_flat_map_is_said_in_words(dash_app, client, changes, said):
 def test_layout_change_redraws_the_tiles(dash_app, client):
     out = render(dash_app, client, "kart", drawn=DRAWN, layout="ruter")
     figure = out["map"]["figure"]
-    assert len(figure["data"][0]["geojson"]["features"]) == 12
+    shapes = client.get(figure["data"][0]["geojson"])  # named by URL, served apart
+    assert shapes.status_code == 200 and len(shapes.get_json()["features"]) == 12
     assert not any(
         "Kartverket" in a.get("text", "") for a in figure["layout"].get("annotations", [])
     )
@@ -273,7 +274,7 @@ def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
     assert out["kommune-common-summary"]["children"].startswith(
         "Felles tiltak for alle kommunene (88)"
     )
-    rows = out["kommune-grid"]["rowData"]
+    rows = out["kommune-grid-slot"]["children"]["props"]["rowData"]
     assert len(rows) == 88 and {r["klasse"] for r in rows} == {"common"}
     assert "2.9.3" in text_of(out["kommune-organisation"]["children"])
     assert out["kommune-body"]["hidden"] is False
@@ -302,13 +303,13 @@ def test_kommune_view_follows_filters(dash_app, client):
     out = render(dash_app, client, "kommune", kommune="3110", plan="3", role="target")
     heading, _ = out["kommune-summary"]["children"]
     assert heading == "Hvaler: 1 særskilte tiltak og 0 felles – 1 i alt"
-    assert out["kommune-grid"]["rowData"] == []
+    assert out["kommune-grid-slot"]["children"]["props"]["rowData"] == []
     assert text_of(out["kommune-specific"]["children"]).count('"kommune-measure"') == 1
 
 
 def test_no_municipality_chosen(dash_app, client):
     out = render(dash_app, client, "kommune", kommune=None)
-    assert out["kommune-body"]["hidden"] is True and out["kommune-grid"]["rowData"] == []
+    assert out["kommune-body"]["hidden"] is True and "kommune-grid-slot" not in out
     assert out["kommune-summary"]["children"].startswith("Velg en kommune")
 
 

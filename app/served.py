@@ -1,0 +1,68 @@
+"""Files the app serves at URLs named by their content, cached by browsers for good.
+
+The map geometry is one of them: figures name its URL (Plotly's `geojson` as a URL string)
+instead of carrying the shapes, so a page load fetches each geometry once, a reload takes it
+from the browser's cache, and recolours never carry it. The partial Plotly bundle is another."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+
+from flask import Flask, Response, request
+
+ROUTE = "_tiltakskart/"
+MAX_AGE = 365 * 24 * 3600  # the name changes with the content, so it can be kept for good
+
+
+@dataclass(frozen=True)
+class Served:
+    """A file's bytes, plain and gzipped once at start-up, under a name made of its digest."""
+
+    name: str
+    mimetype: str
+    plain: bytes
+    gzipped: bytes
+
+
+def served(data: str | bytes, stem: str, suffix: str, mimetype: str) -> Served:
+    plain = data.encode("utf-8") if isinstance(data, str) else data
+    name = f"{stem}-{hashlib.sha256(plain).hexdigest()[:16]}{suffix}"
+    return Served(name, mimetype, plain, gzip.compress(plain, compresslevel=9, mtime=0))
+
+
+def geometry(text: str) -> Served:
+    return served(text, "geo", ".geojson", "application/geo+json")
+
+
+def script(data: bytes, stem: str) -> Served:
+    return served(data, stem, ".js", "text/javascript")
+
+
+def url_of(prefix: str, item: Served) -> str:
+    return f"{prefix.rstrip('/')}/{ROUTE}{item.name}"
+
+
+def install(server: Flask, items: list[Served], prefix: str = "/") -> None:
+    """Serve `items` at `<prefix>_tiltakskart/<name>`, gzipped when the browser takes it."""
+    by_name = {item.name: item for item in items}
+
+    def serve(name: str) -> Response:
+        item = by_name.get(name)
+        if item is None:
+            return Response("Fant ikke filen.", status=404, mimetype="text/plain")
+        etag = f'"{item.name}"'
+        headers = {
+            "Cache-Control": f"public, max-age={MAX_AGE}, immutable",
+            "ETag": etag,
+            "Vary": "Accept-Encoding",
+        }
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers=headers)
+        body = item.plain
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            body, headers["Content-Encoding"] = item.gzipped, "gzip"
+        return Response(body, mimetype=item.mimetype, headers=headers)
+
+    server.add_url_rule(f"{prefix.rstrip('/')}/{ROUTE}<name>", "tiltakskart_served", serve)

@@ -382,30 +382,7 @@ def kommune_section(view: View) -> html.Section:
                     html.Details(
                         [
                             html.Summary(id="kommune-common-summary", className="h6"),
-                            dag.AgGrid(
-                                id="kommune-grid",
-                                columnDefs=GRID_COLUMNS,
-                                rowData=[],
-                                defaultColDef={
-                                    "filter": True,
-                                    "sortable": True,
-                                    "resizable": True,
-                                    "floatingFilter": True,
-                                },
-                                dashGridOptions={
-                                    "rowSelection": {
-                                        "mode": "singleRow",
-                                        "enableClickSelection": True,
-                                        "checkboxes": False,
-                                    },
-                                    "localeText": GRID_LOCALE,
-                                    "ensureDomOrder": True,
-                                    "animateRows": False,
-                                },
-                                getRowId="params.data.id",
-                                style={"height": "480px"},
-                                className="ag-theme-quartz",
-                            ),
+                            html.Div(id="kommune-grid-slot"),  # the grid, once opened
                             html.Div(
                                 id="kommune-detail",
                                 className="measure-detail mt-3",
@@ -424,6 +401,35 @@ def kommune_section(view: View) -> html.Section:
         ],
         id="section-kommune",
         hidden=True,
+    )
+
+
+def kommune_grid(rows: list[dict]) -> dag.AgGrid:
+    """The Kommune view's table of common measures. Sent with the view's first answer, so
+    ag-grid's scripts load only when the view opens (see app.main.defer_scripts)."""
+    return dag.AgGrid(
+        id="kommune-grid",
+        columnDefs=GRID_COLUMNS,
+        rowData=rows,
+        defaultColDef={
+            "filter": True,
+            "sortable": True,
+            "resizable": True,
+            "floatingFilter": True,
+        },
+        dashGridOptions={
+            "rowSelection": {
+                "mode": "singleRow",
+                "enableClickSelection": True,
+                "checkboxes": False,
+            },
+            "localeText": GRID_LOCALE,
+            "ensureDomOrder": True,
+            "animateRows": False,
+        },
+        getRowId="params.data.id",
+        style={"height": "480px"},
+        className="ag-theme-quartz",
     )
 
 
@@ -623,9 +629,11 @@ def presentation_page(view: View) -> html.Main:
     )
 
 
-def config(view: View) -> dict:
-    """What the browser's router needs (app/assets/router.js), defined once here in Python."""
+def config(view: View, lazy: dict[str, list[str]] | None = None) -> dict:
+    """What the browser's router needs (app/assets/router.js), defined once here in Python;
+    `lazy` names the scripts a view needs before it is first asked to render."""
     return {
+        "lazy": lazy or {},
         "controls": list(CONTROLS),
         "views": list(VIEWS),
         "numbers": view.numbers,
@@ -637,11 +645,11 @@ def config(view: View) -> dict:
     }
 
 
-def stores(view: View, start: PageState) -> list:
+def stores(view: View, start: PageState, lazy: dict[str, list[str]] | None = None) -> list:
     """The page's state outside the controls: the router's config and output, each view's
     "ask" store and what each map last drew."""
     return [
-        dcc.Store(id="config", data=config(view)),
+        dcc.Store(id="config", data=config(view, lazy)),
         dcc.Store(id="state"),
         dcc.Store(id="synced", data=0),
         dcc.Store(id="slide"),
@@ -654,12 +662,14 @@ def stores(view: View, start: PageState) -> list:
     ]
 
 
-def serve_layout(view: View, figure, map_words: list) -> html.Div:
+def serve_layout(
+    view: View, figure, map_words: list, lazy: dict[str, list[str]] | None = None
+) -> html.Div:
     start = view.choices.default
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
-            *stores(view, start),
+            *stores(view, start, lazy),
             main_page(view, figure, map_words),
             presentation_page(view),
         ]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 from importlib.resources import files
 
 from dash import Dash
 
-from app import callbacks, guard, layout, printview
+from app import callbacks, guard, layout, printview, served
 from app.bundle import Bundle
 from app.model import make_view
 from app.views import map_figure, map_words
 
+PLOTLY = "plotly/plotly-tiltakskart.min.js"  # built by tools/plotly-bundle
 INDEX = """<!DOCTYPE html>
 <html lang="nb">
     <head>
@@ -18,6 +20,26 @@ INDEX = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
+        <script>
+            // Plotly for dcc.Graph: our partial bundle (geo maps and bars), unless the page asks
+            // for the background map, which needs Dash's full bundle (MapLibre). Dash sets the
+            // URL it would load; the getter answers with ours. Fetched early, used once.
+            (function () {
+                var ours = "__PLOTLY_URL__", dash = null;
+                var full = /[?&]bakgrunn=1(&|$)/.test(window.location.search);
+                window.tiltakskartFullPlotly = full;
+                Object.defineProperty(window, "_dashPlotlyJSURL", {
+                    configurable: true,
+                    get: function () { return full ? dash : ours; },
+                    set: function (url) { dash = url; },
+                });
+                if (!full) {
+                    var link = document.createElement("link");
+                    link.rel = "preload"; link.as = "script"; link.href = ours;
+                    document.head.appendChild(link);
+                }
+            })();
+        </script>
     </head>
     <body>
         <a class="skip-link" href="#view">Hopp til innholdet</a>
@@ -31,10 +53,21 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def defer_scripts(app: Dash, namespace: str) -> list[str]:
+    """Leave a component library's scripts out of the page and return their URLs, for the
+    router to load when a view that uses the library first opens (Dash still serves them)."""
+    scripts = app.scripts
+    every = scripts.get_all_scripts
+
+    def without(dev_bundles: bool = False) -> list:
+        return [r for r in every(dev_bundles) if r.get("namespace") != namespace]
+
+    scripts.get_all_scripts = without  # type: ignore[method-assign]
+    return [d["url"] for d in app.get_dist([namespace]) if d["type"] == "_js_dist"]
+
+
 def create_app(bundle: Bundle) -> Dash:
     """A Dash app over a prepared bundle (see app.bundle.build_bundle)."""
-    view = make_view(bundle)
-    start = view.choices.state({})
     app = Dash(
         __name__,
         title=f"Tiltakskart – {bundle.gazetteer.county_name}",
@@ -51,10 +84,23 @@ def create_app(bundle: Bundle) -> Dash:
             },
         ],
     )
-    app.index_string = INDEX
-    app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start))
-    callbacks.register(app, view)
     prefix = app.config.requests_pathname_prefix
+    plotly = served.script(files("app").joinpath(PLOTLY).read_bytes(), "plotly")
+    app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
+    shapes = {kind: served.geometry(s.text) for kind, s in bundle.shapes.items()}
+    view = make_view(bundle, {k: served.url_of(prefix, s) for k, s in shapes.items()})
+    start = view.choices.state({})
+    lazy = {"kommune": defer_scripts(app, "dash_ag_grid")}
+    app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start), lazy)
+    # The grid arrives with the Kommune view's first answer, so its callback names an id not yet
+    # in the layout (a validation layout would make the browser look for ag-grid's scripts).
+    app.config.suppress_callback_exceptions = True
+    callbacks.register(app, view)
     guard.install(app.server, app.callback_map, prefix)
     printview.install(app.server, view, prefix)
+    served.install(app.server, [plotly, *shapes.values()], prefix)
+    # Everything built above lives as long as the app: keep it out of the cyclic collector's
+    # scans, so callbacks do not pay for it (per-measure cost stays flat as programmes grow).
+    gc.collect()
+    gc.freeze()
     return app

@@ -138,7 +138,7 @@ def test_the_app_gives_the_same_figures(reference, dash_app, client):
         assert (f"{expected[6]} til nevner kommunen" in detail) == bool(expected[6])
         listed = json.dumps(out["kommune-specific"]["children"], ensure_ascii=False)
         assert listed.count('"kommune-measure"') == specific
-        assert len(out["kommune-grid"]["rowData"]) == common
+        assert len(out["kommune-grid-slot"]["children"]["props"]["rowData"]) == common
     drawn = drawn_key(PageState())  # the first map: the recolour is a patch
     values = {"ask-kart.data": {**raw, "view": "kart", "metric": "total"}, "drawn-kart.data": drawn}
     out = call(dash_app, client, "map.figure", values, ["ask-kart.data"])

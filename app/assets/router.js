@@ -2,6 +2,26 @@
 // on screen is asked to render it (one server round trip per change), views are shown and hidden
 // here without asking the server, and the server's canonical link is written to the address bar.
 // The names and lists it uses come from the server (the "config" store), defined once in Python.
+// Scripts a view needs (e.g. ag-grid for the Kommune view's table), loaded once, in order, the
+// first time that view opens, so the first page load carries only what the map needs.
+const tiltakskartScripts = {};
+function tiltakskartLoad(urls) {
+    return urls.reduce(function (previous, url) {
+        return previous.then(function () {
+            if (!tiltakskartScripts[url]) {
+                tiltakskartScripts[url] = new Promise(function (resolve, reject) {
+                    const script = document.createElement("script");
+                    script.src = url;
+                    script.onload = resolve;
+                    script.onerror = function () { reject(new Error("not loaded: " + url)); };
+                    document.head.appendChild(script);
+                });
+            }
+            return tiltakskartScripts[url];
+        });
+    }, Promise.resolve());
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tiltakskart: {
         route: function (...args) {
@@ -18,6 +38,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             config.controls.forEach(function (name, i) { raw[name] = args[i]; });
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id; });
+
+            // The background map needs Plotly's full bundle (MapLibre): load the page with it.
+            if (raw.bakgrunn && window.tiltakskartFullPlotly === false
+                && triggered.indexOf("bakgrunn.value") >= 0) {
+                const params = new URLSearchParams(window.location.search);
+                params.set("bakgrunn", "1");
+                window.location.assign(window.location.pathname + "?" + params.toString());
+                throw window.dash_clientside.PreventUpdate;
+            }
 
             // A map click opens that municipality in the Kommune view.
             let viewValue = nu, kommuneValue = nu;
@@ -54,10 +83,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 if (presenting || v !== view) { return nu; }
                 return JSON.stringify(asked[i]) === JSON.stringify(raw) ? nu : raw;
             });
-            return [
+            const result = [
                 ...ask, raw, ...hidden, viewValue, kommuneValue,
                 themeOptions, raw.theme, strategyOptions, raw.strategy,
             ];
+            const needs = (!presenting && config.lazy && config.lazy[view]) || [];
+            if (needs.length === 0) { return result; }
+            // Asked only once its scripts are in; if they fail, the view says so in its grid.
+            return tiltakskartLoad(needs).then(function () { return result; },
+                function () { return result; });
         },
 
         // A view's canonical link (from the server), written to the address bar while it is

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, html, no_update
 
 from app.callbacks.url import link
+from app.layout import kommune_grid
 from app.model import View, kommune_heading, kommune_measures
 from app.views import (
     common_summary,
@@ -23,7 +24,7 @@ def register(app: Dash, view: View) -> None:
             "summary": Output("kommune-summary", "children"),
             "specific": Output("kommune-specific", "children"),
             "common": Output("kommune-common-summary", "children"),
-            "rows": Output("kommune-grid", "rowData"),
+            "rows": Output("kommune-grid-slot", "children"),
             "organisation": Output("kommune-organisation", "children"),
             "body": Output("kommune-body", "hidden"),
             "print": Output("kommune-print", "href"),
@@ -37,13 +38,13 @@ def register(app: Dash, view: View) -> None:
         url = link(view, state, asked)
         if state.kommune is None:
             empty = dict.fromkeys(("specific", "common", "rows", "organisation", "print"))
-            return {**empty, "summary": PROMPT, "body": True, "rows": [], "url": url}
+            return {**empty, "summary": PROMPT, "body": True, "rows": no_update, "url": url}
         measures = kommune_measures(view, state, state.kommune)
         return {
             "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
             "specific": kommune_specific(measures, view),
             "common": common_summary(measures),
-            "rows": measures.groups["common"],
+            "rows": kommune_grid(measures.groups["common"]),
             "organisation": organisation_list(measures),
             "body": False,
             "print": "/utskrift" + url["search"],

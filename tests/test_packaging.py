@@ -3,7 +3,9 @@ run from outside the repository, it finds its programme, gazetteer, snapshot and
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -145,8 +147,15 @@ def test_serve_answers_from_the_installed_wheel(venv, tmp_path):
         layout = requests.get(base + "/_dash-layout", timeout=10)
         assert layout.status_code == 200
         text = layout.text
-        assert text.count('"kommunenummer"') >= 12  # the map's boundaries …
-        assert "innebygd forenklet utgave (2024)" in text  # … from the bundled snapshot
+        assert "innebygd forenklet utgave (2024)" in text  # the bundled snapshot …
+        shapes = re.search(r'"geojson":\s*"([^"]+)"', text)
+        assert shapes, "the map names no geometry URL"
+        served = requests.get(base + json.loads(f'"{shapes.group(1)}"'), timeout=10)
+        assert served.json()["features"][0]["properties"]["kommunenummer"]  # … served apart
+        assert len(served.json()["features"]) == 12
+        page = requests.get(base + "/", timeout=10).text
+        plotly = re.search(r'var ours = "([^"]+)"', page)
+        assert plotly and "Plotly" in requests.get(base + plotly.group(1), timeout=10).text
         for asset in ("/assets/topojson/europe_110m.json", "/assets/00-bootstrap.min.css"):
             assert requests.get(base + asset, timeout=10).status_code == 200, asset
     finally:

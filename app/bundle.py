@@ -3,14 +3,19 @@ web-ready shapes (boundaries simplified with topology kept, and the tile map).""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import shapely
 from shapely.ops import polylabel
 
+from geo.atomic import write_text_atomic
 from geo.boundaries import Boundaries
 from geo.errors import InputError
 from geo.extract import extract_and_tag
@@ -21,8 +26,14 @@ from geo.population import Population, get_population
 from geo.records import ExtractRecord, MeasureRecord
 from geo.settings import Settings
 from geo.shapes import shapes_for, tiles_for
-from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage
+from geo.simplify import DEFAULT_TOLERANCE_M, METRIC_CRS, geojson_text, simplify_coverage
 from geo.terms import Layout
+
+log = logging.getLogger(__name__)
+WEB_SHAPES_VERSION = 3  # bump when web_shapes changes what it makes
+# A country on a 1366-pixel screen is ~1.3 km per pixel: simplify and drop islets to match.
+NATIONAL_TOLERANCE_M = 600.0
+NATIONAL_ISLET_M2 = 500_000.0
 
 
 @dataclass
@@ -34,6 +45,15 @@ class WebShapes:
     bounds: tuple[float, float, float, float]
     text: str = ""  # the GeoJSON as sent to browsers
     url: str | None = None  # where browsers fetch it; figures then carry no geometry
+    home_bounds: tuple[float, float, float, float] | None = None  # the programme's county
+    others: list[tuple[str, str]] = field(default_factory=list)  # drawn as context, not counted
+    borders: list[list[tuple[float, float]]] = field(default_factory=list)  # between counties
+    county_bounds: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+    @property
+    def home(self) -> tuple[float, float, float, float]:
+        """The bounds of the programme's municipalities."""
+        return self.home_bounds or self.bounds
 
     @property
     def source(self) -> str | dict:
@@ -109,18 +129,116 @@ def label_points(frame: gpd.GeoDataFrame) -> list:
     return list(gpd.GeoSeries(points, crs="EPSG:25833").to_crs("EPSG:4326"))
 
 
-def web_shapes(frame: gpd.GeoDataFrame) -> WebShapes:
-    """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order)."""
+def county_borders(frame: gpd.GeoDataFrame) -> list[list[tuple[float, float]]]:
+    """The borders between counties (the first two digits of the municipality numbers) as
+    lines of (lon, lat): where two counties' municipalities meet, coasts left out, so they
+    lie exactly on the simplified municipal borders and stay small enough to send as lines."""
+    groups = frame.groupby(frame["kommunenummer"].str[:2], sort=True)
+    counties = [shapely.make_valid(shapely.union_all(g.geometry.values)) for _, g in groups]
+    lines = []
+    for i, county in enumerate(counties):
+        others = shapely.union_all([c for j, c in enumerate(counties) if j > i])
+        if others is None or others.is_empty:
+            continue
+        shared = shapely.line_merge(shapely.intersection(county.boundary, others.boundary))
+        for part in getattr(shared, "geoms", [shared]):
+            if part.geom_type == "LineString" and part.length > 0:
+                lines.append([(round(x, 4), round(y, 4)) for x, y in part.coords])
+    return lines
+
+
+def drop_islets(frame: gpd.GeoDataFrame, min_area_m2: float) -> gpd.GeoDataFrame:
+    """Leave out the parts smaller than `min_area_m2` (a municipality keeps its largest part):
+    at the scale of a country they are below a pixel but most of the coastline's vertices."""
+    metric = frame.geometry.to_crs(METRIC_CRS)
+    kept = []
+    for geometry, projected in zip(frame.geometry, metric, strict=True):
+        parts = list(getattr(geometry, "geoms", [geometry]))
+        areas = [p.area for p in getattr(projected, "geoms", [projected])]
+        largest = max(range(len(parts)), key=lambda k: areas[k])
+        keep = [p for k, p in enumerate(parts) if areas[k] >= min_area_m2 or k == largest]
+        kept.append(keep[0] if len(keep) == 1 else shapely.MultiPolygon(keep))
+    out = frame.copy()
+    out.geometry = kept
+    return out
+
+
+def web_shapes(
+    frame: gpd.GeoDataFrame, home: Collection[str] | None = None, precision: int = 5
+) -> WebShapes:
+    """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order).
+    With `home` (the programme's municipalities) given and others in the frame, the others are
+    context and the county outlines are drawn."""
     frame = frame.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]].copy()
     frame.geometry = shapely.orient_polygons(frame.geometry.values, exterior_cw=True)
-    text = geojson_text(frame)
+    text = geojson_text(frame, precision)
     geojson = json.loads(text)
     labels = {
         n: (round(p.x, 5), round(p.y, 5))
         for n, p in zip(frame["kommunenummer"], label_points(frame), strict=True)
     }
     minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
-    return WebShapes(geojson, labels, (minx, miny, maxx, maxy), text)
+    shapes = WebShapes(geojson, labels, (minx, miny, maxx, maxy), text)
+    if home is not None and not frame["kommunenummer"].isin(home).all():
+        inside = frame[frame["kommunenummer"].isin(home)]
+        hx, hy, hX, hY = (float(v) for v in inside.total_bounds)
+        shapes.home_bounds = (hx, hy, hX, hY)
+        outside = frame[~frame["kommunenummer"].isin(home)]
+        shapes.others = list(zip(outside["kommunenummer"], outside["kommunenavn"], strict=True))
+        shapes.borders = county_borders(frame)
+        shapes.county_bounds = {
+            str(county): tuple(float(v) for v in group.total_bounds)  # type: ignore[misc]
+            for county, group in frame.groupby(frame["kommunenummer"].str[:2], sort=True)
+        }
+    return shapes
+
+
+def _shapes_key(frame: gpd.GeoDataFrame, tolerance_m: float, home: Collection[str]) -> str:
+    digest = hashlib.sha256(f"{WEB_SHAPES_VERSION} {tolerance_m} {sorted(home)}".encode())
+    digest.update("|".join(frame["kommunenummer"].astype(str)).encode())
+    digest.update("|".join(frame["kommunenavn"].astype(str)).encode())
+    for wkb in shapely.to_wkb(frame.geometry.values):
+        digest.update(wkb)
+    return digest.hexdigest()[:24]
+
+
+def cached_web_shapes(
+    frame: gpd.GeoDataFrame,
+    tolerance_m: float,
+    home: Collection[str],
+    cache_dir: Path,
+    warnings: list[str],
+) -> WebShapes:
+    """Simplified web shapes, made once per boundary set and tolerance and then read from the
+    cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
+    path = Path(cache_dir) / "web" / f"shapes-{_shapes_key(frame, tolerance_m, home)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        shapes = WebShapes(**{**data, "geojson": json.loads(data["text"])})
+        shapes.labels = {n: (p[0], p[1]) for n, p in data["labels"].items()}
+        shapes.bounds = tuple(data["bounds"])  # type: ignore[assignment]
+        if data["home_bounds"]:
+            shapes.home_bounds = tuple(data["home_bounds"])  # type: ignore[assignment]
+        shapes.others = [(n, name) for n, name in data["others"]]
+        shapes.borders = [[(x, y) for x, y in line] for line in data["borders"]]
+        shapes.county_bounds = {k: tuple(v) for k, v in data["county_bounds"].items()}
+        log.info("web shapes from %s", path)
+        return shapes
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not made yet, or unreadable: make it again
+    national = not frame["kommunenummer"].isin(home).all()
+    tolerance_m = max(tolerance_m, NATIONAL_TOLERANCE_M) if national else tolerance_m
+    simplified, _ = simplify_coverage(frame, tolerance_m)
+    if national:  # a country on one screen: islets and metre decimals are below a pixel
+        simplified = drop_islets(simplified, NATIONAL_ISLET_M2)
+    shapes = web_shapes(simplified, home, precision=4 if national else 5)
+    record = {k: v for k, v in asdict(shapes).items() if k not in ("geojson", "url")}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(record, ensure_ascii=False))
+    except OSError as exc:
+        warnings.append(f"the simplified boundaries could not be cached in {path.parent} ({exc})")
+    return shapes
 
 
 def build_bundle(
@@ -138,16 +256,19 @@ def build_bundle(
     gazetteer = tagged.gazetteer
     shapes = shapes_for(gazetteer, settings, Layout.AUTO, refresh=refresh)
     web = {Layout.TILES: web_shapes(tiles_for(gazetteer, shapes.boundaries))}
+    home = list(gazetteer.numbers)
+    made: list[str] = []
     if shapes.kind == Layout.BOUNDARIES:
         if shapes.boundaries is not None and shapes.boundaries.source == "snapshot":
-            web[Layout.BOUNDARIES] = web_shapes(shapes.frame)  # simplified already
+            web[Layout.BOUNDARIES] = web_shapes(shapes.frame, home)  # simplified already
         else:
-            simplified, _ = simplify_coverage(shapes.frame, tolerance_m)
-            web[Layout.BOUNDARIES] = web_shapes(simplified)
+            web[Layout.BOUNDARIES] = cached_web_shapes(
+                shapes.frame, tolerance_m, home, settings.cache_dir, made
+            )
     years = programme_years(tagged.extraction.programme)
     pairs = [(m.number, m.name) for m in gazetteer.municipalities]
     index = LoadIndex(data["measures"], pairs, years)
-    warnings = [*tagged.document.warnings, *gazetteer.warnings, *shapes.warnings]
+    warnings = [*tagged.document.warnings, *gazetteer.warnings, *shapes.warnings, *made]
     population: Population | None
     try:
         population = get_population(settings, list(gazetteer.numbers), refresh=refresh)

@@ -19,6 +19,8 @@ from geo.webmap import PALETTE, text_colour
 COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
 FLAT_SCALE = [[0.0, "#e6e6e6"], [1.0, "#e6e6e6"]]  # one colour: the values are said in words
 SPECIFIC_COLOUR, COMMON_COLOUR = "#0c2c84", "#a1dab4"
+OUTSIDE_COLOUR = "#ececec"  # municipalities outside the programme's county
+OUTSIDE_TEXT = "Utenfor handlingsprogrammet: ikke talt med"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 VIA_COLOURS = {
@@ -87,6 +89,7 @@ def _layout(
     background: bool,
     height: int | None = None,
     font_size: int = 14,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": font_size + 4}},
@@ -98,7 +101,7 @@ def _layout(
         uirevision="map",  # keep zoom and pan across recolours
         dragmode=False,
     )
-    minx, miny, maxx, maxy = shapes.bounds
+    minx, miny, maxx, maxy = bounds or shapes.bounds
     if background:
         fig.update_layout(
             map={
@@ -166,8 +169,45 @@ def load_map(
     trace = (
         go.Choroplethmap(**common, marker_opacity=0.8) if background else go.Choropleth(**common)
     )
-    fig = go.Figure([trace, _label_trace(shapes, numbers, names, font_size, mapbox=background)])
+    if shapes.others and not background:  # the rest of the country, as context
+        numbers_all = [*numbers, *(n for n, _ in shapes.others)]
+        names_all = [*names, *(name for _, name in shapes.others)]
+        labels = _label_trace(shapes, numbers_all, names_all, font_size)
+        fig = go.Figure([trace, labels, *context_traces(shapes)])
+    else:
+        labels = _label_trace(shapes, numbers, names, font_size, mapbox=background)
+        fig = go.Figure([trace, labels])
     return _layout(fig, shapes, title, attribution, background, height, font_size)
+
+
+def context_traces(shapes: WebShapes) -> list:
+    """The municipalities outside the programme in one flat grey (named in the hover, never
+    counted), and the borders between counties as lines over them."""
+    others = go.Choropleth(
+        geojson=shapes.source,
+        featureidkey="properties.kommunenummer",
+        locations=[n for n, _ in shapes.others],
+        z=[0] * len(shapes.others),
+        colorscale=[[0, OUTSIDE_COLOUR], [1, OUTSIDE_COLOUR]],
+        showscale=False,
+        text=[name for _, name in shapes.others],
+        hovertemplate=f"<b>%{{text}}</b><br>{OUTSIDE_TEXT}<extra></extra>",
+        marker={"line": {"color": "#8c8c8c", "width": 0.4}},
+    )
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for line in shapes.borders:
+        lons += [x for x, _ in line] + [None]
+        lats += [y for _, y in line] + [None]
+    borders = go.Scattergeo(
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": "#111111", "width": 1.6},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    return [others, borders]
 
 
 def _categorical_scale() -> list:
@@ -234,7 +274,7 @@ def highlight_map(
         },
     )
     fig = go.Figure([trace, _label_trace(shapes, numbers, names, font_size, colours)])
-    return _layout(fig, shapes, title, attribution, False, height, font_size)
+    return _layout(fig, shapes, title, attribution, False, height, font_size, shapes.home)
 
 
 def legend_below(fig: go.Figure) -> go.Figure:

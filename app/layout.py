@@ -9,6 +9,7 @@ from dash import dcc, html
 from app.controls import CONTROLS
 from app.model import View, drawn_key, filter_tree, search_text
 from app.state import VIEWS, PageState
+from geo.gazetteer import COUNTIES_2024
 from geo.terms import (
     LAYOUT_LABELS,
     METRIC_CHOICE_LABELS,
@@ -274,6 +275,7 @@ def controls(view: View) -> html.Div:
                     ],
                 ),
             ),
+            *county_zoom(view),
             dbc.Switch(
                 id="bakgrunn",
                 label="Bakgrunnskart (krever internett)",
@@ -402,6 +404,22 @@ def kommune_section(view: View) -> html.Section:
         id="section-kommune",
         hidden=True,
     )
+
+
+def county_zoom(view: View) -> list:
+    """On a map of the whole country: a county chooser that zooms the map to the county."""
+    counties = (
+        view.bundle.shapes[Layout.BOUNDARIES].county_bounds if view.bundle.has_boundaries else {}
+    )
+    if not counties:
+        return []
+    options = [{"label": "Hele landet", "value": "alle"}] + [
+        {"label": f"{COUNTIES_2024.get(n, n)} ({n})", "value": n} for n in counties
+    ]
+    return [
+        _label("Vis fylke", "fylke"),
+        dropdown("fylke", "Hele landet", options, clearable=False, value="alle"),
+    ]
 
 
 def kommune_grid(rows: list[dict]) -> dag.AgGrid:
@@ -632,7 +650,12 @@ def presentation_page(view: View) -> html.Main:
 def config(view: View, lazy: dict[str, list[str]] | None = None) -> dict:
     """What the browser's router needs (app/assets/router.js), defined once here in Python;
     `lazy` names the scripts a view needs before it is first asked to render."""
+    shapes = view.bundle.shapes.get(Layout.BOUNDARIES)
     return {
+        "counties": {
+            **(shapes.county_bounds if shapes else {}),
+            **({"alle": shapes.bounds} if shapes and shapes.county_bounds else {}),
+        },
         "lazy": lazy or {},
         "controls": list(CONTROLS),
         "views": list(VIEWS),
@@ -659,6 +682,7 @@ def stores(view: View, start: PageState, lazy: dict[str, list[str]] | None = Non
         dcc.Store(id="drawn-kart", data=drawn_key(start)),
         dcc.Store(id="drawn-tiltak"),
         dcc.Store(id="drawn-slide"),
+        dcc.Store(id="zoomed"),
     ]
 
 

@@ -85,7 +85,13 @@ def create_app(bundle: Bundle) -> Dash:
         ],
     )
     prefix = app.config.requests_pathname_prefix
-    plotly = served.script(files("app").joinpath(PLOTLY).read_bytes(), "plotly")
+    bundled = files("app").joinpath(PLOTLY)
+    plotly = served.script(
+        bundled.read_bytes(), "plotly", files("app").joinpath(PLOTLY + ".br").read_bytes()
+    )
+    # Brotli where the browser takes it (every current one does), at a level that costs the
+    # server little per response; Dash would otherwise use gzip only.
+    app.server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5)
     app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
     shapes = {kind: served.geometry(s.text) for kind, s in bundle.shapes.items()}
     view = make_view(bundle, {k: served.url_of(prefix, s) for k, s in shapes.items()})

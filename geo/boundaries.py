@@ -228,14 +228,15 @@ def get_boundaries(
     Raises BoundaryError naming the way out when no source has them.
     """
     if settings.boundaries is not None:
-        return read_boundary_file(settings.boundaries, settings.county, expected)
+        county = None if settings.national else settings.county
+        return read_boundary_file(settings.boundaries, county, expected)
 
     def fetch() -> tuple[gpd.GeoDataFrame, list[str], str]:
         from geo.http import Fetcher
-        from geo.kartverket import fetch_county
+        from geo.kartverket import fetch_country, fetch_county
 
         assert settings.api_url is not None
-        fetched, warnings = fetch_county(
+        fetched, warnings = (fetch_country if settings.national else fetch_county)(
             fetcher or Fetcher.from_settings(settings),
             settings.api_url,
             settings.county,

@@ -166,10 +166,10 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
     from geo.gazetteer import authored_gazetteer, check_county
 
     settings = settings_from(args)
-    check_county(settings.county)
+    check_county(settings.programme_county)
     # With a gazetteer, every one of its municipalities must have a boundary; without one,
     # the county list from the API (or the file) is the reference.
-    authored = authored_gazetteer(settings.county)
+    authored = authored_gazetteer(settings.programme_county)
     expected = list(authored.numbers) if authored else None
     result = get_boundaries(settings, expected, refresh=args.refresh)
     _warn(result.warnings)
@@ -304,7 +304,7 @@ def cmd_population(args: argparse.Namespace) -> int:
     from geo.population import get_population
 
     settings = settings_from(args)
-    gazetteer = gazetteer_for_county(settings.county, settings.boundaries)
+    gazetteer = gazetteer_for_county(settings.programme_county, settings.boundaries)
     population = get_population(settings, list(gazetteer.numbers), refresh=args.refresh)
     _warn(population.warnings)
     print(
@@ -453,7 +453,8 @@ def _county_option(parser: argparse.ArgumentParser, help_text: str | None = None
         "--county",
         metavar="NN",
         help=help_text
-        or f"county number whose municipalities are tagged (default: $TILTAKSKART_COUNTY or "
+        or f"county number whose municipalities are tagged, or 'all' for a map of all of Norway "
+        f"around county {DEFAULT_COUNTY}'s programme (default: $TILTAKSKART_COUNTY or "
         f"{DEFAULT_COUNTY} Østfold)",
     )
 

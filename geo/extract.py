@@ -65,6 +65,6 @@ def extract_and_tag(settings: Settings) -> Tagged:
     from geo.gazetteer import gazetteer_for_county
     from geo.tagging import Tagger
 
-    gazetteer = gazetteer_for_county(settings.county, settings.boundaries)
+    gazetteer = gazetteer_for_county(settings.programme_county, settings.boundaries)
     document, extraction = extract_file(document_path(settings))
     return Tagged(document, extraction, gazetteer, Tagger(gazetteer).tag(extraction.measures))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
@@ -131,6 +132,20 @@ def fetch_county(
         rows.append({"kommunenummer": number, "kommunenavn": name, "geometry": geometry})
     log.info("fetched %d boundaries of county %s from %s", len(rows), county, base)
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS), _summarise(warnings)
+
+
+def fetch_country(
+    fetcher: Fetcher, base: str, county: str = "all", progress: Progress | None = None
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Every municipality of Norway: the counties of 2024 one after another."""
+    from geo.gazetteer import COUNTIES_2024
+
+    frames, warnings = [], []
+    for number in COUNTIES_2024:
+        frame, notes = fetch_county(fetcher, base, number, progress)
+        frames.append(frame)
+        warnings += notes
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS), warnings
 
 
 def _summarise(warnings: list[str]) -> list[str]:

@@ -154,11 +154,11 @@ def get_population(
 
     got = first_source(
         "population",
-        DatedCache(settings.cache_dir, "befolkning", settings.county, ".json"),
+        DatedCache(settings.cache_dir, "befolkning", settings.programme_county, ".json"),
         read_cache=lambda path: _read_record(path, numbers),
         fetch=fetch if base is not None else None,
         write_cache=lambda value, path: _write_record(value, path, base or ""),
-        snapshot=lambda: read_snapshot(settings.county, numbers),
+        snapshot=lambda: read_snapshot(settings.programme_county, numbers),
         max_age_days=settings.cache_max_age_days,
         refresh=refresh,
         today=today,

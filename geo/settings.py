@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from geo.errors import InputError
 
 DEFAULT_COUNTY = "31"
+ALL_COUNTIES = "all"  # the map shows every municipality in Norway around the programme's county
 DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
 DEFAULT_SSB_URL = "https://data.ssb.no/api/v0/no"
 OFFLINE = ("off", "none", "offline")  # values of an API URL that mean "do not fetch"
@@ -89,12 +90,23 @@ class Settings:
                     value=value,
                     setting=name,
                 )
-        if not (self.county.isascii() and self.county.isdigit() and len(self.county) == 2):
+        digits = self.county.isascii() and self.county.isdigit() and len(self.county) == 2
+        if not (digits or self.national):
             raise InputError(
-                "not a county number; give two digits, e.g. 31 for Østfold",
+                f"not a county number; give two digits, e.g. 31 for Østfold, or '{ALL_COUNTIES}'",
                 value=self.county,
                 setting="county",
             )
+
+    @property
+    def national(self) -> bool:
+        """The map covers all of Norway (county 'all')."""
+        return self.county == ALL_COUNTIES
+
+    @property
+    def programme_county(self) -> str:
+        """The county whose gazetteer tags the programme (the default one when national)."""
+        return DEFAULT_COUNTY if self.national else self.county
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **flags: object) -> Settings:

@@ -66,7 +66,9 @@ def shapes_for(
         return Shapes(
             tiles_for(gazetteer, boundaries), Layout.TILES, None, boundaries, boundaries.warnings
         )
-    frame = boundaries.frame[boundaries.frame[NUMBER_COLUMN].isin(gazetteer.numbers)]
+    frame = boundaries.frame
+    if not settings.national:  # national: every municipality, the others drawn as context
+        frame = frame[frame[NUMBER_COLUMN].isin(gazetteer.numbers)]
     return Shapes(
         frame.reset_index(drop=True), Layout.BOUNDARIES, None, boundaries, boundaries.warnings
     )

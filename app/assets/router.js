@@ -125,6 +125,20 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return search;
         },
 
+        // The county chooser of a national map: zoom the map to the county (or the country).
+        zoomCounty: function (county, config) {
+            const bounds = config.counties && config.counties[county];
+            const gd = document.querySelector("#map .js-plotly-plot");
+            if (!bounds || !gd || !window.Plotly) { return window.dash_clientside.no_update; }
+            const padX = (bounds[2] - bounds[0]) * 0.03, padY = (bounds[3] - bounds[1]) * 0.03;
+            window.Plotly.relayout(gd, {
+                "geo.lonaxis.range": [bounds[0] - padX, bounds[2] + padX],
+                "geo.lataxis.range": [bounds[1] - padY, bounds[3] + padY],
+                "geo.center": {lon: (bounds[0] + bounds[2]) / 2, lat: (bounds[1] + bounds[3]) / 2},
+            });
+            return county;
+        },
+
         showPage: function (pathname) {
             const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
             return [presenting, !presenting];

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, State, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, no_update
 
 from app import figures
 from app.callbacks.url import link
@@ -11,6 +11,15 @@ from app.views import map_figure, words_of
 
 
 def register(app: Dash, view: View) -> None:
+    if "fylke" in app.layout:  # a national map: its county chooser zooms in the browser
+        app.clientside_callback(
+            ClientsideFunction("tiltakskart", "zoomCounty"),
+            Output("zoomed", "data"),
+            Input("fylke", "value"),
+            State("config", "data"),
+            prevent_initial_call=True,
+        )
+
     @app.callback(
         output={
             "figure": Output("map", "figure"),

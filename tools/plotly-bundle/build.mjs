@@ -102,3 +102,11 @@ const body = fs.readFileSync(outFile, 'utf-8');
 fs.writeFileSync(outFile, header + '\n' + wrapperStart + body + wrapperEnd);
 fs.copyFileSync(path.join(plotlyDir, 'LICENSE'), path.join(outDir, 'LICENSE'));
 console.log(`wrote ${path.relative(process.cwd(), outFile)} (${fs.statSync(outFile).size} bytes, plotly.js ${plotlyVersion})`);
+
+// Compressed once here at brotli's best quality (seconds), served as is by the app.
+const zlib = await import('node:zlib');
+const brotli = zlib.brotliCompressSync(fs.readFileSync(outFile), {
+    params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11},
+});
+fs.writeFileSync(outFile + '.br', brotli);
+console.log(`wrote ${path.relative(process.cwd(), outFile)}.br (${brotli.length} bytes)`);

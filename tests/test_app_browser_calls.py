@@ -1,0 +1,173 @@
+"""What the browser really receives: each geometry once per page load (never in the layout or a
+callback), nothing for hidden views, one callback round trip per filter change, and the
+national map. Counted from Chrome's own network log, with each response's body read back."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from tests.conftest import CHROMEDRIVER, CHROMIUM, chromium_options, live_server
+from tests.test_app_browser import click, shot, viewport, wait_for
+from tests.test_app_use import open_dropdown
+
+GEOMETRY = '"coordinates"'
+
+
+@pytest.fixture
+def logged(tmp_path):
+    """Headless Chromium with its network log on (CDP events through the performance log)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("chromium and chromium-driver are not installed (apt-get install them)")
+    options = chromium_options()
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    viewport(driver, 1366, 768)
+    yield driver
+    driver.quit()
+
+
+def responses(driver) -> list[dict]:
+    """The responses since the last call: url, whether the body carries geometry, and whether
+    it came from the browser's cache."""
+    seen: dict[str, dict] = {}
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.responseReceived":
+            response = params["response"]
+            seen[params["requestId"]] = {
+                "url": response["url"],
+                "cached": bool(response.get("fromDiskCache") or response.get("fromMemoryCache")),
+            }
+        elif message["method"] == "Network.loadingFinished" and params["requestId"] in seen:
+            item = seen[params["requestId"]]
+            try:
+                body = driver.execute_cdp_cmd(
+                    "Network.getResponseBody", {"requestId": params["requestId"]}
+                )["body"]
+            except Exception:  # bodies of some cached or aborted responses are not kept
+                body = ""
+            item["geometry"] = GEOMETRY in body
+            item["bytes"] = len(body)
+    return [r for r in seen.values() if "geometry" in r]
+
+
+def paths(driver, graph: str = "#map") -> int:
+    return driver.execute_script(
+        "return document.querySelectorAll(arguments[0] + ' .choroplethlocation').length", graph
+    )
+
+
+def settle(driver, seconds: float = 1.0) -> None:
+    time.sleep(seconds)
+
+
+def open_map(driver, url: str, count: int) -> None:
+    driver.get(url)
+    wait_for(driver, lambda d: paths(d) >= count, timeout=60)
+    settle(driver)
+
+
+def test_each_geometry_is_sent_once_per_page_load(app_url, logged):
+    open_map(logged, app_url + "/?view=kart", 12)
+    first = responses(logged)
+    carrying = [r["url"] for r in first if r["geometry"]]
+    assert len(carrying) == 1, carrying  # not in the layout, not in a callback
+    assert "/_tiltakskart/geo-" in carrying[0]
+    plotly = [r["url"] for r in first if "/_tiltakskart/plotly-" in r["url"]]
+    assert plotly and not [r for r in first if "plotly.min.js" in r["url"]]  # partial bundle
+    assert not [r for r in first if "dash_ag_grid" in r["url"]]  # the map does not need it
+
+    # Other views draw from the same geometry: opening them fetches none again.
+    for view, graph in (("Tiltak", "#tiltak-map"), ("Kommune", None)):
+        label = logged.find_element("xpath", f"//label[normalize-space()='{view}']")
+        click(logged, label)
+        if graph:
+            wait_for(logged, lambda d, g=graph: paths(d, g) >= 12)
+        else:
+            wait_for(logged, lambda d: d.find_elements("css selector", "#kommune-summary"))
+        settle(logged)
+    later = responses(logged)
+    assert not [r["url"] for r in later if r["geometry"]]
+    assert [r for r in later if "dash_ag_grid" in r["url"]]  # loaded when the view opened
+
+    # A reload takes the geometry from the browser's cache.
+    open_map(logged, app_url + "/?view=kart", 12)
+    again = [r for r in responses(logged) if r["geometry"]]
+    assert len(again) <= 1 and all(r["cached"] for r in again), again
+
+
+def test_a_filter_change_is_one_round_trip(app_url, logged):
+    open_map(logged, app_url + "/?view=kart", 12)
+    responses(logged)
+    for metric, title in (
+        ("Alle tiltak (særskilte og felles)", "Alle tiltak"),
+        ("Særskilte tiltak (navngitt, sted, region)", "Særskilte tiltak"),
+    ):
+        label = logged.find_element("xpath", f"//label[normalize-space()='{metric}']")
+        click(logged, label)
+        wait_for(
+            logged,
+            lambda d, t=title: d.execute_script(
+                "return (document.querySelector('#map .gtitle') || {}).textContent || ''"
+            ).startswith(t),
+        )
+        settle(logged)
+        calls = [r for r in responses(logged) if "_dash-update-component" in r["url"]]
+        assert len(calls) == 1, [r["url"] for r in calls]
+        assert not calls[0]["geometry"] and calls[0]["bytes"] < 10_000
+
+
+@pytest.fixture(scope="module")
+def national_url(shared_kommuner, tmp_path_factory):
+    from app.bundle import build_bundle
+    from app.main import create_app
+    from geo.settings import Settings
+
+    settings = Settings(
+        county="all",
+        boundaries=shared_kommuner / "norge-kommuner-2024.geojson",
+        cache_dir=tmp_path_factory.mktemp("national-cache"),
+        api_url=None,
+        ssb_url=None,
+    )
+    with live_server(create_app(build_bundle(settings)).server) as url:
+        yield url
+
+
+def test_national_map_draws_every_municipality_once(national_url, logged):
+    open_map(logged, national_url + "/?view=kart", 357)
+    carrying = [r["url"] for r in responses(logged) if r["geometry"]]
+    assert len(carrying) == 1, carrying
+    shown = logged.execute_script(
+        "return [...document.querySelectorAll('#map g.trace.scattergeo text')]"
+        ".filter(t => t.style.display !== 'none').map(t => t.getBoundingClientRect())"
+        ".map(r => [r.left, r.top, r.right, r.bottom])"
+    )
+    assert 5 <= len(shown) < 357  # names only where they fit
+    for i, a in enumerate(shown):
+        for b in shown[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    shot(logged, "12-norge-1366x768")
+
+    # The county chooser zooms the map to the county: Østfold's municipalities fill it.
+    def width_of_halden(d) -> float:
+        return d.execute_script(
+            "const p = [...document.querySelectorAll('#map .choroplethlocation')][0];"
+            "return p.getBoundingClientRect().width"
+        )
+
+    before = width_of_halden(logged)
+    open_dropdown(logged, "fylke")
+    options = logged.find_elements("css selector", ".dash-dropdown-option")
+    click(logged, next(o for o in options if o.text == "Østfold (31)"))
+    wait_for(logged, lambda d: width_of_halden(d) > 4 * before)
+    logged.execute_script("window.scrollTo(0, 0)")
+    settle(logged)
+    shot(logged, "12b-norge-ostfold-1366x768")

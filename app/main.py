@@ -105,6 +105,7 @@ def create_app(bundle: Bundle) -> Dash:
     guard.install(app.server, app.callback_map, prefix)
     printview.install(app.server, view, prefix)
     served.install(app.server, [plotly, *shapes.values()], prefix)
+    served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: keep it out of the cyclic collector's
     # scans, so callbacks do not pay for it (per-measure cost stays flat as programmes grow).
     gc.collect()

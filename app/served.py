@@ -77,3 +77,35 @@ def install(server: Flask, items: list[Served], prefix: str = "/") -> None:
         return Response(body, mimetype=item.mimetype, headers=headers)
 
     server.add_url_rule(f"{prefix.rstrip('/')}/{ROUTE}<name>", "tiltakskart_served", serve)
+
+
+def install_caching(server: Flask, prefix: str = "/") -> None:
+    """Reloads that cost little: fingerprinted assets (`?m=`) are kept by the browser; the
+    layout and dependencies (the same for every load) get an ETag and answer 304 when the
+    browser already has them."""
+    root = prefix.rstrip("/") + "/"
+    revalidated = {root + "_dash-layout", root + "_dash-dependencies"}
+
+    @server.after_request
+    def cache_headers(response: Response) -> Response:
+        if request.method != "GET" or response.status_code != 200:
+            return response
+        path = request.path
+        if path.startswith(root + "assets/") and "m" in request.args:
+            response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}, immutable"
+        elif path == root + "_favicon.ico" or path.startswith(root + "assets/topojson/"):
+            response.headers["Cache-Control"] = "public, max-age=86400"  # not fingerprinted
+        elif path in revalidated and not response.is_streamed:
+            etag = hashlib.sha256(response.get_data()).hexdigest()[:20]
+            response.headers["Cache-Control"] = "no-cache"
+            response.set_etag(etag)
+            # The compressor appends ":br" or ":gzip" to the ETag the browser sends back.
+            sent = [
+                t.strip().strip('"').split(":")[0]
+                for t in request.headers.get("If-None-Match", "").split(",")
+            ]
+            if etag in sent:
+                return Response(
+                    status=304, headers={"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+                )
+        return response

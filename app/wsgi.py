@@ -34,7 +34,11 @@ def make_server():
         log.warning("%s", warning)
     if bundle.notice:
         log.warning("%s", bundle.notice)
-    return create_app(bundle).server
+    server = create_app(bundle).server
+    # Dash registers its scripts on the first request; make it here, before gunicorn's threads
+    # can race on it (under load some first requests got 404s for Dash's own scripts).
+    server.test_client().get("/")
+    return server
 
 
 server = make_server()

@@ -1,0 +1,137 @@
+"""The naive baseline for bench/pageload.py: a plain Dash app that re-sends a whole
+`px.choropleth` figure (geometry included, compressed) on every change, on the same simplified
+boundaries and load numbers as Tiltakskart.
+
+Run under gunicorn from the project root (not with --chdir bench: bench/app.py would shadow the
+`app` package):
+
+    NAIVE_BOUNDARIES=../shared/kommuner/ostfold-kommuner-2024.geojson NAIVE_COUNTY=31 \
+        gunicorn -c python:app.gunicorn_conf 'bench.naive_app:server'
+
+NAIVE_COUNTY is a county number (the map shows its municipalities) or `all` (every municipality
+in the file). The numbers are the programme's (county 31); other municipalities get 0.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import shapely
+from dash import Dash, Input, Output, dcc, html
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from geo.boundaries import read_boundary_file  # noqa: E402
+from geo.extract import extract_and_tag  # noqa: E402
+from geo.load import Filters, LoadIndex  # noqa: E402
+from geo.periods import programme_years  # noqa: E402
+from geo.settings import DEFAULT_COUNTY, Settings  # noqa: E402
+from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage  # noqa: E402
+from geo.terms import METRIC_CHOICE_LABELS, Metric  # noqa: E402
+
+METRICS = (Metric.SPECIFIC, Metric.TOTAL)  # the labels match Tiltakskart's radio list
+TITLES = {Metric.SPECIFIC: "Særskilte tiltak", Metric.TOTAL: "Alle tiltak"}
+# Plotly's geo subplot fetches a base topojson even when hidden; the CDN is not reachable
+# offline, so serve the same file Tiltakskart serves (app/assets/topojson) and use its scope.
+TOPOJSON_DIR = ROOT / "app" / "assets" / "topojson"
+
+
+def load_shapes(path: Path, county: str) -> tuple[pd.DataFrame, dict]:
+    """(kommunenummer, kommunenavn per feature; GeoJSON) simplified as Tiltakskart does."""
+    frame = read_boundary_file(path, None if county == "all" else county).frame
+    simplified, _ = simplify_coverage(frame, DEFAULT_TOLERANCE_M)
+    simplified = simplified.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]]
+    # d3-geo (Plotly) wants exterior rings clockwise, as app/bundle.py's web_shapes makes them.
+    simplified.geometry = shapely.orient_polygons(simplified.geometry.values, exterior_cw=True)
+    geojson = json.loads(geojson_text(simplified))
+    return pd.DataFrame(simplified[["kommunenummer", "kommunenavn"]]), geojson
+
+
+def load_index(path: Path) -> LoadIndex:
+    """The programme's load index (its county's municipalities), as build_bundle makes it."""
+    settings = Settings(county=DEFAULT_COUNTY, boundaries=path, api_url=None, ssb_url=None)
+    tagged = extract_and_tag(settings)
+    data = tagged.record()
+    pairs = [(m.number, m.name) for m in tagged.gazetteer.municipalities]
+    return LoadIndex(data["measures"], pairs, programme_years(tagged.extraction.programme))
+
+
+def create_app(path: Path, county: str) -> Dash:
+    """The naive app: one callback returns the whole figure every time."""
+    table, geojson = load_shapes(path, county)
+    index = load_index(path)
+    plans = list(dict.fromkeys(m["plan"] for m in index.measures if m["plan"]))
+
+    app = Dash(
+        __name__,
+        title="Naiv tiltakskart",
+        compress=True,
+        serve_locally=True,
+        assets_folder=str(TOPOJSON_DIR),
+    )
+    app.layout = html.Div(
+        [
+            html.H1("Tiltak per kommune"),
+            dcc.RadioItems(
+                id="metric",
+                options=[{"label": METRIC_CHOICE_LABELS[m], "value": str(m)} for m in METRICS],
+                value=str(Metric.SPECIFIC),
+            ),
+            dcc.Dropdown(id="plan", options=plans, placeholder="Alle planer"),
+            dcc.Graph(
+                id="map",
+                config={"topojsonURL": "/assets/"},
+                style={"height": "calc(100vh - 160px)", "minHeight": "480px"},
+            ),
+        ]
+    )
+
+    @app.callback(Output("map", "figure"), Input("metric", "value"), Input("plan", "value"))
+    def draw(metric: str, plan: str | None) -> go.Figure:
+        counts = dict(
+            zip(index.numbers, index.metric(metric, Filters(plan=plan or None)), strict=True)
+        )
+        frame = table.assign(tiltak=[int(counts.get(n, 0)) for n in table["kommunenummer"]])
+        return px.choropleth(
+            frame,
+            geojson=geojson,
+            locations="kommunenummer",
+            featureidkey="properties.kommunenummer",
+            color="tiltak",
+            hover_name="kommunenavn",
+            scope="europe",
+            fitbounds="locations",
+            basemap_visible=False,
+            title=f"{TITLES[Metric(metric)]} per kommune",
+        )
+
+    return app
+
+
+def make_server():
+    """The Flask server, configured by NAIVE_BOUNDARIES and NAIVE_COUNTY."""
+    county = os.environ.get("NAIVE_COUNTY", "").strip() or DEFAULT_COUNTY
+    default = "norge-kommuner-2024.geojson" if county == "all" else "ostfold-kommuner-2024.geojson"
+    path = Path(os.environ.get("NAIVE_BOUNDARIES") or ROOT.parent / "shared" / "kommuner" / default)
+    return create_app(path, county).server
+
+
+if __name__ == "__main__":
+    import argparse
+
+    argparse.ArgumentParser(
+        description="The naive baseline app for bench/pageload.py; run it under gunicorn: "
+        "NAIVE_COUNTY=31|all NAIVE_BOUNDARIES=FILE gunicorn -c python:app.gunicorn_conf "
+        "'bench.naive_app:server' (from the repository root)."
+    ).parse_args()
+else:
+    server = make_server()

@@ -1,0 +1,664 @@
+"""Page load of Tiltakskart against the naive baseline (bench/naive_app.py: a plain Dash app that
+re-sends a whole px.choropleth figure on every change), both under gunicorn with the same
+settings (-c python:app.gunicorn_conf) and the same simplified boundaries, measured in the same
+run in headless Chromium (1366×768). Prints medians over --runs repetitions per app:
+
+  first load      HTTP cache cleared (CDP Network.clearBrowserCache), then `/` opened. Bytes
+                  transferred = sum of the Performance API's transferSize over the navigation
+                  and every resource entry, taken once the network has been idle 500 ms after
+                  the map painted; also the decoded (uncompressed) bytes and the request count.
+  map paint       ms from navigation start until `#map` holds every municipality's path
+                  (.choroplethlocation) with a fill set (not SVG's default black), checked in
+                  the page each animation frame by a probe installed before any page script.
+  reload          the same page reloaded with a warm HTTP cache: bytes and time to map paint.
+  filter change   a real pointer click on the visible metric label ("Alle tiltak …" and
+                  "Særskilte tiltak …" in turn), timed from the mousedown (stamped in the page)
+                  to the plotly_afterplot of `#map` whose title shows the chosen metric; the
+                  _dash-update-component requests it fired, their bytes transferred and the
+                  bytes of their request bodies (transferSize counts responses only).
+  geometry        per page load and filter change, the responses whose body holds GeoJSON
+                  coordinates (read with CDP Network.getResponseBody), split into those that
+                  came over the network and those from the browser's cache; URLs listed below.
+  checks          bytes on the wire as Chrome's network stack counts them (CDP
+                  encodedDataLength, real headers), and first-load entries served from cache.
+
+transferSize is 0 for a response from the browser's cache, and Chrome counts a fixed 300 B for
+the headers of every other one (a 304 revalidation is 300 B). 1 kB = 1000 B. Ratio = ours /
+naive. The servers run on 127.0.0.1 (no network latency). Before measuring, each server is
+warmed up (page and scripts fetched many at once) so that no worker is measured cold.
+
+Run: python bench/pageload.py [--county 31|all] [--boundaries FILE] [--runs 5]
+                              [--url-ours URL] [--url-naive URL] [--details]
+With a --url-* option that app is measured on the running server instead of being started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--window-size=1366,768",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+KOMMUNER = ROOT.parent / "shared" / "kommuner"
+DEFAULT_FILES = {"31": "ostfold-kommuner-2024.geojson", "all": "norge-kommuner-2024.geojson"}
+# (what the map title starts with, the visible label of the radio item that shows it)
+METRICS = (
+    ("Alle tiltak", "Alle tiltak (særskilte og felles)"),
+    ("Særskilte tiltak", "Særskilte tiltak (navngitt, sted, region)"),
+)
+GEOMETRY = re.compile(r'"coordinates"\s*:\s*\[')  # GeoJSON; not plotly.min.js's own code
+PAINT_TIMEOUT = 60.0  # seconds for a page load to paint the map
+CHANGE_TIMEOUT = 15.0  # seconds for a filter change to repaint it
+
+# Installed before any page script (Page.addScriptToEvaluateOnNewDocument). Each animation
+# frame it stamps the first moment `#map` holds EXPECTED filled paths, and hooks every Plotly
+# graph to log its repaints (time, graph id, title); mousedown stamps the user's input.
+PROBE = """
+(() => {
+  if (window.__bench) return;
+  const b = window.__bench = {input: 0, painted: null, plots: []};
+  try { performance.setResourceTimingBufferSize(100000); } catch (e) {}
+  addEventListener('mousedown', () => { b.input = performance.now(); }, true);
+  const filled = p => {
+    const fill = p.style.fill || p.getAttribute('fill');  // Plotly sets the attribute
+    return !!fill && fill !== 'none' && fill !== 'transparent' && fill !== 'rgba(0, 0, 0, 0)'
+      && (p.getAttribute('d') || '').length > 1;
+  };
+  const frame = () => {
+    if (document.body) {
+      if (b.painted === null) {
+        const paths = document.querySelectorAll('#map .choroplethlocation');
+        if (paths.length >= EXPECTED && [...paths].every(filled)) b.painted = performance.now();
+      }
+      document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+        if (gd.__benchHooked || !gd.on) return;
+        gd.__benchHooked = true;
+        gd.on('plotly_afterplot', () => b.plots.push([
+          performance.now(), gd.parentElement && gd.parentElement.id,
+          (gd.querySelector('.gtitle') || {}).textContent || '']));
+      });
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})();
+"""
+STATE = """
+const b = window.__bench || {};
+const entries = [...performance.getEntriesByType('navigation'),
+                 ...performance.getEntriesByType('resource')];
+const paths = document.querySelectorAll('#map .choroplethlocation').length;
+return {now: performance.now(), painted: b.painted ?? null, paths: paths,
+        last: Math.max(0, ...entries.map(e => e.responseEnd))};
+"""
+ENTRIES = """
+return [...performance.getEntriesByType('navigation'),
+        ...performance.getEntriesByType('resource')]
+  .filter(e => e.startTime >= arguments[0])
+  .map(e => [e.name, e.transferSize, e.decodedBodySize]);
+"""
+
+
+class BenchError(Exception):
+    """A measurement that could not be taken (the app is then left out of the table)."""
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+
+
+@dataclass
+class Results:
+    """Samples per metric and the geometry-carrying URLs seen, for one app."""
+
+    samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    carriers: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    entries: dict[str, list] = field(default_factory=dict)  # the last run's, per page load
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_command(port: int, target: str) -> list[str]:
+    """The README's gunicorn command on 127.0.0.1:port, without the access log."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf"]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"]
+    if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS):
+        command.append("--no-control-socket")  # two masters would share ~/.gunicorn's socket
+    return [*command, target]
+
+
+def start_server(name: str, target: str, env: dict[str, str]) -> Server:
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / f"tiltakskart-bench-pageload-{name}.log"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TILTAKSKART_", "NAIVE_"))}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            gunicorn_command(port, target),
+            cwd=ROOT,
+            env={**clean, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    return Server(name, f"http://127.0.0.1:{port}", process, log)
+
+
+def wait_ready(server: Server, timeout: float) -> str | None:
+    """None once `/` answers 200, else why not (one line)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process is not None and server.process.poll() is not None:
+            return (
+                f"{server.name} did not start (exit {server.process.returncode}); see {server.log}"
+            )
+        try:
+            if requests.get(server.url + "/", timeout=2).status_code == 200:
+                return None
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    where = f"; see {server.log}" if server.log else ""
+    return f"{server.name} did not answer at {server.url} within {timeout:.0f} s{where}"
+
+
+def warm_up(server: Server, rounds: int = 5) -> list[str]:
+    """Fetch the page and its scripts, many at once, until a round gets no error; returns the
+    errors seen. Dash sets itself up on a worker's first request, and requests that come in
+    meanwhile on other threads of that worker fail (404 or 500): a cold-start defect, not
+    what this bench measures."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def status(path: str) -> tuple[str, int]:
+        try:
+            return path, requests.get(server.url + path, timeout=10).status_code
+        except requests.RequestException:
+            return path, 0
+
+    seen: list[str] = []
+    for _ in range(rounds):
+        page = requests.get(server.url + "/", timeout=10)
+        paths = ["/", *re.findall(r'<script src="(/[^"]+)"', page.text)]
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(status, paths * 3))
+        errors = [f"HTTP {code or 'failed'} for {p}" for p, code in answers if code != 200]
+        seen += errors
+        if not errors and page.status_code == 200:
+            break
+    return seen
+
+
+def stop(server: Server) -> None:
+    if server.process is None or server.process.poll() is not None:
+        return
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+def expected_paths(boundaries: Path, county: str) -> int:
+    """The municipalities the maps draw: the file's features of the county (or all)."""
+    import pyogrio
+
+    table = pyogrio.read_dataframe(boundaries, read_geometry=False, columns=["kommunenummer"])
+    numbers = {str(n).zfill(4) for n in table["kommunenummer"]}
+    return len(numbers if county == "all" else {n for n in numbers if n.startswith(county)})
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+def browser(expected: int):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(30)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False},
+    )
+    source = PROBE.replace("EXPECTED", str(expected))
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+    return driver
+
+
+def take_log(driver) -> list[dict]:
+    """The CDP events Chrome logged since the last call."""
+    return [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
+
+
+def in_flight(events: list[dict]) -> dict[str, str]:
+    """Requests (id -> URL) started in `events` and not yet finished or failed."""
+    open_: dict[str, str] = {}
+    for event in events:
+        method, params = event["method"], event.get("params", {})
+        if method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            if url.startswith("http"):
+                open_[params["requestId"]] = url
+        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+            open_.pop(params["requestId"], None)
+    return open_
+
+
+def settle(driver, events: list[dict], since_ms: float, quiet_ms: float) -> None:
+    """Wait until no request is in flight and none has ended for `quiet_ms` after `since_ms`
+    (page time); `events` collects the CDP events meanwhile."""
+    deadline = time.monotonic() + 30
+    while True:
+        events += take_log(driver)
+        state = driver.execute_script(STATE)
+        busy = in_flight(events)
+        if not busy and state["now"] - max(since_ms, state["last"]) >= quiet_ms:
+            return
+        if time.monotonic() > deadline:
+            raise BenchError(f"network not idle after 30 s: {sorted(busy.values())[:3]}")
+        time.sleep(0.05)
+
+
+def http_errors(events: list[dict]) -> list[str]:
+    return [
+        f"HTTP {e['params']['response']['status']} for {short(e['params']['response']['url'])}"
+        for e in events
+        if e["method"] == "Network.responseReceived" and e["params"]["response"]["status"] >= 400
+    ]
+
+
+def short(url: str) -> str:
+    """The URL's path, without the query (Dash adds a per-request one to callbacks)."""
+    return urlsplit(url).path or url
+
+
+def post_body(driver, params: dict) -> str:
+    """The body a Network.requestWillBeSent event's request sent ('' for none)."""
+    from selenium.common.exceptions import WebDriverException
+
+    request = params["request"]
+    if not request.get("hasPostData"):
+        return ""
+    if "postData" in request:
+        return request["postData"]
+    try:  # Chrome leaves large bodies out of the event
+        got = driver.execute_cdp_cmd(
+            "Network.getRequestPostData", {"requestId": params["requestId"]}
+        )
+        return got["postData"]
+    except WebDriverException:
+        return ""
+
+
+def geometry_carriers(driver, events: list[dict]) -> list[tuple[str, str]]:
+    """(URL path, 'network' | 'cache' | 'sent') of every response body, and request body
+    ('sent'), in `events` that holds GeoJSON coordinates."""
+    from selenium.common.exceptions import WebDriverException
+
+    from_cache = {
+        e["params"]["requestId"] for e in events if e["method"] == "Network.requestServedFromCache"
+    }
+    found: list[tuple[str, str]] = []
+    for event in events:
+        method, params = event["method"], event.get("params", {})
+        if method == "Network.requestWillBeSent" and GEOMETRY.search(post_body(driver, params)):
+            found.append((short(params["request"]["url"]), "sent"))
+        if method != "Network.responseReceived":
+            continue
+        response = params["response"]
+        if not response["url"].startswith("http"):
+            continue
+        try:
+            got = driver.execute_cdp_cmd(
+                "Network.getResponseBody", {"requestId": params["requestId"]}
+            )
+        except WebDriverException:
+            continue  # no body (a redirect, a 204, or evicted): nothing to check
+        text = got["body"]
+        if got.get("base64Encoded"):
+            text = base64.b64decode(text).decode("utf-8", "replace")
+        if GEOMETRY.search(text):
+            cached = (
+                response.get("fromDiskCache")
+                or response.get("fromPrefetchCache")
+                or params["requestId"] in from_cache
+                or response["status"] == 304
+            )
+            found.append((short(response["url"]), "cache" if cached else "network"))
+    return found
+
+
+def wire_bytes(events: list[dict]) -> int:
+    """Bytes received as Chrome's network stack counted them (real headers included)."""
+    return sum(
+        int(e["params"]["encodedDataLength"])
+        for e in events
+        if e["method"] == "Network.loadingFinished"
+    )
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+
+def page_load(driver, url: str, phase: str, results: Results) -> None:
+    """Open (phase 'first': with a cleared cache) or reload `url`; record its figures."""
+    if phase == "first":
+        driver.get("about:blank")
+        take_log(driver)
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        driver.get(url)
+    else:
+        take_log(driver)
+        driver.refresh()
+    events: list[dict] = []
+    started = time.monotonic()
+    while (state := driver.execute_script(STATE))["painted"] is None:
+        events += take_log(driver)
+        waited = time.monotonic() - started
+        if waited > PAINT_TIMEOUT or (waited > 10 and http_errors(events)):  # broken: give up
+            problems = "; ".join(http_errors(events)[:3]) or "no HTTP errors"
+            raise BenchError(
+                f"{phase} load: map not painted ({state['now'] / 1000:.0f} s after navigation; "
+                f"{state['paths']} paths; {problems})"
+            )
+        time.sleep(0.05)
+    settle(driver, events, state["painted"], 500)
+    entries = driver.execute_script(ENTRIES, 0)
+    results.entries[phase] = entries
+    s = results.samples
+    s[f"{phase}.paint"].append(state["painted"])
+    s[f"{phase}.bytes"].append(sum(e[1] for e in entries) / 1000)
+    s[f"{phase}.decoded"].append(sum(e[2] for e in entries) / 1000)
+    s[f"{phase}.requests"].append(len(entries))
+    s[f"{phase}.wire"].append(wire_bytes(events) / 1000)
+    s[f"{phase}.from_cache"].append(sum(1 for e in entries if e[1] == 0))
+    carriers = geometry_carriers(driver, events)
+    s[f"{phase}.geometry"].append(sum(1 for _, how in carriers if how == "network"))
+    s[f"{phase}.geometry_cached"].append(sum(1 for _, how in carriers if how == "cache"))
+    results.carriers[phase].update(carriers)
+    results.warnings += http_errors(events)
+
+
+def click_label(driver, text: str) -> None:
+    """A real pointer click at the centre of the visible label `text` (as bench/browser.py)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    rect = driver.execute_script(
+        "const l = [...document.querySelectorAll('label')]"
+        ".find(l => l.textContent.trim() === arguments[0] && l.offsetParent !== null);"
+        "if (!l) return null; l.scrollIntoView({block: 'nearest'});"
+        "const r = l.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];",
+        text,
+    )
+    if rect is None:
+        raise BenchError(f"no visible label {text!r}")
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(round(rect[0]), round(rect[1])).click()
+    actions.perform()
+    ActionChains(driver).reset_actions()
+
+
+def filter_change(driver, results: Results, changes: int) -> None:
+    """Switch the metric `changes` times; record the time to the repaint and the callbacks."""
+    for _ in range(changes):
+        title = driver.execute_script(
+            "return document.querySelector('#map .gtitle')?.textContent || ''"
+        )
+        word, label = next((w, lab) for w, lab in METRICS if not title.startswith(w))
+        before = driver.execute_script("return window.__bench.input")
+        take_log(driver)
+        events: list[dict] = []
+        click_label(driver, label)
+        deadline = time.monotonic() + CHANGE_TIMEOUT
+        while True:
+            events += take_log(driver)
+            t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
+            hit = next(
+                (t for t, gid, text in plots if gid == "map" and t > t0 and text.startswith(word)),
+                None,
+            )
+            if t0 > before and hit is not None:
+                break
+            if time.monotonic() > deadline:
+                raise BenchError(f"filter change to {word!r}: map not repainted")
+            time.sleep(0.03)
+        settle(driver, events, hit, 300)
+        calls = [
+            e for e in driver.execute_script(ENTRIES, t0 - 1) if "_dash-update-component" in e[0]
+        ]
+        s = results.samples
+        s["change.time"].append(hit - t0)
+        s["change.requests"].append(len(calls))
+        s["change.bytes"].append(sum(e[1] for e in calls) / 1000)
+        sent = [
+            len(post_body(driver, e["params"]).encode())
+            for e in events
+            if e["method"] == "Network.requestWillBeSent"
+            and "_dash-update-component" in e["params"]["request"]["url"]
+        ]
+        s["change.sent"].append(sum(sent) / 1000)
+        carriers = geometry_carriers(driver, events)
+        s["change.geometry"].append(sum(1 for _, how in carriers if how != "cache"))
+        results.carriers["change"].update(carriers)
+        results.warnings += http_errors(events)
+
+
+def measure(driver, server: Server, results: Results, changes: int) -> None:
+    """One run for one app: first load, reload, filter changes."""
+    page_load(driver, server.url + "/", "first", results)
+    page_load(driver, server.url + "/", "reload", results)
+    filter_change(driver, results, changes)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+ROWS = (  # key, label, unit
+    ("first.bytes", "first load: transferred", "kB"),
+    ("first.decoded", "first load: decoded (uncompressed)", "kB"),
+    ("first.requests", "first load: requests", ""),
+    ("first.paint", "first load: time to map paint", "ms"),
+    ("first.geometry", "first load: responses with geometry", ""),
+    ("reload.bytes", "reload: transferred", "kB"),
+    ("reload.requests", "reload: requests", ""),
+    ("reload.from_cache", "reload: entries from cache (transferSize 0)", ""),
+    ("reload.paint", "reload: time to map paint", "ms"),
+    ("reload.geometry", "reload: responses with geometry (network)", ""),
+    ("reload.geometry_cached", "reload: responses with geometry (cache)", ""),
+    ("change.time", "filter change: mousedown -> map repainted", "ms"),
+    ("change.requests", "filter change: _dash-update-component requests", ""),
+    ("change.bytes", "filter change: transferred", "kB"),
+    ("change.sent", "filter change: request bodies sent", "kB"),
+    ("change.geometry", "filter change: responses with geometry", ""),
+    ("first.wire", "check: first load, bytes on the wire (CDP)", "kB"),
+    ("reload.wire", "check: reload, bytes on the wire (CDP)", "kB"),
+    ("first.from_cache", "check: first load, entries from cache", ""),
+)
+PHASES = {"first": "first load", "reload": "reload", "change": "filter change"}
+
+
+def number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "kB":
+        return f"{value:,.1f} kB"
+    if unit == "ms":
+        return f"{value:,.0f} ms"
+    return f"{value:g}"
+
+
+def median(results: Results, key: str) -> float | None:
+    values = results.samples.get(key)
+    return statistics.median(values) if values and results.error is None else None
+
+
+def report(ours: Results, naive: Results, details: bool = False) -> None:
+    print(f"{'metric':<48} | {'ours':>12} | {'naive':>12} | {'ours/naive':>10}")
+    print(f"{'-' * 48}-+-{'-' * 12}-+-{'-' * 12}-+-{'-' * 10}")
+    for key, label, unit in ROWS:
+        a, b = median(ours, key), median(naive, key)
+        ratio = f"{a / b:.3g}" if a is not None and b else "—"
+        print(f"{label:<48} | {number(a, unit):>12} | {number(b, unit):>12} | {ratio:>10}")
+    for name, results in (("ours", ours), ("naive", naive)):
+        if results.error:
+            print(f"\n{name}: not measured: {results.error}")
+            continue
+        print(f"\n{name}: responses (and requests) with geometry, over all runs:")
+        for phase, label in PHASES.items():
+            seen = results.carriers.get(phase)
+            listed = ", ".join(f"{url} ({how}) ×{n}" for (url, how), n in sorted(seen.items()))
+            print(f"  {label:<14} {listed if seen else 'none'}")
+        for warning in sorted(set(results.warnings)):
+            print(f"  warning: {warning}")
+        if details:
+            for phase, entries in results.entries.items():
+                print(f"  {PHASES[phase]} (last run), transferred / decoded:")
+                for url, transferred, decoded in sorted(entries, key=lambda e: -e[1]):
+                    print(
+                        f"    {transferred / 1000:9.1f} kB {decoded / 1000:9.1f} kB  {short(url)}"
+                    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--county", default="31", help="county number or 'all' (default 31)")
+    parser.add_argument("--boundaries", type=Path, help="boundary file (default by county)")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions per app (default 5)")
+    parser.add_argument("--changes", type=int, default=2, help="filter changes per run")
+    parser.add_argument("--url-ours", help="measure this running Tiltakskart server")
+    parser.add_argument("--url-naive", help="measure this running naive server")
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="skip fetching each page and its scripts before measuring",
+    )
+    parser.add_argument(
+        "--details", action="store_true", help="list every entry of the last run's page loads"
+    )
+    parser.add_argument("--start-timeout", type=float, default=180, help="seconds per server")
+    args = parser.parse_args()
+    boundaries = args.boundaries or KOMMUNER / DEFAULT_FILES.get(args.county, DEFAULT_FILES["all"])
+    if not boundaries.exists():
+        raise SystemExit(f"no boundary file {boundaries}; give --boundaries")
+    boundaries = boundaries.resolve()
+    expected = expected_paths(boundaries, args.county)
+
+    servers: dict[str, Server] = {}
+    cache = tempfile.TemporaryDirectory(prefix="tiltakskart-bench-cache-")
+    try:
+        servers["ours"] = (
+            Server("ours", args.url_ours.rstrip("/"))
+            if args.url_ours
+            else start_server(
+                "ours",
+                "app.wsgi:server",
+                {
+                    "TILTAKSKART_BOUNDARIES": str(boundaries),
+                    "TILTAKSKART_COUNTY": args.county,
+                    "TILTAKSKART_API_URL": "off",
+                    "TILTAKSKART_SSB_URL": "off",
+                    "TILTAKSKART_CACHE_DIR": cache.name,
+                },
+            )
+        )
+        servers["naive"] = (
+            Server("naive", args.url_naive.rstrip("/"))
+            if args.url_naive
+            else start_server(
+                "naive",
+                "bench.naive_app:server",
+                {"NAIVE_BOUNDARIES": str(boundaries), "NAIVE_COUNTY": args.county},
+            )
+        )
+        results = {name: Results() for name in servers}
+        failures = []
+        for name, server in servers.items():
+            if (problem := wait_ready(server, args.start_timeout)) is not None:
+                results[name].error = problem
+                failures.append(problem)
+        if len(failures) == len(servers):
+            raise SystemExit("; ".join(failures))
+        for name, server in servers.items():
+            if results[name].error is None and args.warm_up:
+                errors = warm_up(server)
+                results[name].warnings += [f"warm-up (cold worker): {e}" for e in errors]
+
+        driver = browser(expected)
+        try:
+            print(
+                f"County {args.county}: {expected} municipalities from {boundaries.name}; "
+                f"{args.runs} runs × {args.changes} filter changes; Chromium "
+                f"{driver.capabilities.get('browserVersion', '?')}; gunicorn -c "
+                "python:app.gunicorn_conf for both\n"
+            )
+            for run in range(args.runs):
+                order = list(servers) if run % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    if results[name].error is None:
+                        try:
+                            measure(driver, servers[name], results[name], args.changes)
+                        except BenchError as exc:
+                            results[name].error = f"run {run + 1}: {exc}"
+        finally:
+            driver.quit()
+        report(results["ours"], results["naive"], args.details)
+        if failures:
+            raise SystemExit(failures[0])
+        if any(r.error for r in results.values()):
+            raise SystemExit(1)
+    finally:
+        for server in servers.values():
+            stop(server)
+        cache.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -193,6 +193,17 @@ def web_shapes(
     return shapes
 
 
+def simplified_for_web(
+    frame: gpd.GeoDataFrame, tolerance_m: float, national: bool
+) -> tuple[gpd.GeoDataFrame, int]:
+    """The frame simplified for the web and the decimals to send it with. A country on one
+    screen is ~1.3 km per pixel: coarser, without islets, 4 decimals (~10 m)."""
+    if not national:
+        return simplify_coverage(frame, tolerance_m)[0], 5
+    simplified, _ = simplify_coverage(frame, max(tolerance_m, NATIONAL_TOLERANCE_M))
+    return drop_islets(simplified, NATIONAL_ISLET_M2), 4
+
+
 def _shapes_key(frame: gpd.GeoDataFrame, tolerance_m: float, home: Collection[str]) -> str:
     digest = hashlib.sha256(f"{WEB_SHAPES_VERSION} {tolerance_m} {sorted(home)}".encode())
     digest.update("|".join(frame["kommunenummer"].astype(str)).encode())
@@ -227,11 +238,8 @@ def cached_web_shapes(
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not made yet, or unreadable: make it again
     national = not frame["kommunenummer"].isin(home).all()
-    tolerance_m = max(tolerance_m, NATIONAL_TOLERANCE_M) if national else tolerance_m
-    simplified, _ = simplify_coverage(frame, tolerance_m)
-    if national:  # a country on one screen: islets and metre decimals are below a pixel
-        simplified = drop_islets(simplified, NATIONAL_ISLET_M2)
-    shapes = web_shapes(simplified, home, precision=4 if national else 5)
+    simplified, precision = simplified_for_web(frame, tolerance_m, national)
+    shapes = web_shapes(simplified, home, precision)
     record = {k: v for k, v in asdict(shapes).items() if k not in ("geojson", "url")}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from app.controls import CONTROLS
-from app.model import View, drawn_key, filter_tree, search_text
+from app.model import View, drawn_key, filter_tree
 from app.state import VIEWS, PageState
 from geo.gazetteer import COUNTIES_2024
 from geo.terms import (
@@ -452,18 +452,16 @@ def kommune_grid(rows: list[dict]) -> dag.AgGrid:
 
 
 def tiltak_section(view: View) -> html.Section:
-    """One search box over numbers, words, actors and the places a measure concerns."""
-    options = [
-        {"label": f"{m['id']} {m['title']}", "value": m["id"], "search": search_text(view, m)}
-        for m in view.bundle.measures
-    ]
+    """One search box over numbers, words, actors and the places a measure concerns; its
+    options (with their search text, most of the layout's weight) come with the view's first
+    answer (app.callbacks.measure)."""
     return html.Section(
         [
             _label("Søk etter tiltak: nummer, ord, aktør, kommune eller sted", "tiltak-select"),
             dropdown(
                 "tiltak-select",
                 "F.eks. 1.3.2, «Pilgrimsleden», Sarpsborg eller Kalnes",
-                options,
+                [],
                 clearable=True,
                 optionHeight="auto",
             ),

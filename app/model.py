@@ -70,6 +70,14 @@ class View:
     def name_by_number(self) -> dict[str, str]:
         return dict(self.bundle.municipalities)
 
+    @cached_property
+    def measure_options(self) -> list[dict]:
+        """The measure search's options: number and title, searched over search_text."""
+        return [
+            {"label": f"{m['id']} {m['title']}", "value": m["id"], "search": search_text(self, m)}
+            for m in self.bundle.measures
+        ]
+
     @property
     def population_year(self) -> int | None:
         return self.bundle.population.year if self.bundle.population else None

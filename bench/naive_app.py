@@ -30,12 +30,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app.bundle import simplified_for_web  # noqa: E402
 from geo.boundaries import read_boundary_file  # noqa: E402
 from geo.extract import extract_and_tag  # noqa: E402
 from geo.load import Filters, LoadIndex  # noqa: E402
 from geo.periods import programme_years  # noqa: E402
 from geo.settings import DEFAULT_COUNTY, Settings  # noqa: E402
-from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage  # noqa: E402
+from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text  # noqa: E402
 from geo.terms import METRIC_CHOICE_LABELS, Metric  # noqa: E402
 
 METRICS = (Metric.SPECIFIC, Metric.TOTAL)  # the labels match Tiltakskart's radio list
@@ -46,13 +47,14 @@ TOPOJSON_DIR = ROOT / "app" / "assets" / "topojson"
 
 
 def load_shapes(path: Path, county: str) -> tuple[pd.DataFrame, dict]:
-    """(kommunenummer, kommunenavn per feature; GeoJSON) simplified as Tiltakskart does."""
+    """(kommunenummer, kommunenavn per feature; GeoJSON) simplified as Tiltakskart does (for
+    the whole country coarser, islets dropped, 4 decimals: the same detail as ours)."""
     frame = read_boundary_file(path, None if county == "all" else county).frame
-    simplified, _ = simplify_coverage(frame, DEFAULT_TOLERANCE_M)
+    simplified, precision = simplified_for_web(frame, DEFAULT_TOLERANCE_M, county == "all")
     simplified = simplified.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]]
     # d3-geo (Plotly) wants exterior rings clockwise, as app/bundle.py's web_shapes makes them.
     simplified.geometry = shapely.orient_polygons(simplified.geometry.values, exterior_cw=True)
-    geojson = json.loads(geojson_text(simplified))
+    geojson = json.loads(geojson_text(simplified, precision))
     return pd.DataFrame(simplified[["kommunenummer", "kommunenavn"]]), geojson
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State, html
+from dash import Dash, Input, Output, State, html, no_update
 
 from app import figures
 from app.callbacks.url import link
@@ -18,6 +18,7 @@ def register(app: Dash, view: View) -> None:
             "figure": Output("tiltak-map", "figure"),
             "detail": Output("tiltak-detail", "children"),
             "drawn": Output("drawn-tiltak", "data"),
+            "options": Output("tiltak-select", "options", allow_duplicate=True),
             "url": Output("canon-tiltak", "data"),
         },
         inputs={"asked": Input("ask-tiltak", "data")},
@@ -46,4 +47,11 @@ def register(app: Dash, view: View) -> None:
                 title,
                 view.attribution_for(state),
             )
-        return {"figure": figure, "detail": detail, "drawn": state.layout, "url": url}
+        options = view.measure_options if drawn is None else no_update  # sent once per page
+        return {
+            "figure": figure,
+            "detail": detail,
+            "drawn": state.layout,
+            "url": url,
+            "options": options,
+        }

@@ -34,18 +34,23 @@ def register(app: Dash, view: View) -> None:
             "controls": outputs(),
             "synced": Output("synced", "data"),
             "slide": Output("slide", "data"),
+            "measures": Output("tiltak-select", "options"),
         },
         inputs={"search": Input("url", "search"), "pathname": Input("url", "pathname")},
-        state={"count": State("synced", "data")},
+        state={"count": State("synced", "data"), "drawn": State("drawn-tiltak", "data")},
     )
-    def sync_controls_from_url(search, pathname, count):
-        """A link (or back/forward) sets every control; the router takes it from there."""
+    def sync_controls_from_url(search, pathname, count, drawn):
+        """A link (or back/forward) sets every control; the router takes it from there. Until
+        the Tiltak view has sent the whole search list, the linked measure is its one option
+        (a dropdown drops a value that is not among its options)."""
         state = parse_state(search, view.choices)
         count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+        linked = [o for o in view.measure_options if o["value"] == state.tiltak]
         return {
             "controls": control_values(state),
             "synced": count + 1,
             "slide": state.slide if presenting(pathname) else no_update,
+            "measures": linked if drawn is None else no_update,
         }
 
     app.clientside_callback(

@@ -53,6 +53,28 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+# Scripts Dash puts on every page that this app does not use: Babel's polyfill for browsers
+# older than ES2017 (Dash's own bundles and every current browser do without it) and
+# dash_table's loader (the app has no DataTable).
+UNUSED_SCRIPTS = ("/deps/polyfill@", "/dash_table/bundle.")
+
+
+class TiltakskartDash(Dash):
+    """Dash with the page's unused scripts left out (Dash's documented override) and without
+    the server's Python version in the page."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        lines = str(kwargs.get("scripts", "")).splitlines()
+        kept = [line for line in lines if not any(name in line for name in UNUSED_SCRIPTS)]
+        return super().interpolate_index(**{**kwargs, "scripts": "\n".join(kept)})
+
+    def _config(self) -> dict:
+        """The renderer's config, without the server's Python version (nothing needs it)."""
+        config = super()._config()
+        config.pop("python_version", None)
+        return config
+
+
 def defer_scripts(app: Dash, namespace: str) -> list[str]:
     """Leave a component library's scripts out of the page and return their URLs, for the
     router to load when a view that uses the library first opens (Dash still serves them)."""
@@ -68,7 +90,7 @@ def defer_scripts(app: Dash, namespace: str) -> list[str]:
 
 def create_app(bundle: Bundle) -> Dash:
     """A Dash app over a prepared bundle (see app.bundle.build_bundle)."""
-    app = Dash(
+    app = TiltakskartDash(
         __name__,
         title=f"Tiltakskart – {bundle.gazetteer.county_name}",
         update_title=None,

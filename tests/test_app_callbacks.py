@@ -573,3 +573,10 @@ def test_downloads_never_carry_a_live_formula(hostile_app, search, button):
         )
         with zipfile.ZipFile(io.BytesIO(decoded(data))) as book:
             assert b"<f>" not in book.read("xl/worksheets/sheet1.xml")
+
+
+def test_municipality_lists_are_built_once(app_bundle):
+    # map_data indexes them per municipality: rebuilt per access, recolour was quadratic.
+    view = make_view(app_bundle)
+    assert view.names is view.names and view.numbers is view.numbers
+    assert view.name_of("3105") == "Sarpsborg"

@@ -107,3 +107,12 @@ def test_wsgi_logs_start_up_warnings(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WARNING could not fetch boundaries" in result.stderr
     assert "bundled snapshot" in result.stderr
+
+
+def test_county_all_maps_the_country_around_the_default_programme():
+    national = Settings.from_env({"TILTAKSKART_COUNTY": "all"})
+    assert national.national and national.programme_county == "31"
+    one = Settings.from_env({}, county="34")
+    assert not one.national and one.programme_county == "34"
+    with pytest.raises(InputError, match="or 'all'"):
+        Settings.from_env({}, county="alle")

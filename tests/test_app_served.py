@@ -1,0 +1,67 @@
+"""Files served at content-named URLs (geometry, the partial Plotly bundle) and cheap reloads:
+compressed as the browser takes them, kept for good, the layout answered 304 when unchanged."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import brotli
+from flask import Flask
+
+from app import served
+
+
+def test_content_named_files_are_compressed_and_kept(tmp_path):
+    item = served.geometry('{"type":"FeatureCollection","features":[]}' * 50)
+    assert item.name.startswith("geo-") and item.name.endswith(".geojson")
+    assert served.geometry("{}").name != item.name  # the name changes with the content
+    server = Flask(__name__)
+    served.install(server, [item], "/")
+    client = server.test_client()
+    url = served.url_of("/", item)
+    br = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert br.headers["Content-Encoding"] == "br" and brotli.decompress(br.data) == item.plain
+    assert "immutable" in br.headers["Cache-Control"] and br.mimetype == "application/geo+json"
+    gz = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip" and gzip.decompress(gz.data) == item.plain
+    assert client.get(url, headers={"Accept-Encoding": ""}).data == item.plain
+    again = client.get(url, headers={"If-None-Match": br.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    assert client.get("/_tiltakskart/geo-0000.geojson").status_code == 404
+
+
+def test_precompressed_bytes_are_used_only_when_they_match():
+    data = b"Plotly" * 1000
+    good = brotli.compress(data, quality=11)
+    assert served.script(data, "plotly", good).brotli == good
+    stale = brotli.compress(b"an older bundle", quality=11)
+    assert brotli.decompress(served.script(data, "plotly", stale).brotli) == data
+
+
+def test_a_reload_revalidates_the_layout(dash_app):
+    client = dash_app.server.test_client()
+    first = client.get("/_dash-layout", headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    etag = first.headers["ETag"]  # as the compressor sent it: '"…:br"'
+    again = client.get("/_dash-layout", headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert again.status_code == 304
+    other = client.get("/_dash-layout", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+    asset = client.get("/assets/router.js?m=1")
+    assert "immutable" in asset.headers["Cache-Control"]
+
+
+def test_the_page_leaves_out_unused_scripts_and_the_python_version(dash_app):
+    page = dash_app.server.test_client().get("/").get_data(as_text=True)
+    assert "polyfill@" not in page and "dash_table/bundle" not in page
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts and not [s for s in scripts if "dash_ag_grid" in s]  # loaded with its view
+    assert "python_version" not in page
+    assert "/_tiltakskart/plotly-" in page
+
+
+def test_start_up_data_is_kept_out_of_the_collector(dash_app):
+    import gc
+
+    assert gc.get_freeze_count() > 0

@@ -38,3 +38,15 @@ def callback_payload(callback_map: dict, output: str, values: dict, changed: lis
         "state": items("state"),
         "changedPropIds": changed,
     }
+
+
+def find_component(node, wanted: str) -> dict | None:
+    """The props of the component with id `wanted` in a layout as JSON (/_dash-layout)."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == wanted:
+            return props
+        return find_component(props.get("children"), wanted)
+    if isinstance(node, list):
+        return next((c for c in (find_component(n, wanted) for n in node) if c is not None), None)
+    return None

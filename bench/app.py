@@ -94,29 +94,16 @@ def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float, str]
     return page, layout, source
 
 
-def _find(node, wanted: str):
-    """The props of the component with id `wanted` in a layout (JSON)."""
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if props.get("id") == wanted:
-            return props
-        return _find(props.get("children"), wanted)
-    if isinstance(node, list):
-        for child in node:
-            if (found := _find(child, wanted)) is not None:
-                return found
-    return None
-
-
 def payloads(base: str):
     """Request bodies for the map's recolour (render_map answering with a Patch, as after a
     filter change) and for a trivial callback (the Kommune table's hint), built from the app's
     own callback list and layout."""
-    from app.testing import callback_payload
+    from app.testing import callback_payload, find_component
 
     deps = requests.get(f"{base}/_dash-dependencies", timeout=10).json()
     callback_map = {d["output"]: d for d in deps}
-    drawn = _find(requests.get(f"{base}/_dash-layout", timeout=10).json(), "drawn-kart")["data"]
+    layout = requests.get(f"{base}/_dash-layout", timeout=10).json()
+    drawn = find_component(layout, "drawn-kart")["data"]
 
     def recolour(metric: str) -> dict:
         values = {"ask-kart.data": {"view": "kart", "metric": metric}, "drawn-kart.data": drawn}

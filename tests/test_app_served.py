@@ -4,12 +4,14 @@ compressed as the browser takes them, kept for good, the layout answered 304 whe
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import brotli
 from flask import Flask
 
 from app import served
+from app.testing import find_component
 
 
 def test_content_named_files_are_compressed_and_kept(tmp_path):
@@ -65,3 +67,10 @@ def test_start_up_data_is_kept_out_of_the_collector(dash_app):
     import gc
 
     assert gc.get_freeze_count() > 0
+
+
+def test_the_layout_carries_no_geometry_and_no_search_list(dash_app):
+    layout = dash_app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    assert '"coordinates"' not in layout  # the map names its geometry's URL
+    search = find_component(json.loads(layout), "tiltak-select")
+    assert search["options"] == []  # the measure list comes with the Tiltak view

@@ -150,8 +150,10 @@ def load_map(
     background: bool = False,
     height: int | None = None,
     font_size: int = 14,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> go.Figure:
-    """Choropleth of one metric (scale from 0) with names on the map and a titled colour bar."""
+    """Choropleth of one metric (scale from 0) with names on the map and a titled colour bar;
+    `bounds` frames it (default: every shape drawn)."""
     axis = colour_axis(data)
     colorbar = {"thickness": 16, "len": 0.8, "tickfont": {"size": font_size}}
     colorbar.update(axis.pop("colorbar", {}))
@@ -177,7 +179,7 @@ def load_map(
     else:
         labels = _label_trace(shapes, numbers, names, font_size, mapbox=background)
         fig = go.Figure([trace, labels])
-    return _layout(fig, shapes, title, attribution, background, height, font_size)
+    return _layout(fig, shapes, title, attribution, background, height, font_size, bounds)
 
 
 def context_traces(shapes: WebShapes) -> list:

@@ -55,11 +55,14 @@ def map_figure(
     height: int | None = None,
     font_size: int = 14,
     title: str | None = None,
+    home: bool = False,
 ):
-    """The load map of a page state, its colour bar under it."""
+    """The load map of a page state, its colour bar under it; `home` frames the programme's
+    municipalities (on a national map, the rest of the country stays around them)."""
+    shapes = view.shapes_for(state)
     return figures.legend_below(
         figures.load_map(
-            view.shapes_for(state),
+            shapes,
             view.numbers,
             view.names,
             map_data(view, state),
@@ -68,6 +71,7 @@ def map_figure(
             background=state.bakgrunn,
             height=height,
             font_size=font_size,
+            bounds=shapes.home if home else None,
         )
     )
 
@@ -319,7 +323,7 @@ def title_slide(view: View, state: PageState):
         html.Li(f"{plan}: {norsk.count(sum(m['plan'] == plan for m in measures))} tiltak")
         for plan in plans
     ]
-    fig = map_figure(view, state, font_size=SLIDE_FONT, title=metric_label(view, state))
+    fig = map_figure(view, state, font_size=SLIDE_FONT, title=metric_label(view, state), home=True)
     data = map_data(view, state)
     body = [
         html.P(

@@ -57,21 +57,25 @@ class StandIn(ScriptedServer):
         self.swapped: set[str] = set()  # numbers answered latitude-first
         self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
 
-    def county_answer(self) -> dict:
+    def county_answer(self, county: str | None = None) -> dict:
+        """The county's municipalities; with a national file, any county's (by number)."""
+        county = county or self.county
         return {
             "fylkesnavn": self.county_name,
-            "fylkesnummer": self.county,
+            "fylkesnummer": county,
             "kommuner": [
                 {"kommunenavn": name, "kommunenummer": number}
                 for number, (name, _) in sorted(self.areas.items())
-                if number not in self.omitted
+                if number not in self.omitted and number.startswith(county)
             ],
         }
 
     def route(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
         parts = path[len(PREFIX) :].strip("/").split("/")
-        if parts == ["fylker", self.county]:
-            return 200, json.dumps(self.county_answer()).encode()
+        if len(parts) == 2 and parts[0] == "fylker":
+            answer = self.county_answer(parts[1])
+            if answer["kommuner"] or parts[1] == self.county:
+                return 200, json.dumps(answer).encode()
         if len(parts) == 3 and parts[0] == "kommuner" and parts[2] == "omrade":
             number = parts[1]
             if number in self.areas and number not in self.missing:

@@ -151,6 +151,15 @@ def test_national_map_draws_every_municipality_once(national_url, logged):
         ".map(r => [r.left, r.top, r.right, r.bottom])"
     )
     assert 5 <= len(shown) < 357  # names only where they fit
+    frame = logged.execute_script(
+        "const r = document.querySelector('#map clipPath[id$=\"geo\"] rect');"
+        "const s = document.querySelector('#map .main-svg').getBoundingClientRect();"
+        "const x = s.left + +r.getAttribute('x'), y = s.top + +r.getAttribute('y');"
+        "return [x, y, x + +r.getAttribute('width'), y + +r.getAttribute('height')]"
+    )
+    for left, top, right, bottom in shown:  # none cut at the map's edge
+        assert frame[0] - 1 <= left and right <= frame[2] + 1, (left, right, frame)
+        assert frame[1] - 1 <= top and bottom <= frame[3] + 1, (top, bottom, frame)
     for i, a in enumerate(shown):
         for b in shown[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
@@ -171,3 +180,8 @@ def test_national_map_draws_every_municipality_once(national_url, logged):
     logged.execute_script("window.scrollTo(0, 0)")
     settle(logged)
     shot(logged, "12b-norge-ostfold-1366x768")
+    names = logged.execute_script(
+        "return [...document.querySelectorAll('#map g.trace.scattergeo text')]"
+        ".filter(t => t.style.display !== 'none').map(t => t.textContent)"
+    )
+    assert {"Halden", "Sarpsborg", "Fredrikstad", "Moss"} <= set(names)  # zoomed: they fit

@@ -76,3 +76,18 @@ def test_an_unwritable_cache_costs_a_warning_not_the_map(two_counties, tmp_path)
     made = build_bundle(national(path, tmp_path))
     assert len(made.shapes[Layout.BOUNDARIES].geojson["features"]) > 12
     assert any("could not be cached" in w for w in made.warnings)
+
+
+def test_quantised_shapes_keep_their_shared_borders(app_bundle, two_counties, tmp_path):
+    # Østfold at 5 decimals: an exact coverage (no gap, no overlap, borders vertex for vertex).
+    county = app_bundle.shapes[Layout.BOUNDARIES].geojson["features"]
+    geometries = gpd.GeoDataFrame.from_features(county).geometry.values
+    assert shapely.coverage_is_valid(geometries)
+    # Two counties at the national 4 decimals: rounding may pinch a spike of a few metres,
+    # never a border (invalid edges under a thousandth of the border length).
+    path, _ = two_counties
+    features = build_bundle(national(path, tmp_path)).shapes[Layout.BOUNDARIES].geojson
+    geometries = gpd.GeoDataFrame.from_features(features["features"]).geometry.values
+    invalid = shapely.coverage_invalid_edges(geometries)
+    total = float(shapely.length(shapely.boundary(geometries)).sum())
+    assert float(shapely.length(invalid).sum()) < total / 1000

@@ -50,6 +50,13 @@ def test_a_reload_revalidates_the_layout(dash_app):
     assert again.status_code == 304
     other = client.get("/_dash-layout", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200
+    plain = client.get("/_dash-layout", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers  # not compressed: the app answers alone
+    unchanged = client.get(
+        "/_dash-layout",
+        headers={"Accept-Encoding": "identity", "If-None-Match": plain.headers["ETag"]},
+    )
+    assert unchanged.status_code == 304
     asset = client.get("/assets/router.js?m=1")
     assert "immutable" in asset.headers["Cache-Control"]
 

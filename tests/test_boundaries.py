@@ -383,3 +383,25 @@ def test_a_killed_write_leaves_a_partial_that_the_next_command_removes(standin, 
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_county_all_fetches_every_county_once_then_reads_the_cache(shared_kommuner, tmp_path):
+    from dataclasses import replace
+
+    from tests.kartverket_standin import StandIn
+
+    server = StandIn(shared_kommuner / "norge-kommuner-2024.geojson").start()
+    try:
+        national = replace(settings(server, tmp_path, timeout=20.0), county="all")
+        national = replace(national, max_response_bytes=50_000_000, command_deadline=600.0)
+        got = get_boundaries(national, None, today=DAY2, progress=lambda items: items)
+        assert len(got.frame) == 357 and got.source == "api"
+        assert got.frame["kommunenummer"].str[:2].nunique() == 15
+        assert [p.name for p in tmp_path.glob("kommuner-all-*.gpkg")] == [
+            f"kommuner-all-{DAY2.isoformat()}.gpkg"
+        ]
+        server.missing.update(n for n in server.areas)  # the API gone: the cache answers
+        again = get_boundaries(national, None, today=DAY2, progress=lambda items: items)
+        assert again.source == "cache" and len(again.frame) == 357
+    finally:
+        server.stop()

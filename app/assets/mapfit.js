@@ -1,6 +1,6 @@
-// Maps that fit their screen: after every draw, a name that would overlap another is hidden
-// (the largest municipalities keep theirs; every name stays in the hover), and on a phone the
-// title's type is smaller.
+// Maps that fit their screen: after every draw, a name that would overlap another or be cut at
+// the map's edge is hidden (the largest municipalities keep theirs; every name stays in the
+// hover), and on a phone the title's type is smaller.
 (function () {
     function declutter(gd) {
         const texts = Array.from(gd.querySelectorAll("g.trace.scattergeo text"));
@@ -13,17 +13,36 @@
         const order = texts.map(function (t, i) { return i; })
             .sort(function (a, b) { return area(b) - area(a); });
         const kept = [];
+        const frame = frameOf(gd);
         order.forEach(function (i) {
             const text = texts[i];
             text.style.display = "";
             const r = text.getBoundingClientRect();
             if (!r.width) { return; } // not on screen (hidden view): decide when shown
+            const cut = frame && (r.left < frame.left - 1 || r.right > frame.right + 1
+                || r.top < frame.top - 1 || r.bottom > frame.bottom + 1);
             const overlaps = kept.some(function (k) {
                 return r.left < k.right + 2 && r.right > k.left - 2
                     && r.top < k.bottom + 1 && r.bottom > k.top - 1;
             });
-            if (overlaps) { text.style.display = "none"; } else { kept.push(r); }
+            if (cut || overlaps) { text.style.display = "none"; } else { kept.push(r); }
         });
+    }
+
+    // The map's visible box (the geo subplot's clip rectangle), on screen: a name that would
+    // be cut at its edge is hidden like one that overlaps.
+    function frameOf(gd) {
+        const rect = gd.querySelector("clipPath[id$='geo'] rect");
+        const svg = gd.querySelector(".main-svg");
+        if (!rect || !svg) { return null; }
+        const box = svg.getBoundingClientRect();
+        const x = box.left + Number(rect.getAttribute("x"));
+        const y = box.top + Number(rect.getAttribute("y"));
+        return {
+            left: x, top: y,
+            right: x + Number(rect.getAttribute("width")),
+            bottom: y + Number(rect.getAttribute("height")),
+        };
     }
 
     // On a narrow screen the title's type is smaller, so its first line fits.

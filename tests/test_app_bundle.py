@@ -91,3 +91,20 @@ def test_quantised_shapes_keep_their_shared_borders(app_bundle, two_counties, tm
     invalid = shapely.coverage_invalid_edges(geometries)
     total = float(shapely.length(shapely.boundary(geometries)).sum())
     assert float(shapely.length(invalid).sum()) < total / 1000
+
+
+def test_national_maps_frame_the_country_and_slides_the_programme(two_counties, tmp_path):
+    from app.model import make_view
+    from app.state import PageState
+    from app.views import map_figure, title_slide
+
+    path, _ = two_counties
+    view = make_view(build_bundle(national(path, tmp_path)))
+    shapes = view.bundle.shapes[Layout.BOUNDARIES]
+    whole = map_figure(view, PageState()).layout.geo.lonaxis.range
+    assert whole[0] < shapes.bounds[0] + 0.1 and whole[1] > shapes.bounds[2] - 0.1
+    _, _, slide_map, _ = title_slide(view, PageState())
+    lon = slide_map.layout.geo.lonaxis.range
+    assert shapes.home[0] - 0.1 < lon[0] and lon[1] < shapes.home[2] + 0.1  # Østfold
+    traces = [t.type for t in slide_map.data]
+    assert traces.count("choropleth") == 2  # the programme's and the context's

@@ -232,13 +232,15 @@ def highlight_values(names: list[str], vias: list[str]) -> tuple[list[int], list
 
 
 def highlight_patch(names: list[str], vias: list[str], title: str) -> Patch:
-    """Another highlight on the same shapes: the colours, hover texts and title only."""
+    """Another highlight on the same shapes: the colours, hover texts and title only, as a
+    Patch of the children that hold the graph (a view's graph slot)."""
     codes, texts, colours = highlight_values(names, vias)
     patch = Patch()
-    patch["data"][0]["z"] = codes
-    patch["data"][0]["text"] = texts
-    patch["data"][1]["textfont"]["color"] = colours
-    patch["layout"]["title"]["text"] = title
+    figure = patch["props"]["figure"]
+    figure["data"][0]["z"] = codes
+    figure["data"][0]["text"] = texts
+    figure["data"][1]["textfont"]["color"] = colours
+    figure["layout"]["title"]["text"] = title
     return patch
 
 

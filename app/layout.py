@@ -467,14 +467,7 @@ def tiltak_section(view: View) -> html.Section:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dcc.Graph(
-                            id="tiltak-map",
-                            config=GRAPH_CONFIG,
-                            style={"height": "62vh", "minHeight": "360px"},
-                        ),
-                        lg=7,
-                    ),
+                    dbc.Col(html.Div(id="tiltak-map-slot"), lg=7),  # tiltak_graph, once shown
                     dbc.Col(
                         html.Div(
                             id="tiltak-detail",
@@ -493,6 +486,40 @@ def tiltak_section(view: View) -> html.Section:
     )
 
 
+# The hidden views' graphs come with each view's first answer: an empty graph costs Plotly
+# 15–30 ms to draw, and four of them on every page load delayed the map's first paint.
+
+
+def tiltak_graph(figure) -> dcc.Graph:
+    return dcc.Graph(
+        id="tiltak-map",
+        figure=figure,
+        config=GRAPH_CONFIG,
+        style={"height": "62vh", "minHeight": "360px"},
+    )
+
+
+def ipr_graphs(loads, per_1000) -> list[dcc.Graph]:
+    return [
+        dcc.Graph(id="ipr-graph", figure=loads, config=GRAPH_CONFIG, style={"height": "520px"}),
+        dcc.Graph(
+            id="ipr-per1000-graph",
+            figure=per_1000,
+            config=GRAPH_CONFIG,
+            style={"height": "480px"},
+        ),
+    ]
+
+
+def slide_graph(figure) -> dcc.Graph:
+    return dcc.Graph(
+        id="slide-map",
+        figure=figure,
+        config={**GRAPH_CONFIG, "displayModeBar": False},
+        style={"height": "78vh", "width": "100%"},
+    )
+
+
 def ipr_section() -> html.Section:
     return html.Section(
         [
@@ -502,8 +529,7 @@ def ipr_section() -> html.Section:
                 "1 000 innbyggere. Utvalget i panelet gjelder.",
                 className="text-body-secondary",
             ),
-            dcc.Graph(id="ipr-graph", config=GRAPH_CONFIG, style={"height": "520px"}),
-            dcc.Graph(id="ipr-per1000-graph", config=GRAPH_CONFIG, style={"height": "480px"}),
+            html.Div(id="ipr-graphs"),  # ipr_graphs, once shown
             html.Div(id="ipr-table", className="mt-2 table-responsive"),
             html.Div(id="ipr-notes"),
         ],
@@ -610,11 +636,7 @@ def presentation_page(view: View) -> html.Main:
             ),
             html.Div(
                 [
-                    dcc.Graph(
-                        id="slide-map",
-                        config={**GRAPH_CONFIG, "displayModeBar": False},
-                        style={"height": "78vh", "width": "100%"},
-                    ),
+                    html.Div(id="slide-map-slot"),  # slide_graph, once shown
                     html.Div(
                         id="slide-body",
                         className="slide-body",

@@ -340,21 +340,24 @@ def title_slide(view: View, state: PageState):
     return title, subtitle, fig, body
 
 
-def municipality_slide(view: View, state: PageState, number: str):
+def municipality_slide(view: View, state: PageState, number: str, with_map: bool = True):
     """(title, subtitle, map, body) of one municipality's slide: its specific measures in full,
-    the common ones as one line, the per 1 000 figure; the numbers add up."""
+    the common ones as one line, the per 1 000 figure; the numbers add up. Without the map
+    (None) when the slide before drew it and only its colours change."""
     name = view.name_of(number)
     vias = [Via.NAME if n == number else "none" for n in view.numbers]
-    fig = figures.highlight_map(
-        view.shapes_for(state),
-        view.numbers,
-        view.names,
-        vias,
-        "",  # the slide's heading names the municipality
-        view.attribution_for(state),
-        font_size=SLIDE_FONT,
-    )
-    fig.update_traces(showscale=False, selector={"type": "choropleth"})
+    fig = None
+    if with_map:
+        fig = figures.highlight_map(
+            view.shapes_for(state),
+            view.numbers,
+            view.names,
+            vias,
+            "",  # the slide's heading names the municipality
+            view.attribution_for(state),
+            font_size=SLIDE_FONT,
+        )
+        fig.update_traces(showscale=False, selector={"type": "choropleth"})
     listed, common, organisation = specific_measures(view, state, number)
     counts = kommune_counts(view, state, number)
     body = [
@@ -440,7 +443,7 @@ def slide_kind(view: View, k: int) -> str:
     return "kommune" if k <= len(view.numbers) else "council"
 
 
-def slide(view: View, state: PageState):
+def slide(view: View, state: PageState, with_map: bool = True):
     """The slide of the page state: the title, then each municipality, then each council."""
     numbers, keys = view.numbers, [c.key for c in view.bundle.councils()]
     k = state.slide
@@ -448,7 +451,7 @@ def slide(view: View, state: PageState):
     if kind == "title":
         return title_slide(view, state)
     if kind == "kommune":
-        return municipality_slide(view, state, numbers[k - 1])
+        return municipality_slide(view, state, numbers[k - 1], with_map)
     return council_slide(view, state, keys[k - 1 - len(numbers)])
 
 

@@ -67,8 +67,8 @@ def render(app, client, page: str, drawn: object = None, **changes) -> dict:
     outputs = {
         "kart": "map.figure",
         "kommune": "kommune-summary.children",
-        "tiltak": "tiltak-map.figure",
-        "ipr": "ipr-graph.figure",
+        "tiltak": "tiltak-map-slot.children",
+        "ipr": "ipr-graphs.children",
     }
     asked = {**RAW, "view": page, **changes}
     values = {f"ask-{page}.data": asked, f"drawn-{page}.data": drawn}
@@ -349,7 +349,9 @@ def test_print_view_shows_programme_text_as_text(hostile_app):
 
 def test_measure_view_highlights_by_via(dash_app, client):
     out = render(dash_app, client, "tiltak", tiltak="3.6.5")
-    figure = out["tiltak-map"]["figure"]
+    graph = out["tiltak-map-slot"]["children"]  # the graph, with the view's first answer
+    assert graph["props"]["id"] == "tiltak-map"
+    figure = graph["props"]["figure"]
     trace = figure["data"][0]
     ticks = dict(zip(trace["colorbar"]["tickvals"], trace["colorbar"]["ticktext"], strict=True))
     places = [
@@ -363,16 +365,19 @@ def test_measure_view_highlights_by_via(dash_app, client):
 
 def test_choosing_another_measure_patches_colours_only(dash_app, client):
     out = render(dash_app, client, "tiltak", drawn="ruter", tiltak="2.8.3", layout="ruter")
-    ops = ops_of(out["tiltak-map"]["figure"])
-    assert ops[("layout", "title", "text")] == "Tiltak 1.4.2"  # found by its alias 2.8.3
+    ops = ops_of(out["tiltak-map-slot"]["children"])
+    title = ("props", "figure", "layout", "title", "text")
+    assert ops[title] == "Tiltak 1.4.2"  # found by its alias 2.8.3
     assert out["link"] == "?view=tiltak&layout=ruter&tiltak=1.4.2"
-    assert len(ops[("data", 0, "z")]) == 12
+    assert len(ops[("props", "figure", "data", 0, "z")]) == 12
     assert "geojson" not in json.dumps(out) and len(json.dumps(out)) < 5_000
 
 
 def test_council_comparison(dash_app, client):
     out = render(dash_app, client, "ipr")
-    loads = out["ipr-graph"]["figure"]
+    graphs = out["ipr-graphs"]["children"]
+    assert [g["props"]["id"] for g in graphs] == ["ipr-graph", "ipr-per1000-graph"]
+    loads = graphs[0]["props"]["figure"]
     assert [t["name"] for t in loads["data"]] == [
         "Særskilte (navngitt, sted, region)",
         "Felles for alle kommunene",
@@ -390,7 +395,7 @@ def test_council_comparison(dash_app, client):
     assert len(members) == 12 and "Aremark*" in members  # uncertain membership marked
     specific = dict(zip(rows, loads["data"][0]["x"], strict=True))
     assert specific["Sarpsborg"] == 9 and specific["Moss"] == 7
-    per_1000 = out["ipr-per1000-graph"]["figure"]
+    per_1000 = graphs[1]["props"]["figure"]
     assert per_1000["layout"]["title"]["text"] == "Særskilte tiltak per 1 000 innbyggere (2024)"
     table = text_of(out["ipr-table"])
     assert "Vestby" in table and "59 771" in table  # Sarpsborg's inhabitants, Norwegian format
@@ -482,8 +487,9 @@ def test_slides(dash_app, client):
 
 def test_a_step_between_municipalities_patches_the_map(dash_app, client):
     out = slide(dash_app, client, 3, drawn="kommune")
-    ops = ops_of(out["slide-map"]["figure"])
-    assert len(ops[("data", 0, "z")]) == 12 and len(json.dumps(out["slide-map"])) < 3_000
+    ops = ops_of(out["slide-map-slot"]["children"])
+    z = ops[("props", "figure", "data", 0, "z")]
+    assert len(z) == 12 and len(json.dumps(out["slide-map-slot"])) < 3_000
 
 
 @pytest.mark.parametrize("number", ["²", "9" * 5000, 16, -1, None, [3]])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 
 from app.callbacks.url import link
+from app.layout import ipr_graphs
 from app.model import View
 from app.views import council_view
 
@@ -12,8 +13,7 @@ from app.views import council_view
 def register(app: Dash, view: View) -> None:
     @app.callback(
         output={
-            "loads": Output("ipr-graph", "figure"),
-            "per_1000": Output("ipr-per1000-graph", "figure"),
+            "graphs": Output("ipr-graphs", "children"),
             "table": Output("ipr-table", "children"),
             "notes": Output("ipr-notes", "children"),
             "url": Output("canon-ipr", "data"),
@@ -25,4 +25,5 @@ def register(app: Dash, view: View) -> None:
         state = view.choices.state(asked if isinstance(asked, dict) else {})
         loads, per_1000, table, notes = council_view(view, state)
         url = link(view, state, asked)
-        return {"loads": loads, "per_1000": per_1000, "table": table, "notes": notes, "url": url}
+        graphs = ipr_graphs(loads, per_1000)
+        return {"graphs": graphs, "table": table, "notes": notes, "url": url}

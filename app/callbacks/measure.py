@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from app import figures
 from app.callbacks.url import link
+from app.layout import tiltak_graph
 from app.model import NOT_CONCERNED, View, measure_vias
 from app.views import measure_detail
 
@@ -15,7 +16,7 @@ NO_MEASURE = "Søk på nummer, ord, kommune eller sted for å se hvilke kommuner
 def register(app: Dash, view: View) -> None:
     @app.callback(
         output={
-            "figure": Output("tiltak-map", "figure"),
+            "figure": Output("tiltak-map-slot", "children"),
             "detail": Output("tiltak-detail", "children"),
             "drawn": Output("drawn-tiltak", "data"),
             "options": Output("tiltak-select", "options", allow_duplicate=True),
@@ -39,13 +40,15 @@ def register(app: Dash, view: View) -> None:
         if drawn == state.layout:
             figure = figures.highlight_patch(view.names, vias, title)
         else:
-            figure = figures.highlight_map(
-                view.shapes_for(state),
-                view.numbers,
-                view.names,
-                vias,
-                title,
-                view.attribution_for(state),
+            figure = tiltak_graph(
+                figures.highlight_map(
+                    view.shapes_for(state),
+                    view.numbers,
+                    view.names,
+                    vias,
+                    title,
+                    view.attribution_for(state),
+                )
             )
         options = view.measure_options if drawn is None else no_update  # sent once per page
         return {

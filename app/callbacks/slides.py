@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Dash, Input, Output, State
 
 from app import figures
+from app.layout import slide_graph
 from app.model import View
 from app.state import PageState
 from app.views import slide, slide_kind
@@ -26,7 +27,7 @@ def register(app: Dash, view: View) -> None:
         output={
             "title": Output("slide-title", "children"),
             "subtitle": Output("slide-subtitle", "children"),
-            "map": Output("slide-map", "figure"),
+            "map": Output("slide-map-slot", "children"),
             "body": Output("slide-body", "children"),
             "counter": Output("slide-counter", "children"),
             "drawn": Output("drawn-slide", "data"),
@@ -39,12 +40,15 @@ def register(app: Dash, view: View) -> None:
     def render_slide(number, drawn):
         k = view.choices.state({"slide": number}).slide
         state = PageState(slide=k, layout=view.choices.default.layout)
-        title, subtitle, fig, body = slide(view, state)
         kind = slide_kind(view, k)
         if kind == "kommune" and drawn == "kommune":  # the same map, another municipality lit
+            title, subtitle, _, body = slide(view, state, with_map=False)
             here = view.numbers[k - 1]
             vias = [Via.NAME if n == here else "none" for n in view.numbers]
             fig = figures.highlight_patch(view.names, vias, "")
+        else:
+            title, subtitle, figure, body = slide(view, state)
+            fig = slide_graph(figure)
         return {
             "title": title,
             "subtitle": subtitle,

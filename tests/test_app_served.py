@@ -81,3 +81,5 @@ def test_the_layout_carries_no_geometry_and_no_search_list(dash_app):
     assert '"coordinates"' not in layout  # the map names its geometry's URL
     search = find_component(json.loads(layout), "tiltak-select")
     assert search["options"] == []  # the measure list comes with the Tiltak view
+    # One graph on the page: the map. The hidden views' graphs come with their first answer.
+    assert layout.count('"type":"Graph"') == 1 and find_component(json.loads(layout), "map")

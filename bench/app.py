@@ -9,6 +9,7 @@ Run: python bench/app.py [--kommuner ../shared/kommuner] [--requests 200]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import statistics
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import requests
@@ -68,12 +70,11 @@ def hanging_port() -> tuple[str, list[socket.socket]]:
     return f"http://127.0.0.1:{port}/kommuneinfo/v1", [listener, *fillers]
 
 
-def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Start `tiltakskart serve` and time the first page and page + layout; also say which
-    boundary source the layout carries."""
+@contextlib.contextmanager
+def serving(args: list[str], env: dict[str, str] | None) -> Iterator[tuple[str, float]]:
+    """`tiltakskart serve` on a free port: (its URL, seconds until its first page answered)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    start = time.perf_counter()
     server = subprocess.Popen(
         [PYTHON, "-m", "app.cli", "serve", "--port", str(port), *args],
         cwd=ROOT,
@@ -82,12 +83,19 @@ def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float, str]
         stderr=LOG,
     )
     try:
-        page = wait_until_up(base + "/", server)
-        layout_text = requests.get(base + "/_dash-layout", timeout=10).text
-        layout = time.perf_counter() - start
+        yield base, wait_until_up(base + "/", server)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Start `tiltakskart serve` and time the first page and page + layout; also say which
+    boundary source the layout carries."""
+    start = time.perf_counter()
+    with serving(args, env) as (base, page):
+        layout_text = requests.get(base + "/_dash-layout", timeout=10).text
+        layout = time.perf_counter() - start
     source = "bundled snapshot" if "innebygd forenklet utgave" in layout_text else "other"
     if "Kommunegrensene er ikke lastet" in layout_text:
         source = "tile map"
@@ -175,17 +183,7 @@ def main() -> None:
 
 def recolour_figures(label: str, serve_args: list[str], env: dict, count: int) -> None:
     """The recolour callback against a trivial one in the same running app."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [PYTHON, "-m", "app.cli", "serve", "--port", str(port), *serve_args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=LOG,
-    )
-    try:
-        wait_until_up(base + "/", server)
+    with serving(serve_args, env) as (base, _):
         recolour, trivial = payloads(base)
         url = base + "/_dash-update-component"
         session = requests.Session()
@@ -208,9 +206,6 @@ def recolour_figures(label: str, serve_args: list[str], env: dict, count: int) -
         ratio = percentile(r_times, 50) / percentile(t_times, 50)
         ratio95 = percentile(r_times, 95) / percentile(t_times, 95)
         print(f"{label}: recolour / trivial = {ratio:.2f} at p50, {ratio95:.2f} at p95 (≤ 2)")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

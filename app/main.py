@@ -128,8 +128,8 @@ def create_app(bundle: Bundle) -> Dash:
     printview.install(app.server, view, prefix)
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
-    # Everything built above lives as long as the app: keep it out of the cyclic collector's
-    # scans, so callbacks do not pay for it (per-measure cost stays flat as programmes grow).
+    # Everything built above lives as long as the app: freeze it, so a full collection that
+    # happens during a callback does not walk it (bench/scale.py measures the recolour).
     gc.collect()
     gc.freeze()
     return app

@@ -50,3 +50,11 @@ def find_component(node, wanted: str) -> dict | None:
     if isinstance(node, list):
         return next((c for c in (find_component(n, wanted) for n in node) if c is not None), None)
     return None
+
+
+def recolour_payload(callback_map: dict, layout: dict, metric: str) -> dict:
+    """The body the browser sends when the metric changes on the Kart view: the router's state
+    in `ask-kart`, and what the map on the page (in `layout`) last drew."""
+    drawn = (find_component(layout, "drawn-kart") or {}).get("data")
+    values = {"ask-kart.data": {"view": "kart", "metric": metric}, "drawn-kart.data": drawn}
+    return callback_payload(callback_map, "map.figure", values, ["ask-kart.data"])

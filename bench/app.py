@@ -106,16 +106,14 @@ def payloads(base: str):
     """Request bodies for the map's recolour (render_map answering with a Patch, as after a
     filter change) and for a trivial callback (the Kommune table's hint), built from the app's
     own callback list and layout."""
-    from app.testing import callback_payload, find_component
+    from app.testing import callback_payload, recolour_payload
 
     deps = requests.get(f"{base}/_dash-dependencies", timeout=10).json()
     callback_map = {d["output"]: d for d in deps}
     layout = requests.get(f"{base}/_dash-layout", timeout=10).json()
-    drawn = find_component(layout, "drawn-kart")["data"]
 
     def recolour(metric: str) -> dict:
-        values = {"ask-kart.data": {"view": "kart", "metric": metric}, "drawn-kart.data": drawn}
-        return callback_payload(callback_map, "map.figure", values, ["ask-kart.data"])
+        return recolour_payload(callback_map, layout, metric)
 
     trivial = callback_payload(
         callback_map, "kommune-detail.children", {"kommune-grid.selectedRows": None}, []

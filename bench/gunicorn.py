@@ -44,17 +44,13 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def recolour_bodies(base: str) -> list[dict]:
-    from app.testing import callback_payload
+    """Recolours as the browser's router sends them (answered with a Patch)."""
+    from app.testing import recolour_payload
 
     deps = requests.get(f"{base}/_dash-dependencies", timeout=10).json()
     callback_map = {d["output"]: d for d in deps}
-    controls = {"view.value": "kart", "layout.value": "kart", "url.search": ""}
-    return [
-        callback_payload(
-            callback_map, "map.figure", {**controls, "metric.value": m}, ["metric.value"]
-        )
-        for m in METRICS
-    ]
+    layout = requests.get(f"{base}/_dash-layout", timeout=10).json()
+    return [recolour_payload(callback_map, layout, m) for m in METRICS]
 
 
 def run_clients(url: str, bodies: list[dict], clients: int, per_client: int):

@@ -222,7 +222,7 @@ def cached_web_shapes(
 ) -> WebShapes:
     """Simplified web shapes, made once per boundary set and tolerance and then read from the
     cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
-    path = Path(cache_dir) / "web" / f"shapes-{_shapes_key(frame, tolerance_m, home)}.json"
+    path = Path(cache_dir) / f"web-shapes-{_shapes_key(frame, tolerance_m, home)}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         shapes = WebShapes(**{**data, "geojson": json.loads(data["text"])})

@@ -58,7 +58,8 @@ class StandIn(ScriptedServer):
         self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
 
     def county_answer(self, county: str | None = None) -> dict:
-        """The county's municipalities; with a national file, any county's (by number)."""
+        """The stand-in's county lists every municipality it has; another county (of a
+        national file) those whose numbers start with its number."""
         county = county or self.county
         return {
             "fylkesnavn": self.county_name,
@@ -66,7 +67,8 @@ class StandIn(ScriptedServer):
             "kommuner": [
                 {"kommunenavn": name, "kommunenummer": number}
                 for number, (name, _) in sorted(self.areas.items())
-                if number not in self.omitted and number.startswith(county)
+                if number not in self.omitted
+                and (county == self.county or number.startswith(county))
             ],
         }
 

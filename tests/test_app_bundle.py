@@ -52,7 +52,7 @@ def test_the_other_counties_are_context_with_borders_between(two_counties, tmp_p
 def test_simplification_is_cached_and_remade_when_damaged(two_counties, tmp_path, monkeypatch):
     path, _ = two_counties
     first = build_bundle(national(path, tmp_path)).shapes[Layout.BOUNDARIES]
-    cached = list((tmp_path / "web").glob("shapes-*.json"))
+    cached = list(tmp_path.glob("web-shapes-*.json"))
     assert len(cached) == 1
 
     def no_simplifying(*args, **kwargs):
@@ -72,8 +72,9 @@ def test_simplification_is_cached_and_remade_when_damaged(two_counties, tmp_path
 
 def test_an_unwritable_cache_costs_a_warning_not_the_map(two_counties, tmp_path):
     path, _ = two_counties
-    (tmp_path / "web").write_text("a file where the folder should be", encoding="utf-8")
-    made = build_bundle(national(path, tmp_path))
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the folder should be", encoding="utf-8")
+    made = build_bundle(national(path, cache))
     assert len(made.shapes[Layout.BOUNDARIES].geojson["features"]) > 12
     assert any("could not be cached" in w for w in made.warnings)
 

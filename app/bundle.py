@@ -168,7 +168,7 @@ def web_shapes(
 ) -> WebShapes:
     """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order).
     With `home` (the programme's municipalities) given and others in the frame, the others are
-    context and the county outlines are drawn."""
+    context, and the borders between counties and each county's bounds are added."""
     frame = frame.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]].copy()
     frame.geometry = shapely.orient_polygons(frame.geometry.values, exterior_cw=True)
     text = geojson_text(frame, precision)

@@ -703,6 +703,7 @@ def stores(view: View, start: PageState, lazy: dict[str, list[str]] | None = Non
         dcc.Store(id="drawn-tiltak"),
         dcc.Store(id="drawn-slide"),
         dcc.Store(id="zoomed"),
+        dcc.Store(id="kommune-chosen"),  # the common measure chosen in the Kommune table
     ]
 
 

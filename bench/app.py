@@ -116,7 +116,7 @@ def payloads(base: str):
         return recolour_payload(callback_map, layout, metric)
 
     trivial = callback_payload(
-        callback_map, "kommune-detail.children", {"kommune-grid.selectedRows": None}, []
+        callback_map, "..kommune-detail.children..", {"kommune-chosen.data": None}, []
     )
     return recolour, trivial
 

@@ -185,3 +185,17 @@ def test_national_map_draws_every_municipality_once(national_url, logged):
         ".filter(t => t.style.display !== 'none').map(t => t.textContent)"
     )
     assert {"Halden", "Sarpsborg", "Fredrikstad", "Moss"} <= set(names)  # zoomed: they fit
+
+
+def test_another_municipality_is_one_round_trip(app_url, logged):
+    logged.get(app_url + "/?view=kommune&kommune=3105")
+    wait_for(logged, lambda d: d.find_elements("css selector", "#kommune-grid .ag-row"))
+    settle(logged)
+    responses(logged)
+    open_dropdown(logged, "kommune-select")
+    options = logged.find_elements("css selector", ".dash-dropdown-option")
+    click(logged, next(o for o in options if o.text.startswith("Halden")))
+    wait_for(logged, lambda d: "Halden" in d.find_element("id", "kommune-summary").text)
+    settle(logged)
+    calls = [r["url"] for r in responses(logged) if "_dash-update-component" in r["url"]]
+    assert len(calls) == 1, calls  # the grid's new (empty) selection sends nothing

@@ -317,9 +317,9 @@ def test_selected_row_shows_the_whole_measure_as_text(dash_app, client):
     body = call(
         dash_app,
         client,
-        "kommune-detail.children",
-        {"kommune-grid.selectedRows": [{"id": "1.3.2"}]},
-        ["kommune-grid.selectedRows"],
+        "..kommune-detail.children..",
+        {"kommune-chosen.data": "1.3.2"},
+        ["kommune-chosen.data"],
     )
     text = json.dumps(body, ensure_ascii=False)
     assert "Gjennomføre områdesatsing" in text and "2025-2029" in text

@@ -60,12 +60,15 @@ UNUSED_SCRIPTS = ("/deps/polyfill@", "/dash_table/bundle.")
 
 
 class TiltakskartDash(Dash):
-    """Dash with the page's unused scripts left out (Dash's documented override) and without
-    the server's Python version in the page."""
+    """Dash with some scripts left out of the page (Dash's documented override): the unused
+    ones, and those loaded when a view needs them (defer_scripts); and without the server's
+    Python version in the page."""
+
+    left_out: tuple[str, ...] = UNUSED_SCRIPTS
 
     def interpolate_index(self, **kwargs) -> str:
         lines = str(kwargs.get("scripts", "")).splitlines()
-        kept = [line for line in lines if not any(name in line for name in UNUSED_SCRIPTS)]
+        kept = [line for line in lines if not any(name in line for name in self.left_out)]
         return super().interpolate_index(**{**kwargs, "scripts": "\n".join(kept)})
 
     def _config(self) -> dict:
@@ -75,16 +78,10 @@ class TiltakskartDash(Dash):
         return config
 
 
-def defer_scripts(app: Dash, namespace: str) -> list[str]:
+def defer_scripts(app: TiltakskartDash, namespace: str) -> list[str]:
     """Leave a component library's scripts out of the page and return their URLs, for the
     router to load when a view that uses the library first opens (Dash still serves them)."""
-    scripts = app.scripts
-    every = scripts.get_all_scripts
-
-    def without(dev_bundles: bool = False) -> list:
-        return [r for r in every(dev_bundles) if r.get("namespace") != namespace]
-
-    scripts.get_all_scripts = without  # type: ignore[method-assign]
+    app.left_out = (*app.left_out, f"/_dash-component-suites/{namespace}/")
     return [d["url"] for d in app.get_dist([namespace]) if d["type"] == "_js_dist"]
 
 

@@ -1,4 +1,4 @@
-"""The `tiltakskart` command: the geo commands plus `serve` (the app)."""
+"""The `tiltakskart` command: the library's commands (cli.commands) plus `serve`, the app."""
 
 from __future__ import annotations
 
@@ -7,7 +7,16 @@ import errno
 import socket
 import sys
 
-from geo import cli as geo_cli
+from cli.commands import COMMANDS
+from cli.main import main as cli_main
+from cli.options import (
+    Command,
+    document_options,
+    number_between,
+    settings_from,
+    shape_options,
+    warn,
+)
 from geo.errors import InputError
 
 
@@ -30,43 +39,42 @@ def check_listen(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app.bundle import build_bundle
-    from app.main import create_app
+    from app.main import build_app_programme, create_app
 
     check_listen(args.host, args.port)
-    bundle = build_bundle(geo_cli.settings_from(args), refresh=args.refresh)
-    geo_cli._warn(bundle.warnings)
-    if bundle.notice:
-        geo_cli._warn([bundle.notice])
-    app = create_app(bundle)
+    programme = build_app_programme(settings_from(args), refresh=args.refresh)
+    warn(programme.warnings)
+    if programme.notice:
+        warn([programme.notice])
+    app = create_app(programme)
     print(f"Tiltakskart: http://{args.host}:{args.port}/  (Ctrl+C to stop)", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = geo_cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    serve = sub.add_parser(
-        "serve",
-        help="run the web app for one user (see the README for gunicorn)",
-        description="Start the Tiltakskart app on the bundled programme.",
-    )
-    geo_cli.document_options(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument(
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    document_options(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
         "--port",
-        type=geo_cli.number_between(1, 65535, int),
+        type=number_between(1, 65535, int),
         default=8050,
         help="port (default: 8050)",
     )
-    geo_cli._shape_options(serve, layout=False)
-    serve.set_defaults(func=cmd_serve)
-    return parser
+    shape_options(parser, layout=False)
+
+
+SERVE = Command(
+    "serve",
+    "run the web app for one user (see the README for gunicorn)",
+    "Start the Tiltakskart app on the bundled programme.",
+    _serve_options,
+    cmd_serve,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return geo_cli.main(argv, parser=build_parser())
+    return cli_main(argv, commands=(*COMMANDS, SERVE))
 
 
 if __name__ == "__main__":

@@ -1,60 +1,165 @@
-"""The page's controls by name: which component holds each part of the page state, and how
-their values map to and from it. Callbacks take and give these as named groups."""
+"""The controls panel: what the map shows, the filters, the map's layout, and downloads of
+what the view shows. Each control's id is in app.ids.CONTROLS, beside the page-state field
+it holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
-from dash import Input, Output, State
+from app import ids
+from app.components import button, dropdown, group, label
+from app.model import View
+from geo.division import COUNTIES_2024
+from geo.terms import (
+    LAYOUT_LABELS,
+    METRIC_CHOICE_LABELS,
+    ROLE_CHOICE_LABELS,
+    Layout,
+    Metric,
+)
 
-from app.state import Choices, PageState
-
-# PageState field -> the id of the component whose `value` holds it.
-CONTROLS: dict[str, str] = {
-    "view": "view",
-    "kommune": "kommune-select",
-    "metric": "metric",
-    "year": "year",
-    "plan": "plan",
-    "theme": "theme",
-    "strategy": "strategy",
-    "actor": "actor",
-    "role": "role",
-    "layout": "layout",
-    "bakgrunn": "bakgrunn",
-    "tiltak": "tiltak-select",
-}
-# The controls that filter and colour the load (the map, the Kommune table, the IPR view).
-FILTERS = ("metric", "year", "plan", "theme", "strategy", "actor", "role")
+METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
 
 
-def inputs(names: Iterable[str] = CONTROLS) -> dict[str, Input]:
-    return {name: Input(CONTROLS[name], "value") for name in names}
+def strategies(view: View) -> dict[str, str]:
+    """Strategy number -> title, in document order."""
+    return {
+        m["strategy"]: m["strategy_title"] or "" for m in view.programme.measures if m["strategy"]
+    }
 
 
-def outputs(names: Iterable[str] = CONTROLS) -> dict[str, Output]:
-    return {name: Output(CONTROLS[name], "value") for name in names}
+def controls(view: View) -> html.Div:
+    programme = view.programme
+    return html.Div(
+        [
+            html.H2("Utvalg", className="h5 mb-0 d-none d-lg-block"),
+            group(
+                "Hva kartet viser",
+                dbc.RadioItems(
+                    id=ids.CONTROLS["metric"], options=METRIC_OPTIONS, value=Metric.SPECIFIC
+                ),
+            ),
+            label("År", ids.CONTROLS["year"]),
+            dropdown(
+                ids.CONTROLS["year"],
+                "Alle år",
+                [{"label": str(y), "value": y} for y in programme.years],
+                clearable=True,
+            ),
+            label("Plan", ids.CONTROLS["plan"]),
+            dropdown(
+                ids.CONTROLS["plan"],
+                "Alle planer",
+                [{"label": f"{key}: {p.short}", "value": key} for key, p in view.plans.items()],
+                clearable=True,
+            ),
+            label("Tema", ids.CONTROLS["theme"]),
+            dropdown(
+                ids.CONTROLS["theme"],
+                "Alle tema",
+                [{"label": t, "value": t} for t in view.choices.themes],
+                clearable=True,
+            ),
+            label("Strategi", ids.CONTROLS["strategy"]),
+            dropdown(
+                ids.CONTROLS["strategy"],
+                "Alle strategier",
+                [{"label": f"{s} {title}", "value": s} for s, title in strategies(view).items()],
+                clearable=True,
+            ),
+            label("Aktør (i Hvem-feltet)", ids.CONTROLS["actor"]),
+            dropdown(
+                ids.CONTROLS["actor"],
+                "Alle aktører",
+                [{"label": a, "value": a} for a in view.choices.actors],
+                clearable=True,
+            ),
+            group(
+                "Rolle",
+                dbc.RadioItems(
+                    id=ids.CONTROLS["role"],
+                    value="",
+                    options=[
+                        {"label": "Alle", "value": ""},
+                        *({"label": lab, "value": r} for r, lab in ROLE_CHOICE_LABELS.items()),
+                    ],
+                ),
+            ),
+            group(
+                "Kartvisning",
+                dbc.RadioItems(
+                    id=ids.CONTROLS["layout"],
+                    value=view.choices.default.layout,
+                    options=[
+                        {
+                            "label": LAYOUT_LABELS[Layout.BOUNDARIES],
+                            "value": "kart",
+                            "disabled": not programme.has_boundaries,
+                        },
+                        {"label": LAYOUT_LABELS[Layout.TILES], "value": "ruter"},
+                    ],
+                ),
+            ),
+            *county_zoom(view),
+            dbc.Switch(
+                id=ids.CONTROLS["bakgrunn"],
+                label="Bakgrunnskart (krever internett)",
+                value=False,
+                className="mt-2",
+            ),
+            html.H2("Last ned det du ser", className="h5 mt-4"),
+            html.Div(
+                [
+                    button(
+                        "Tabell (CSV)",
+                        "download-csv-button",
+                        "For Excel på norsk: semikolon, desimalkomma, UTF-8",
+                    ),
+                    button(
+                        "Tabell (Excel)", "download-xlsx-button", "Excel med norske overskrifter"
+                    ),
+                    button(
+                        "CSV med komma",
+                        "download-csv-plain-button",
+                        "For andre verktøy: komma, desimalpunktum, UTF-8",
+                    ),
+                    button("Kart (HTML)", "download-html-button", "Kartet som egen nettside"),
+                    button("Bilde (PNG)", ids.DOWNLOAD_PNG, "Kartet eller diagrammet"),
+                ]
+            ),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        className="controls",
+    )
 
 
-def states(names: Iterable[str] = CONTROLS) -> dict[str, State]:
-    return {name: State(CONTROLS[name], "value") for name in names}
+def controls_panel(view: View) -> html.Aside:
+    """The controls: beside the result on a wide screen; below a toggle, closed, on a narrow
+    one, so that the result comes first (CSS shows the panel at lg and up)."""
+    return html.Aside(
+        [
+            html.Button(
+                "Utvalg og nedlasting",
+                id=ids.CONTROLS_TOGGLE,
+                className="btn btn-outline-primary btn-sm d-lg-none w-100 mt-2",
+                **{"aria-controls": ids.CONTROLS_PANEL, "aria-expanded": "false"},
+            ),
+            dbc.Collapse(controls(view), id=ids.CONTROLS_PANEL, is_open=False),
+        ],
+        **{"aria-label": "Utvalg"},
+    )
 
 
-def control_values(state: PageState) -> dict[str, object]:
-    """The value each control shows for a page state."""
-    values: dict[str, object] = {name: getattr(state, name) for name in CONTROLS}
-    values["role"] = str(state.role) if state.role else ""
-    values["metric"] = str(state.metric)
-    return values
-
-
-def state_from_controls(
-    values: Mapping[str, object], choices: Choices, url_state: PageState | None = None
-) -> PageState:
-    """The page state the controls show; the URL supplies what no control holds (the slide).
-
-    A control whose value is missing or invalid reads as its default, never as an error.
-    """
-    base = replace(PageState(), slide=url_state.slide) if url_state else PageState()
-    return choices.state(values, base)
+def county_zoom(view: View) -> list:
+    """On a map of the whole country: a county chooser that zooms the map to the county."""
+    counties = view.county_bounds
+    if not counties:
+        return []
+    options = [{"label": "Hele landet", "value": "alle"}] + [
+        {"label": f"{COUNTIES_2024.get(n, n)} ({n})", "value": n} for n in counties
+    ]
+    return [
+        label("Vis fylke", ids.COUNTY),
+        dropdown(ids.COUNTY, "Hele landet", options, clearable=False, value="alle"),
+    ]

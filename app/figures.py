@@ -9,12 +9,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from dash import Patch
 
-from app.bundle import WebShapes
-from app.model import NOT_CONCERNED, Council, MapData
+from app.model import NOT_CONCERNED, Council, MapData, View, map_data, map_title
+from app.state import PageState
 from geo import norsk
+from geo.geometry.web import WebShapes
+from geo.outputs.webmap import PALETTE, text_colour
 from geo.terms import NOT_CONCERNED as NOT_CONCERNED_LABEL
 from geo.terms import VIA_LABELS, Via, capitalised
-from geo.webmap import PALETTE, text_colour
 
 COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
 FLAT_SCALE = [[0.0, "#e6e6e6"], [1.0, "#e6e6e6"]]  # one colour: the values are said in words
@@ -411,3 +412,30 @@ def council_per_1000_bars(
     fig.update_layout(annotations=names)
     label = "Særskilte tiltak per 1 000 innbyggere" + (f" ({year})" if year else "")
     return _bar_layout(fig, label, "Per 1 000 innbyggere", font_size)
+
+
+def map_figure(
+    view: View,
+    state: PageState,
+    height: int | None = None,
+    font_size: int = 14,
+    title: str | None = None,
+    home: bool = False,
+):
+    """The load map of a page state, its colour bar under it; `home` frames the programme's
+    municipalities (on a national map, the rest of the country stays around them)."""
+    shapes = view.shapes_for(state)
+    return legend_below(
+        load_map(
+            shapes,
+            view.numbers,
+            view.names,
+            map_data(view, state),
+            title or map_title(view, state),
+            view.attribution_for(state),
+            background=state.bakgrunn,
+            height=height,
+            font_size=font_size,
+            bounds=shapes.home if home else None,
+        )
+    )

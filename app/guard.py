@@ -17,6 +17,8 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from app import ids
+
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -25,8 +27,8 @@ CALLBACK_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 2_000_000
 
 
-# The app's own pages; Dash would serve its page for any other path too.
-PAGES = ("", "presentasjon", "utskrift")
+# Paths Dash and the app serve besides their pages (app.ids.PAGES); Dash would serve its page for
+# any other path too.
 INTERNAL = ("_dash-", "_tiltakskart/", "assets/", "_favicon.ico", "_reload-hash")
 
 
@@ -40,7 +42,7 @@ def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") 
     @server.before_request
     def unknown_page() -> Response | None:
         rest = request.path[len(root) :] if request.path.startswith(root) else None
-        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in PAGES:
+        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in ids.PAGES:
             return None
         return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 
@@ -95,7 +97,7 @@ def callback_problem(body: Any, callback_map: Mapping[str, dict]) -> str | None:
         return "the body must be a JSON object"
     key = body.get("output")
     spec = callback_map.get(key) if isinstance(key, str) else None
-    if spec is None or "callback" not in spec:
+    if not isinstance(key, str) or spec is None or "callback" not in spec:
         return "no such callback"
     outputs = body.get("outputs")
     expected = _outputs(key)

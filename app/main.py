@@ -7,10 +7,12 @@ from importlib.resources import files
 
 from dash import Dash
 
-from app import callbacks, guard, layout, printview, served
-from app.bundle import Bundle
-from app.model import make_view
-from app.views import map_figure, map_words
+from app import downloads, guard, layout, router, served
+from app.store import Store
+from app.views import PAGES, TABS, make_view
+from geo.errors import InputError
+from geo.pipeline import Programme, build_programme
+from geo.settings import Settings
 
 PLOTLY = "plotly/plotly-tiltakskart.min.js"  # built by tools/plotly-bundle
 INDEX = """<!DOCTYPE html>
@@ -85,11 +87,27 @@ def defer_scripts(app: TiltakskartDash, namespace: str) -> list[str]:
     return [d["url"] for d in app.get_dist([namespace]) if d["type"] == "_js_dist"]
 
 
-def create_app(bundle: Bundle) -> Dash:
-    """A Dash app over a prepared bundle (see app.bundle.build_bundle)."""
+def build_app_programme(settings: Settings, refresh: bool = False) -> Programme:
+    """The programme as the app needs it: read, tagged, with web shapes and population; a
+    reading with a problem is an InputError (the app cannot show half a programme)."""
+    programme = build_programme(settings, web=True, population=True, refresh=refresh)
+    if (problem := programme.problem) is not None:
+        raise InputError(
+            f"{problem}; run `tiltakskart extract --report` to see it all",
+            value=programme.document.name,
+            setting="document",
+        )
+    return programme
+
+
+def create_app(programme: Programme, store: Store | None = None) -> Dash:
+    """A Dash app over a programme built with its web shapes (geo.pipeline.build_programme,
+    `web=True`); `store` is where data that changes while the app runs is read (default: an
+    empty read-only one)."""
+    county = programme.gazetteer.county_name
     app = TiltakskartDash(
         __name__,
-        title=f"Tiltakskart – {bundle.gazetteer.county_name}",
+        title=f"Tiltakskart – {county}",
         update_title=None,
         compress=True,
         serve_locally=True,
@@ -98,8 +116,8 @@ def create_app(bundle: Bundle) -> Dash:
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {
                 "name": "description",
-                "content": "Tiltak i handlingsprogrammet for "
-                f"{bundle.gazetteer.county_name}s regionale planer per kommune.",
+                "content": f"Tiltak i handlingsprogrammet for {county}s regionale planer per "
+                "kommune.",
             },
         ],
     )
@@ -112,17 +130,21 @@ def create_app(bundle: Bundle) -> Dash:
     # server little per response; Dash would otherwise use gzip only.
     app.server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5)
     app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
-    shapes = {kind: served.geometry(s.text) for kind, s in bundle.shapes.items()}
-    view = make_view(bundle, {k: served.url_of(prefix, s) for k, s in shapes.items()})
-    start = view.choices.state({})
+    shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
+    urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
+    view = make_view(programme, urls, prefix, store)
     lazy = {"kommune": defer_scripts(app, "dash_ag_grid")}
-    app.layout = layout.serve_layout(view, map_figure(view, start), map_words(view, start), lazy)
+    app.layout = layout.serve_layout(view, TABS, PAGES, lazy)
     # The grid arrives with the Kommune view's first answer, so its callback names an id not yet
     # in the layout (a validation layout would make the browser look for ag-grid's scripts).
     app.config.suppress_callback_exceptions = True
-    callbacks.register(app, view)
+    router.register(app, view)
+    for tab in TABS:
+        tab.register(app, view)
+    for page in PAGES:
+        page.register(app, view)
+    downloads.register(app, view)
     guard.install(app.server, app.callback_map, prefix)
-    printview.install(app.server, view, prefix)
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that

@@ -1,24 +1,26 @@
 """What the views show, computed from the bundle: kept out of the callbacks so that they stay
 small and so the figures can be tested without a browser. Row tables are built once at start.
 
-Every figure comes from the one load model (geo.load): for each municipality the measures that
+Every figure comes from the one load model (geo.load.index): for each municipality the measures that
 concern it are specific (named, place, region) or common, and the parts add up.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from app.bundle import Bundle, WebShapes
 from app.state import Choices, PageState
+from app.store import MemoryStore, Store
 from geo import norsk
-from geo.gazetteer import Area
-from geo.load import Filters, Partition
+from geo.geometry.web import WebShapes
+from geo.load import Counts, CountTable, Filters
+from geo.pipeline import Programme
+from geo.reading.parse import Plan
 from geo.records import MeasureRecord
 from geo.terms import (
     CLASS_LABELS,
@@ -47,51 +49,60 @@ SPECIFIC_VIAS = {str(CLASS_VIA[c]) for c in SPECIFIC_CLASSES}
 
 @dataclass
 class View:
-    """The bundle plus start-up tables."""
+    """What every view reads: the programme built at start-up, tables made from it once, and
+    where the app is served. Data that changes while the app runs comes from `store`."""
 
-    bundle: Bundle
+    programme: Programme
     rows: dict[str, list[dict]]  # kommunenummer -> one row per measure that concerns it
     attribution: str | None
     choices: Choices
-    plans: dict[str, str]  # "1" -> the plan's name
+    plans: dict[str, Plan]  # key ("1") -> the plan
     inhabitants: np.ndarray = field(default_factory=lambda: np.zeros(0))
     shapes: dict[Layout, WebShapes] = field(default_factory=dict)  # with the URLs they are at
+    prefix: str = "/"  # the app's path prefix: links start with it
+    store: Store = field(default_factory=MemoryStore)  # data that changes: read per request
 
     # Cached: callbacks index these per municipality, which must not rebuild them (quadratic).
     @cached_property
     def numbers(self) -> list[str]:
-        return [n for n, _ in self.bundle.municipalities]
+        return [n for n, _ in self.programme.municipalities]
 
     @cached_property
     def names(self) -> list[str]:
-        return [name for _, name in self.bundle.municipalities]
+        return [name for _, name in self.programme.municipalities]
 
     @cached_property
     def name_by_number(self) -> dict[str, str]:
-        return dict(self.bundle.municipalities)
+        return dict(self.programme.municipalities)
 
     @cached_property
     def measure_options(self) -> list[dict]:
         """The measure search's options: number and title, searched over search_text."""
         return [
             {"label": f"{m['id']} {m['title']}", "value": m["id"], "search": search_text(self, m)}
-            for m in self.bundle.measures
+            for m in self.programme.measures
         ]
 
     @property
     def population_year(self) -> int | None:
-        return self.bundle.population.year if self.bundle.population else None
+        return self.programme.population.year if self.programme.population else None
+
+    @cached_property
+    def county_bounds(self) -> dict[str, tuple[float, float, float, float]]:
+        """Each county's bounds on a national map (empty on a county's map)."""
+        shapes = self.programme.web.get(Layout.BOUNDARIES)
+        return shapes.county_bounds if shapes else {}
 
     def shape_kind(self, state: PageState) -> Layout:
         """BOUNDARIES when the page asks for them and they are loaded, else TILES."""
         wanted = state.shape_layout
-        if wanted == Layout.BOUNDARIES and self.bundle.has_boundaries:
+        if wanted == Layout.BOUNDARIES and self.programme.has_boundaries:
             return Layout.BOUNDARIES
         return Layout.TILES
 
     def shapes_for(self, state: PageState) -> WebShapes:
         kind = self.shape_kind(state)
-        return self.shapes.get(kind) or self.bundle.shapes[kind]
+        return self.shapes.get(kind) or self.programme.web[kind]
 
     def attribution_for(self, state: PageState) -> str | None:
         return self.attribution if self.shape_kind(state) == Layout.BOUNDARIES else None
@@ -115,7 +126,7 @@ def drawn_key(state: PageState) -> dict:
 def filters_of(state: PageState, view: View) -> Filters:
     """The load filters of a page state (plan "1" resolved to the plan's name)."""
     return Filters(
-        plan=view.plans.get(state.plan) if state.plan else None,
+        plan=view.plans[state.plan].title if state.plan in view.plans else None,
         theme=state.theme,
         strategy=state.strategy,
         year=state.year,
@@ -141,7 +152,7 @@ def title_parts(view: View, state: PageState) -> tuple[str, str]:
     """The map's title and the active filters as plain text (escape them where HTML is read)."""
     parts = []
     if state.plan and state.plan in view.plans:
-        parts.append(view.plans[state.plan].removeprefix("Regional plan ").removeprefix("for "))
+        parts.append(view.plans[state.plan].short.removeprefix("for "))
     parts += [
         p
         for p in (
@@ -153,7 +164,7 @@ def title_parts(view: View, state: PageState) -> tuple[str, str]:
         )
         if p
     ]
-    period = view.bundle.period_label
+    period = view.programme.period_label
     label = metric_label(view, state)
     title = f"{label} – handlingsprogram {period}" if period else label
     return title, " · ".join(parts)
@@ -170,7 +181,7 @@ def map_title(view: View, state: PageState) -> str:
     """The map's title: what it shows, then the programme and the active filters on a second,
     smaller line (short lines fit a phone; a downloaded PNG still says what it shows)."""
     _, filters = title_parts(view, state)
-    period = view.bundle.period_label
+    period = view.programme.period_label
     second = " · ".join(p for p in (f"Handlingsprogram {period}" if period else "", filters) if p)
     # The filter words are document text: escaped once, for Plotly.
     title = plotly_text(metric_label(view, state))
@@ -181,52 +192,13 @@ def map_title(view: View, state: PageState) -> str:
 
 
 def load_table(view: View, state: PageState) -> pd.DataFrame:
-    """The load table of the page's filters (one row per municipality, see geo.load)."""
-    return view.bundle.index.table(filters_of(state, view), view.bundle.population, False)
+    """The load table of the page's filters (one row per municipality, see geo.load.index)."""
+    return view.programme.index.table(filters_of(state, view), view.programme.population, False)
 
 
-@dataclass(frozen=True)
-class Counts:
-    """The classes of one municipality, which add up."""
-
-    named: int
-    place: int
-    region: int
-    common: int
-    organisation: int
-    specific_per_1000: float
-    total_per_1000: float
-
-    @property
-    def specific(self) -> int:
-        return self.named + self.place + self.region
-
-    @property
-    def total(self) -> int:
-        return self.specific + self.common
-
-
-def counts_of(view: View, parts: Partition) -> list[Counts]:
-    """Per municipality, its classes and per 1 000 inhabitants."""
-    sums = {name: parts.of(name).sum(axis=1) for name in (*LoadClass, ORGANISATION)}
-    people = view.inhabitants
-    out = []
-    for i in range(len(view.numbers)):
-        named, place, region = (int(sums[c][i]) for c in SPECIFIC_CLASSES)
-        common = int(sums[LoadClass.COMMON][i])
-        per = 1000.0 / people[i] if people.size and people[i] > 0 else float("nan")
-        out.append(
-            Counts(
-                named,
-                place,
-                region,
-                common,
-                int(sums[ORGANISATION][i]),
-                (named + place + region) * per,
-                (named + place + region + common) * per,
-            )
-        )
-    return out
+def counts_of(view: View, filters: Filters) -> CountTable:
+    """Every municipality's counts under the filters, per 1 000 with the app's population."""
+    return view.programme.index.counts(filters, view.inhabitants)
 
 
 def breakdown(c: Counts) -> str:
@@ -300,41 +272,24 @@ def hover_template(view: View, label: str, whole: bool) -> str:
 
 def map_data(view: View, state: PageState) -> MapData:
     """Values (scale from 0), hover figures, and what is said in words beside the map."""
-    index = view.bundle.index
+    index = view.programme.index
     filters = filters_of(state, view)
     key = metric_key(view, state)
-    parts = index.partition(filters)
-    sums = {c: parts.of(str(c)).sum(axis=1) for c in LoadClass}
-    specific = sums[LoadClass.NAMED] + sums[LoadClass.PLACE] + sums[LoadClass.REGION]
-    total = specific + sums[LoadClass.COMMON]
-    people = view.inhabitants
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.where(people > 0, 1000.0 / people, np.nan)
-    by_key = {
-        Metric.SPECIFIC: specific,
-        Metric.TOTAL: total,
-        Metric.SPECIFIC_PER_1000: specific * per,
-        Metric.TOTAL_PER_1000: total * per,
-        **{Metric(str(c)): sums[c] for c in LoadClass},
-    }
-    values = by_key[key] if key in by_key else index.metric(key, filters, people)
+    counts = counts_of(view, filters)
+    specific, total = counts.specific, counts.total
+    specific_per, total_per = counts.specific_per_1000, counts.total_per_1000
+    counted = (*LoadClass, *PER_1000, Metric.SPECIFIC, Metric.TOTAL)
+    values = counts.of(key) if key in counted else index.metric(key, filters, view.inhabitants)
     values = np.asarray(values, dtype=float)
     label = metric_label(view, state)
     whole = key not in PER_1000 and key != Metric.SHARE
-    columns = [
-        specific,
-        sums[LoadClass.NAMED],
-        sums[LoadClass.PLACE],
-        sums[LoadClass.REGION],
-        sums[LoadClass.COMMON],
-        total,
-    ]
+    columns = [specific, counts.named, counts.place, counts.region, counts.common, total]
     names = view.names
     customdata = [
         [
             names[i],
             *(int(c[i]) for c in columns),
-            *_rounded(specific[i] * per[i], total[i] * per[i]),
+            *_rounded(specific_per[i], total_per[i]),
         ]
         for i in range(len(names))
     ]
@@ -348,7 +303,7 @@ def map_data(view: View, state: PageState) -> MapData:
         note = f"Alle kommunene har samme verdi: {label.lower()} = {value_text(key, finite[0])}"
     baseline = None
     if key in (Metric.SPECIFIC, Metric.SPECIFIC_PER_1000, Metric.NAMED) and note != NO_MEASURES:
-        low, high = int(sums[LoadClass.COMMON].min()), int(sums[LoadClass.COMMON].max())
+        low, high = int(counts.common.min()), int(counts.common.max())
         span = norsk.count(low) if low == high else f"{norsk.count(low)}–{norsk.count(high)}"
         baseline = (
             f"I tillegg: {span} felles tiltak der kommunen er med som én av alle kommunene "
@@ -391,11 +346,12 @@ def _class_of(vias: set[str]) -> str:
     return next((str(c) for c in LOAD_CLASSES if CLASS_VIA[c] in vias), "organisation")
 
 
-def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
+def build_rows(programme: Programme) -> dict[str, list[dict]]:
     """For each municipality, one grid row per measure that tags it, with evidence snippets
     and its class (the most specific way the measure concerns the municipality)."""
-    rows: dict[str, list[dict]] = {n: [] for n, _ in bundle.municipalities}
-    for m in bundle.measures:
+    rows: dict[str, list[dict]] = {n: [] for n, _ in programme.municipalities}
+    plan_keys = {plan.title: plan.key for plan in programme.plans}
+    for m in programme.measures:
         fields = {"title": m["title"], "why_how": m["why_how"]}
         by_number: dict[str, list] = {}
         for tag in m.get("municipalities", []):
@@ -403,7 +359,9 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
         for number, tags in by_number.items():
             if number not in rows:
                 continue
-            pieces, marks, length = [], [], 0
+            pieces: list[str] = []
+            marks: list[list[int]] = []
+            length = 0
             for tag in tags:
                 for ev in tag["evidences"]:
                     text = fields.get(ev["field"]) or next(
@@ -420,7 +378,7 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
                 {
                     "id": m["id"],
                     "tittel": m["title"],
-                    "plan": f"Plan {m['id'].split('.')[0]}",
+                    "plan": f"Plan {plan_keys[m['plan']]}" if m["plan"] in plan_keys else "",
                     "periode": m["period"]["text"].replace("\n", " "),
                     "klasse": cls,
                     "klasse_tekst": CLASS_LABELS.get(cls, "bare i et organisasjonsnavn"),
@@ -433,27 +391,6 @@ def build_rows(bundle: Bundle) -> dict[str, list[dict]]:
                 }
             )
     return rows
-
-
-def make_view(bundle: Bundle, urls: dict[Layout, str] | None = None) -> View:
-    """The start-up tables; `urls` names where each layout's geometry is served."""
-    attribution = "Kommunegrenser © Kartverket" if bundle.has_boundaries else None
-    plans = {m["id"].split(".")[0]: m["plan"] for m in reversed(bundle.measures) if m["plan"]}
-    choices = Choices(
-        numbers=tuple(n for n, _ in bundle.municipalities),
-        themes=tuple(bundle.options("theme")),
-        strategies=tuple(bundle.options("strategy")),
-        measure_ids=tuple(m["id"] for m in bundle.measures),
-        aliases=tuple((a, m["id"]) for m in bundle.measures for a in m["aliases"]),
-        plans=tuple(sorted(plans, key=int)),
-        years=bundle.years,
-        actors=tuple(bundle.actors()),
-        slides=1 + len(bundle.municipalities) + len(bundle.councils()),
-        has_boundaries=bundle.has_boundaries,
-    )
-    inhabitants = bundle.index.inhabitants(bundle.population)
-    shapes = {kind: replace(s, url=(urls or {}).get(kind)) for kind, s in bundle.shapes.items()}
-    return View(bundle, build_rows(bundle), attribution, choices, plans, inhabitants, shapes)
 
 
 @dataclass(frozen=True)
@@ -469,15 +406,16 @@ class KommuneMeasures:
 
 
 def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasures:
-    index = view.bundle.index
-    parts = index.partition(filters_of(state, view))
+    index = view.programme.index
+    filters = filters_of(state, view)
+    parts = index.partition(filters)
     row = view.numbers.index(number)
     by_id = {r["id"]: r for r in view.rows[number]}
     groups = {
         cls: [by_id[index.ids[k]] for k in np.flatnonzero(parts.of(cls)[row])]
         for cls in KOMMUNE_GROUPS
     }
-    return KommuneMeasures(counts_of(view, parts)[row], groups)
+    return KommuneMeasures(counts_of(view, filters).row(row), groups)
 
 
 def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
@@ -487,8 +425,7 @@ def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
 
 
 def kommune_counts(view: View, state: PageState, number: str) -> Counts:
-    parts = view.bundle.index.partition(filters_of(state, view))
-    return counts_of(view, parts)[view.numbers.index(number)]
+    return counts_of(view, filters_of(state, view)).row(view.numbers.index(number))
 
 
 def kommune_heading(view: View, state: PageState, number: str) -> tuple[str, str]:
@@ -519,10 +456,10 @@ def kommune_summary(view: View, state: PageState, number: str) -> str:
 def filter_tree(view: View) -> dict:
     """The themes and strategies each plan has, and the strategies of each theme, so that the
     browser offers only choices that can select something (app/assets/router.js)."""
-    plan_key = {name: key for key, name in view.plans.items()}
+    plan_key = {plan.title: key for key, plan in view.plans.items()}
     plans: dict[str, dict[str, list[str]]] = {}
     themes: dict[str, list[str]] = {}
-    for m in view.bundle.measures:
+    for m in view.programme.measures:
         key = plan_key.get(m["plan"] or "", "")
         entry = plans.setdefault(key, {"themes": [], "strategies": []})
         for part, value in (("themes", m["theme"]), ("strategies", m["strategy"])):
@@ -538,7 +475,7 @@ def filter_tree(view: View) -> dict:
 def search_text(view: View, measure: MeasureRecord) -> str:
     """What the measure search matches: numbers and aliases, title, why/how, actors, and the
     names of the municipalities, regions and places it concerns (with the words that say so)."""
-    areas = {a.key: (a.name, *a.patterns) for a in view.bundle.gazetteer.areas}
+    areas = {a.key: (a.name, *a.patterns) for a in view.programme.gazetteer.areas}
     names: list[str] = []
     for tag in measure.get("municipalities", []):
         if tag["via"] in SPECIFIC_VIAS:  # not the municipalities that are only among "kommunene"
@@ -586,16 +523,16 @@ class Council:
 def councils(view: View, state: PageState) -> list[Council]:
     """Per IPR council: the union of measures touching its members, the measures naming it,
     and per member the classes and per 1 000 figures."""
-    index = view.bundle.index
+    index = view.programme.index
     filters = filters_of(state, view)
     parts = index.partition(filters)
-    per_member = counts_of(view, parts)
+    per_member = counts_of(view, filters)
     keep = index.measure_mask(filters)
     out = []
-    for council in view.bundle.councils():
+    for council in view.programme.councils():
         rows = [i for i, n in enumerate(view.numbers) if n in council.members]
         union = parts.total[rows].any(axis=0)
-        regions = set(view.bundle.council_regions(council))
+        regions = set(view.programme.gazetteer.council_regions(council))
         naming = [
             m["id"]
             for k, m in enumerate(index.measures)
@@ -609,7 +546,7 @@ def councils(view: View, state: PageState) -> list[Council]:
             Member(
                 view.numbers[i],
                 view.names[i],
-                per_member[i],
+                per_member.row(i),
                 int(view.inhabitants[i]) if view.inhabitants[i] == view.inhabitants[i] else None,
                 council.uncertain_source if view.numbers[i] in council.uncertain else None,
             )
@@ -633,7 +570,7 @@ def specific_measures(
 ) -> tuple[list[tuple[MeasureRecord, str]], int, int]:
     """For a slide: the municipality's specific measures with their class (named first), how
     many common ones, and how many name it only inside an organisation's name."""
-    index = view.bundle.index
+    index = view.programme.index
     parts = index.partition(filters_of(state, view))
     row = view.numbers.index(number)
     listed = [
@@ -642,7 +579,3 @@ def specific_measures(
         for k in np.flatnonzero(parts.of(str(cls))[row])
     ]
     return listed, int(parts.common[row].sum()), int(parts.organisation[row].sum())
-
-
-def council_of(view: View, key: str) -> Area:
-    return view.bundle.gazetteer.area(key)

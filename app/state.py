@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from geo.terms import METRIC_CHOICE_LABELS, Layout, Metric, Role
 
-VIEWS = ("kart", "kommune", "tiltak", "ipr")
 METRICS = tuple(Metric(m) for m in METRIC_CHOICE_LABELS)  # the metrics the app offers
 LAYOUT_WORDS = {"kart": Layout.BOUNDARIES, "ruter": Layout.TILES}
 MAX_QUERY = 4096  # characters of a query string worth reading
@@ -62,12 +62,13 @@ def _number(value: object, digits: int) -> int | None:
 class Choices:
     """The values a page state may take in this app (from the bundle)."""
 
+    views: tuple[str, ...] = ("kart",)  # the views' words (app.views.VIEWS)
     numbers: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     strategies: tuple[str, ...] = ()
     measure_ids: tuple[str, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # (another number a measure carries, its id)
-    plans: tuple[str, ...] = ("1", "2", "3")
+    plans: tuple[str, ...] = ()  # the plans' keys (geo.reading.parse.Plan)
     years: tuple[int, ...] = ()
     actors: tuple[str, ...] = ()
     slides: int = 1
@@ -82,13 +83,13 @@ class Choices:
         """A valid PageState from raw values (URL strings or control values); anything
         unknown or malformed keeps `base`'s value (by default the default)."""
         base = base or self.default
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
 
         def pick(key: str, value: object, allowed: Iterable[object]) -> None:
             if value is not None and value in allowed:
                 changes[key] = value
 
-        pick("view", _text(raw.get("view")), VIEWS)
+        pick("view", _text(raw.get("view")), self.views)
         pick("kommune", _text(raw.get("kommune")), self.numbers)
         pick("metric", _text(raw.get("metric")), METRICS)
         pick("plan", _text(raw.get("plan")), self.plans)
@@ -105,10 +106,10 @@ class Choices:
         if bakgrunn in ("1", True):
             changes["bakgrunn"] = True
         state = replace(base, **changes)
-        for key in ("metric", "role"):  # plain strings from the browser become terms
-            value = getattr(state, key)
-            if value is not None:
-                state = replace(state, **{key: Metric(value) if key == "metric" else Role(value)})
+        # plain strings from the browser become terms
+        state = replace(state, metric=Metric(state.metric))
+        if state.role is not None:
+            state = replace(state, role=Role(state.role))
         if state.layout == "kart" and not self.has_boundaries:
             state = replace(state, layout="ruter")
         return state

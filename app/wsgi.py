@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from app.bundle import build_bundle
-from app.main import create_app
+from app.main import build_app_programme, create_app
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -26,15 +25,15 @@ def make_server():
     """The Flask server of the app, built from the environment's settings."""
     _configure_logging()
     try:
-        bundle = build_bundle(Settings.from_env())
+        programme = build_app_programme(Settings.from_env())
     except TiltakskartError as exc:
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
-    for warning in bundle.warnings:
+    for warning in programme.warnings:
         log.warning("%s", warning)
-    if bundle.notice:
-        log.warning("%s", bundle.notice)
-    server = create_app(bundle).server
+    if programme.notice:
+        log.warning("%s", programme.notice)
+    server = create_app(programme).server
     # Dash registers its scripts on the first request; make it here, before gunicorn's threads
     # can race on it (under load some first requests got 404s for Dash's own scripts).
     server.test_client().get("/")

@@ -47,11 +47,11 @@ CASES = {
 }
 SETUP = """
 import time
-from geo.parse import parse_text, Measure
-from geo.periods import Period
-from geo.gazetteer import read_gazetteer
+from geo.reading.parse import parse_text, Measure
+from geo.reading.periods import Period
+from geo.tagging.gazetteer import read_gazetteer
 from geo.resources import gazetteer_dir
-from geo.tagging import Tagger
+from geo.tagging.tagger import Tagger
 PROGRAMME = {programme!r}
 tagger = Tagger(read_gazetteer(gazetteer_dir() / "fylke-31.toml"))
 def parse(text):

@@ -13,10 +13,10 @@ import subprocess
 import sys
 import time
 
-from geo.gazetteer import read_gazetteer
-from geo.parse import parse_text
+from geo.reading.parse import parse_text
 from geo.resources import default_document, gazetteer_dir
-from geo.tagging import Tagger
+from geo.tagging.gazetteer import read_gazetteer
+from geo.tagging.tagger import Tagger
 
 
 def median_ms(fn, runs: int) -> tuple[float, float]:
@@ -56,7 +56,7 @@ def main() -> None:
         f"min {tag_min:.1f} ms (plus {build_med:.1f} ms to compile the gazetteer once)"
     )
 
-    cmd = [sys.executable, "-m", "geo.cli", "extract"]
+    cmd = [sys.executable, "-m", "cli", "extract"]
     proc_runs = max(3, args.runs // 6)
     proc_med, proc_min = median_ms(
         lambda: subprocess.run(cmd, check=True, capture_output=True), proc_runs

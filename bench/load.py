@@ -14,16 +14,16 @@ import sys
 import time
 from pathlib import Path
 
-from geo.boundaries import read_boundary_file
-from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage
+from geo.geometry.boundaries import read_boundary_file
+from geo.geometry.simplify import DEFAULT_TOLERANCE_M, geojson_text, simplify_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 COLD = """
 import json, time
 t0 = time.perf_counter()
-from geo.load import LoadIndex
-from geo.gazetteer import read_gazetteer
-from geo.periods import programme_years
+from geo.load.index import LoadIndex
+from geo.tagging.gazetteer import read_gazetteer
+from geo.reading.periods import programme_years
 data = json.load(open("data/tiltak/tiltak.json", encoding="utf-8"))
 g = read_gazetteer("data/kommuner/fylke-31.toml")
 years = programme_years((data["programme"]["start"], data["programme"]["end"]))

@@ -30,13 +30,12 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from app.bundle import simplified_for_web  # noqa: E402
-from geo.boundaries import read_boundary_file  # noqa: E402
-from geo.extract import extract_and_tag  # noqa: E402
-from geo.load import Filters, LoadIndex  # noqa: E402
-from geo.periods import programme_years  # noqa: E402
+from geo.geometry.boundaries import read_boundary_file  # noqa: E402
+from geo.geometry.simplify import DEFAULT_TOLERANCE_M, geojson_text  # noqa: E402
+from geo.geometry.web import simplified_for_web  # noqa: E402
+from geo.load.index import Filters, LoadIndex  # noqa: E402
+from geo.pipeline import build_programme  # noqa: E402
 from geo.settings import DEFAULT_COUNTY, Settings  # noqa: E402
-from geo.simplify import DEFAULT_TOLERANCE_M, geojson_text  # noqa: E402
 from geo.terms import METRIC_CHOICE_LABELS, Metric  # noqa: E402
 
 METRICS = (Metric.SPECIFIC, Metric.TOTAL)  # the labels match Tiltakskart's radio list
@@ -52,19 +51,16 @@ def load_shapes(path: Path, county: str) -> tuple[pd.DataFrame, dict]:
     frame = read_boundary_file(path, None if county == "all" else county).frame
     simplified, precision = simplified_for_web(frame, DEFAULT_TOLERANCE_M, county == "all")
     simplified = simplified.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]]
-    # d3-geo (Plotly) wants exterior rings clockwise, as app/bundle.py's web_shapes makes them.
+    # d3-geo (Plotly) wants exterior rings clockwise, as geo.geometry.web.web_shapes makes them.
     simplified.geometry = shapely.orient_polygons(simplified.geometry.values, exterior_cw=True)
     geojson = json.loads(geojson_text(simplified, precision))
     return pd.DataFrame(simplified[["kommunenummer", "kommunenavn"]]), geojson
 
 
 def load_index(path: Path) -> LoadIndex:
-    """The programme's load index (its county's municipalities), as build_bundle makes it."""
+    """The programme's load index (its county's municipalities), as the pipeline makes it."""
     settings = Settings(county=DEFAULT_COUNTY, boundaries=path, api_url=None, ssb_url=None)
-    tagged = extract_and_tag(settings)
-    data = tagged.record()
-    pairs = [(m.number, m.name) for m in tagged.gazetteer.municipalities]
-    return LoadIndex(data["measures"], pairs, programme_years(tagged.extraction.programme))
+    return build_programme(settings).index
 
 
 def create_app(path: Path, county: str) -> Dash:

@@ -41,29 +41,28 @@ def recolour_ms(view, rounds: int) -> float:
     return statistics.median(times)
 
 
-def with_municipalities(bundle, pairs):
-    from app.bundle import Bundle
-    from geo.gazetteer import gazetteer_from_names
+def with_municipalities(programme, pairs):
     from geo.load import LoadIndex
+    from geo.tagging.gazetteer import gazetteer_from_names
 
     gazetteer = gazetteer_from_names("31", "Norge", pairs)
-    index = LoadIndex(bundle.measures, pairs, bundle.years)
-    return Bundle(bundle.data, gazetteer, index, bundle.shapes, population=None)
+    index = LoadIndex(programme.measures, pairs, programme.years)
+    return replace(programme, gazetteer=gazetteer, index=index, population=None)
 
 
-def with_measures(bundle, copies: int):
-    from geo.load import LoadIndex
+def with_measures(programme, copies: int):
+    from geo.load.index import LoadIndex
 
     measures = []
     for k in range(copies):
-        for m in bundle.measures:
+        for m in programme.measures:
             twin = copy.deepcopy(m)
             twin["id"] = f"{m['id']}.{k}" if k else m["id"]
             twin["aliases"] = []
             measures.append(twin)
-    data = {**bundle.data, "measures": measures}
-    pairs = bundle.municipalities
-    return replace(bundle, data=data, index=LoadIndex(measures, pairs, bundle.years))
+    data = {**programme.data, "measures": measures}
+    pairs = programme.municipalities
+    return replace(programme, data=data, index=LoadIndex(measures, pairs, programme.years))
 
 
 def main() -> None:
@@ -72,21 +71,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
 
-    from app.bundle import build_bundle
-    from app.model import make_view
-    from geo.boundaries import read_municipality_names
+    from app.main import build_app_programme
+    from app.views import make_view
+    from geo.geometry.boundaries import read_municipality_names
     from geo.settings import Settings
 
     settings = Settings(
         boundaries=args.kommuner / "ostfold-kommuner-2024.geojson", api_url=None, ssb_url=None
     )
-    bundle = build_bundle(settings)
+    programme = build_app_programme(settings)
     national = read_municipality_names(args.kommuner / "norge-kommuner-2024.geojson", None)
 
     print("recolour (map_data) by number of municipalities, 125 measures:")
     base = None
-    for pairs in (bundle.municipalities, national):
-        ms = recolour_ms(make_view(with_municipalities(bundle, pairs)), args.rounds)
+    for pairs in (programme.municipalities, national):
+        ms = recolour_ms(make_view(with_municipalities(programme, pairs)), args.rounds)
         base = base or ms / len(pairs)
         print(
             f"  {len(pairs):>4} municipalities: {ms:.3f} ms per recolour, "
@@ -97,7 +96,7 @@ def main() -> None:
     print("recolour by number of measures, 12 municipalities, collector on / frozen:")
     per_measure = {}
     for copies in (1, 64):
-        view = make_view(with_measures(bundle, copies))
+        view = make_view(with_measures(programme, copies))
         gc.collect()
         gc.unfreeze()
         on = recolour_ms(view, args.rounds)
@@ -105,7 +104,7 @@ def main() -> None:
         gc.freeze()
         frozen = recolour_ms(view, args.rounds)
         gc.unfreeze()
-        n = len(view.bundle.measures)
+        n = len(view.programme.measures)
         per_measure[n] = (on / n, frozen / n)
         print(
             f"  {n:>5} measures: {on:.2f} ms with the collector scanning everything, "

@@ -8,11 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from geo.evaluate import found_tags, read_expected, score
-from geo.extract import extract_file
-from geo.gazetteer import read_gazetteer
+from geo.reading.extract import extract_file
 from geo.resources import default_document, gazetteer_dir
-from geo.tagging import Tagger
+from geo.tagging.evaluate import found_tags, read_expected, score
+from geo.tagging.gazetteer import read_gazetteer
+from geo.tagging.tagger import Tagger
 
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "tests" / "data" / "expected_tags.toml"
 

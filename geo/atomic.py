@@ -100,7 +100,3 @@ def write_text_atomic(path: str | Path, text: str) -> None:
             fh.write(text)
 
     write_atomic(path, write)
-
-
-def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    write_atomic(path, lambda tmp: tmp.write_bytes(data))

@@ -62,6 +62,51 @@ class MeasureRecord(TypedDict):
     outside: NotRequired[list[TagRecord]]
 
 
+# A measure's fields, once, in the order of the extract JSON (MeasureRecord's required keys);
+# the JSON, the CSV and the tables of GIS and spreadsheet exports are all derived from it.
+MEASURE_FIELDS: tuple[str, ...] = (
+    "id",
+    "aliases",
+    "title",
+    "plan",
+    "theme",
+    "strategy",
+    "strategy_title",
+    "why_how",
+    "actors",
+    "actors_label",
+    "period",
+    "strategy_refs",
+    "line",
+    "footnotes",
+)
+PERIOD_COLUMNS = ("period_text", "period_start", "period_end")  # the period, flat
+# The flat form of a measure (a table row): the period in three columns.
+FLAT_COLUMNS: tuple[str, ...] = tuple(
+    column
+    for name in MEASURE_FIELDS
+    for column in (PERIOD_COLUMNS if name == "period" else (name,))
+)
+
+
+def flat_measure(measure: MeasureRecord) -> dict[str, object]:
+    """A measure as a flat table row in FLAT_COLUMNS order: lists joined with '; ', the period
+    as its text, start and end."""
+    row: dict[str, object] = {}
+    for name in MEASURE_FIELDS:
+        value = measure[name]  # type: ignore[literal-required]
+        if name == "period":
+            period = measure["period"]
+            row.update(
+                zip(PERIOD_COLUMNS, (period["text"], period["start"], period["end"]), strict=True)
+            )
+        elif isinstance(value, list):
+            row[name] = "; ".join(str(v) for v in value)
+        else:
+            row[name] = value
+    return row
+
+
 class SourceRecord(TypedDict):
     file: str
     sha256: str

@@ -30,6 +30,7 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_CACHE_DIR": "cache_dir",
     "TILTAKSKART_API_URL": "api_url",
     "TILTAKSKART_SSB_URL": "ssb_url",
+    "TILTAKSKART_GRAMMAR": "grammar",
 }
 # Settings field -> the command-line flag that sets it (for error messages).
 FLAGS: dict[str, str] = {
@@ -40,6 +41,7 @@ FLAGS: dict[str, str] = {
     "ssb_url": "--ssb-url",
     "out": "--out",
     "kommune": "--kommune",
+    "grammar": "--grammar",
 }
 
 
@@ -71,6 +73,7 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
     ssb_url: str | None = DEFAULT_SSB_URL  # SSB's PxWeb API v0; None: never fetch
+    grammar: str | None = None  # the programme's shape (geo.reading.grammar); None: the default
     connect_timeout: float = 1.5  # seconds; an unreachable network fails within this
     read_timeout: float = 20.0
     retries: int = 3  # for 5xx answers and dropped connections once a server has answered

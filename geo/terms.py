@@ -31,11 +31,12 @@ class Role(StrEnum):
 
 
 class Field(StrEnum):
-    """The parts of a measure the tagger reads, in reading order."""
+    """The parts of a measure, in reading order (the tagger reads all but the period)."""
 
     TITLE = "title"
     WHY_HOW = "why_how"
     ACTORS = "actors"
+    PERIOD = "period"
 
 
 class Layout(StrEnum):
@@ -146,7 +147,6 @@ CLASS_LABELS: dict[str, str] = {
     LoadClass.REGION: "via region",
     LoadClass.COMMON: "felles for alle kommunene",
 }
-SPECIFIC_LABEL = "særskilte"  # named + place + region
 ORGANISATION_LABEL = "bare i et organisasjonsnavn"
 # What a legend or a column says the figure counts.
 METRIC_LABELS: dict[str, str] = {

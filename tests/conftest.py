@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.extract import extract_file
+from geo.reading.extract import extract_file
 from geo.resources import default_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def hostile_document(tmp_path_factory, programme_text: str) -> Path:
 @pytest.fixture(scope="session")
 def hostile_app(hostile_document, shared_kommuner):
     """(app, URL) of the app built on the hostile document, served over real HTTP."""
-    from app.bundle import build_bundle
+    from app.main import build_app_programme as build_bundle
     from app.main import create_app
     from geo.settings import Settings
 
@@ -86,15 +86,15 @@ def shared_kommuner() -> Path:
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from geo.gazetteer import read_gazetteer
     from geo.resources import gazetteer_dir
+    from geo.tagging.gazetteer import read_gazetteer
 
     return read_gazetteer(gazetteer_dir() / "fylke-31.toml")
 
 
 @pytest.fixture(scope="session")
 def tagger(gazetteer):
-    from geo.tagging import Tagger
+    from geo.tagging.tagger import Tagger
 
     return Tagger(gazetteer)
 
@@ -156,7 +156,7 @@ def browser(tmp_path):
 @pytest.fixture(scope="session")
 def app_bundle(shared_kommuner):
     """The app's start-up bundle, with the shared Østfold boundaries as an offline file."""
-    from app.bundle import build_bundle
+    from app.main import build_app_programme as build_bundle
     from geo.settings import Settings
 
     return build_bundle(
@@ -194,6 +194,14 @@ def app_url(dash_app) -> Iterator[str]:
 
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives the headless browser is marked `browser` (for
+    `pytest -m "not browser and not slow"`, the fast subset)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -46,7 +46,7 @@ def server(app_url):
 def offline_server(tmp_path_factory):
     """The app as the README's first command starts it on a machine with no network: no
     boundary file, the API unreachable, an empty cache."""
-    from app.bundle import build_bundle
+    from app.main import build_app_programme as build_bundle
     from app.main import create_app
     from geo.settings import Settings
 
@@ -70,7 +70,7 @@ def rgb_hex(css: str) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def wait_for(browser, condition, timeout=20):
+def wait_for(browser, condition, timeout=60):
     return WebDriverWait(browser, timeout, poll_frequency=0.2).until(condition)
 
 

@@ -32,12 +32,33 @@ def logged(tmp_path):
     driver.quit()
 
 
+def _events(driver) -> list[dict]:
+    """Chrome's network events since the last call that took them (CDP, performance log);
+    requests in flight are tracked on the driver so that `settle` knows when the page is
+    idle."""
+    inflight: set[str] = driver.__dict__.setdefault("_inflight", set())
+    events = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        method, request = message["method"], params.get("requestId")
+        if method == "Network.requestWillBeSent":
+            if not params.get("request", {}).get("url", "").startswith("data:"):
+                inflight.add(request)
+        elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+            inflight.discard(request)
+        events.append(message)
+    driver.__dict__.setdefault("_pending", []).extend(events)
+    return events
+
+
 def responses(driver) -> list[dict]:
     """The responses since the last call: url, whether the body carries geometry, and whether
     it came from the browser's cache."""
+    _events(driver)
+    pending, driver._pending = driver._pending, []
     seen: dict[str, dict] = {}
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
+    for message in pending:
         params = message.get("params", {})
         if message["method"] == "Network.responseReceived":
             response = params["response"]
@@ -64,8 +85,18 @@ def paths(driver, graph: str = "#map") -> int:
     )
 
 
-def settle(driver, seconds: float = 1.0) -> None:
-    time.sleep(seconds)
+def settle(driver, quiet: float = 0.5, timeout: float = 60.0) -> None:
+    """Wait until the page is idle: no request in flight and no network event for `quiet`
+    seconds (polled; a slow machine only makes it wait longer). Counting requests before
+    that would miss the ones still coming."""
+    start = last = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if _events(driver):
+            last = time.monotonic()
+        elif not driver.__dict__.get("_inflight") and time.monotonic() - last >= quiet:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the page did not settle within {timeout:.0f} s")
 
 
 def open_map(driver, url: str, count: int) -> None:
@@ -126,7 +157,7 @@ def test_a_filter_change_is_one_round_trip(app_url, logged):
 
 @pytest.fixture(scope="module")
 def national_url(shared_kommuner, tmp_path_factory):
-    from app.bundle import build_bundle
+    from app.main import build_app_programme as build_bundle
     from app.main import create_app
     from geo.settings import Settings
 

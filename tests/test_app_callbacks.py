@@ -19,9 +19,10 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.model import drawn_key, make_view
+from app.model import drawn_key
 from app.state import PageState
 from app.testing import callback_payload
+from app.views import make_view
 from geo.terms import Metric
 from tests.conftest import HOSTILE_TITLE
 

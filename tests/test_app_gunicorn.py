@@ -71,7 +71,7 @@ def test_slow_clients_do_not_block_other_requests(production):
         answered = []
         for path in ["/", "/_dash-layout", "/_dash-dependencies", "/presentasjon"] * 5:
             # far below the worker timeout (30 s), which is when a blocked sync worker is freed
-            answered.append(requests.get(production + path, timeout=5).status_code)
+            answered.append(requests.get(production + path, timeout=15).status_code)
         assert answered == [200] * 20
         for sock in slow:  # still held open: the server did not just drop them
             sock.setblocking(False)

@@ -6,10 +6,13 @@ import pytest
 
 from app.state import Choices, format_state, parse_state
 from app.state import PageState as State
+from app.views import VIEWS
 
 NUMBERS = ("3101", "3103", "3105")
 THEMES = ("Levekår", "Deltakelse")
 CHOICES = Choices(
+    views=VIEWS,
+    plans=("1", "2", "3"),
     numbers=NUMBERS,
     themes=THEMES,
     strategies=("1.1", "3.16"),
@@ -52,7 +55,7 @@ def test_defaults_give_a_query_with_only_the_view():
 def test_a_layout_chosen_for_lack_of_boundaries_is_not_written():
     """A server without boundaries draws tiles by default and writes nothing about it, so its
     links open the real map on a server that has boundaries."""
-    without = Choices(numbers=NUMBERS, has_boundaries=False)
+    without = Choices(views=VIEWS, numbers=NUMBERS, has_boundaries=False)
     state = parse_state("?view=kart", without)
     assert state.layout == "ruter"
     assert format_state(state, without.default) == "?view=kart"

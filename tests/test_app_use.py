@@ -30,7 +30,7 @@ OPTIONS = ".dash-dropdown-content .dash-dropdown-option"
 
 @pytest.fixture(scope="module")
 def view(app_bundle):
-    from app.model import make_view
+    from app.views import make_view
 
     return make_view(app_bundle)
 
@@ -225,7 +225,7 @@ def test_themes_and_strategies_are_narrowed_by_plan_and_theme(server, browser, v
     assert len(everything) > len(themes)
     choose(browser, "theme", "Grønn", "Grønn og rettferdig verdiskaping")
     strategies = options_of(browser, "strategy")
-    tree = view.bundle.measures
+    tree = view.programme.measures
     expected = {m["strategy"] for m in tree if m["theme"] == "Grønn og rettferdig verdiskaping"}
     assert {s.split()[0] for s in strategies} == expected and len(expected) < 11
     # another plan: the theme that is not in it goes, and the URL says so
@@ -235,8 +235,8 @@ def test_themes_and_strategies_are_narrowed_by_plan_and_theme(server, browser, v
 
 
 def test_a_combination_without_measures_says_so(server, browser, view):
-    measures = view.bundle.measures
-    plan_of = {name: key for key, name in view.plans.items()}
+    measures = view.programme.measures
+    plan_of = {plan.title: key for key, plan in view.plans.items()}
     actor, plan = next(
         (a, p)
         for a in view.choices.actors

@@ -15,13 +15,13 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.boundaries import (
+from geo.division import VIKEN_TO_2024
+from geo.errors import BoundaryError
+from geo.geometry.boundaries import (
     cache_files,
     get_boundaries,
     read_boundary_file,
 )
-from geo.errors import BoundaryError
-from geo.renumber import VIKEN_TO_2024
 from geo.settings import Settings
 
 OSTFOLD = [
@@ -364,7 +364,7 @@ def test_a_killed_write_leaves_a_partial_that_the_next_command_removes(standin, 
             [
                 sys.executable,
                 "-m",
-                "geo.cli",
+                "cli",
                 "boundaries",
                 "--api-url",
                 standin.url,

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "geo.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -221,7 +221,7 @@ def test_boundaries_command_fetches_caches_and_falls_back(standin, tmp_path):
     assert len(list(cache.glob("kommuner-31-*.gpkg"))) == 1
 
     env_run = subprocess.run(
-        [sys.executable, "-m", "geo.cli", "boundaries", "--cache-dir", str(cache)],
+        [sys.executable, "-m", "cli", "boundaries", "--cache-dir", str(cache)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -419,7 +419,7 @@ def test_bad_values_give_one_line_and_no_traceback(args):
 def test_an_environment_value_is_named_by_its_variable(tmp_path):
     env = {**os.environ, "TILTAKSKART_BOUNDARIES": str(tmp_path / "missing.geojson")}
     result = subprocess.run(
-        [sys.executable, "-m", "geo.cli", "extract"], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "cli", "extract"], capture_output=True, text=True, env=env,
         cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 2

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from geo.dataset import to_json
-from geo.extract import extract_and_tag
+from geo.outputs.dataset import to_json
+from geo.pipeline import build_programme
 from geo.settings import Settings
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
 
 
 def test_committed_dataset_is_up_to_date(programme_path):
-    fresh = extract_and_tag(Settings(document=programme_path)).record()
+    fresh = build_programme(Settings(document=programme_path)).data
     committed = json.loads(DATASET.read_text(encoding="utf-8"))
     assert committed == fresh, (
         "data/tiltak/tiltak.json is stale: run `tiltakskart extract --out data/tiltak/tiltak.json`"

@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from geo.webmap import popup_html
+from geo.outputs.webmap import popup_html
 from tests.conftest import HOSTILE_TITLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ LOAD_COLUMNS = {
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "geo.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -135,13 +135,13 @@ def test_export_without_network_uses_the_bundled_snapshot(tmp_path):
 
 
 def test_tiles_are_the_last_fallback_with_a_notice(tmp_path, shared_kommuner):
-    from geo.gazetteer import gazetteer_for_county
+    from geo.geometry.shapes import NO_BOUNDARIES, shapes_for
+    from geo.pipeline import gazetteer_for
     from geo.settings import Settings
-    from geo.shapes import NO_BOUNDARIES, shapes_for
 
     # Vestfold (39) has no bundled snapshot: offline and without a file, tiles it is.
     national = shared_kommuner / "norge-kommuner-2024.geojson"
-    gazetteer = gazetteer_for_county("39", national)
+    gazetteer = gazetteer_for(Settings(county="39", boundaries=national))
     shapes = shapes_for(gazetteer, Settings(county="39", api_url=None, cache_dir=tmp_path))
     assert shapes.kind == "tiles" and shapes.notice == NO_BOUNDARIES
     assert len(shapes.frame) == len(gazetteer.municipalities)

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from geo.boundaries import read_municipality_names
 from geo.errors import InputError
-from geo.gazetteer import (
+from geo.geometry.boundaries import read_municipality_names
+from geo.pipeline import gazetteer_for
+from geo.resources import gazetteer_dir
+from geo.settings import Settings
+from geo.tagging.gazetteer import (
     COUNTIES_2024,
     gazetteer_for_county,
     gazetteer_from_names,
@@ -12,7 +15,6 @@ from geo.gazetteer import (
     split_name_variants,
     with_municipalities,
 )
-from geo.resources import gazetteer_dir
 
 GAZETTEER_DIR = gazetteer_dir()
 
@@ -119,7 +121,7 @@ def test_gazetteer_for_county_errors(tmp_path):
     with pytest.raises(InputError, match="pass --boundaries"):
         gazetteer_for_county("46")
     with pytest.raises(InputError, match="no such file"):
-        gazetteer_for_county("46", tmp_path / "none.geojson")
+        gazetteer_for(Settings(county="46", boundaries=tmp_path / "none.geojson"))
 
 
 def test_boundary_file_errors(tmp_path):

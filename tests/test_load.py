@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.load import Filters, LoadIndex, join_shapes
-from geo.tiles import grid_layout, layout_from_centroids, tile_frame
+from geo.geometry.tiles import grid_layout, layout_from_centroids, tile_frame
+from geo.load.index import Filters, LoadIndex, join_shapes
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
 
@@ -26,7 +26,7 @@ def index(data, gazetteer):
 
 @pytest.fixture(scope="module")
 def population(gazetteer):
-    from geo.population import Population, read_snapshot
+    from geo.fetch.population import Population, read_snapshot
 
     found = read_snapshot("31", list(gazetteer.numbers))
     assert found is not None
@@ -237,7 +237,7 @@ def test_per_1000_is_empty_without_a_population(index):
 
 
 def test_join_shapes_joins_boundaries(index, shared_kommuner):
-    from geo.boundaries import read_boundary_file
+    from geo.geometry.boundaries import read_boundary_file
 
     shapes = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
     frame = join_shapes(shapes, index.table())
@@ -258,7 +258,7 @@ def test_tile_map_is_equal_squares_without_overlap(gazetteer):
 
 
 def test_layouts_from_centroids_and_grid(shared_kommuner):
-    from geo.boundaries import read_boundary_file
+    from geo.geometry.boundaries import read_boundary_file
 
     frame = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31").frame
     layout = layout_from_centroids(frame)

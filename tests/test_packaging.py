@@ -93,9 +93,17 @@ def test_the_wheel_carries_the_package_data(wheel):
         "geo/static/leaflet/leaflet.js",
         "app/assets/topojson/europe_110m.json",
         "app/assets/00-bootstrap.min.css",
-        "app/callbacks/map_view.py",
     ):
         assert expected in names, expected
+    # Every module of the packages, subpackages included (a package missing from pyproject.toml
+    # would install without its modules).
+    root = Path(__file__).resolve().parents[1]
+    modules = {
+        str(path.relative_to(root))
+        for package in ("geo", "cli", "app")
+        for path in (root / package).rglob("*.py")
+    }
+    assert modules - names == set()
     assert not [n for n in names if n.startswith(("tests/", "bench/")) or "cache/" in n]
 
 

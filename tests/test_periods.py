@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.parse import parse_text
-from geo.periods import parse_period, programme_period, programme_years, title_period
+from geo.reading.parse import parse_text
+from geo.reading.periods import parse_period, programme_period, programme_years, title_period
 
 CASES = [
     ("2025-2028", 2025, 2028),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import InputError, ValidationError
-from geo.population import get_population, parse_jsonstat, query, snapshot_path
+from geo.fetch.population import get_population, parse_jsonstat, query, snapshot_path
 from geo.settings import Settings
 from tests.conftest import SHARED
 from tests.ssb_standin import TABLE_PATH, SsbStandIn
@@ -118,7 +118,7 @@ def test_without_any_source_there_is_no_population_and_the_command_says_why(ssb,
     with pytest.raises(InputError, match=r"could not fetch population: .*cannot connect"):
         get_population(replace(settings(ssb, tmp_path), county="39"), NUMBERS, today=DAY2)
     result = subprocess.run(
-        [sys.executable, "-m", "geo.cli", "population", "--county", "46", "--boundaries",
+        [sys.executable, "-m", "cli", "population", "--county", "46", "--boundaries",
          str(SHARED_NORWAY), "--ssb-url", "off", "--cache-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip

@@ -14,7 +14,7 @@ import shapely
 from geo.resources import snapshot_path, snapshot_sidecar
 
 ROOT = Path(__file__).resolve().parents[1]
-SNAPSHOT = [sys.executable, "-m", "geo.cli", "snapshot"]
+SNAPSHOT = [sys.executable, "-m", "cli", "snapshot"]
 OSTFOLD = [f"31{n:02d}" for n in (1, 3, 5, 7, 10, 12, 14, 16, 18, 20, 22, 24)]
 
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from geo.extract import extract_bytes, extract_file
-from geo.source import CONTROL_CHARS, InputError, decode, document_from_bytes, read_document
+from geo.reading.document import (
+    CONTROL_CHARS,
+    InputError,
+    decode,
+    document_from_bytes,
+    read_document,
+)
+from geo.reading.extract import extract_bytes, extract_file
 
 
 def test_missing_file(tmp_path):

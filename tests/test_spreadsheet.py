@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from geo.spreadsheet import (
+from geo.outputs.spreadsheet import (
     FORMULA_START,
     NORWEGIAN,
     PLAIN,

@@ -22,20 +22,26 @@ function tiltakskartLoad(urls) {
     }, Promise.resolve());
 }
 
+// The presentation's page (its route comes from the server: config.presentation).
+function isPresenting(pathname, config) {
+    return typeof pathname === "string"
+        && pathname.replace(/\/+$/, "").endsWith("/" + config.presentation);
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tiltakskart: {
         route: function (...args) {
             const nu = window.dash_clientside.no_update;
-            // args: the controls' values, map.clickData, synced.data, url.pathname, the
-            // views' "ask" stores, the config store.
+            // The arguments by name (their names come from the server, defined once in
+            // app/router.py; the config is always the last argument).
             const config = args[args.length - 1];
-            const n = config.controls.length;
-            const click = args[n];
-            const pathname = args[n + 2];
-            const asked = args.slice(n + 3, n + 3 + config.views.length);
-            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+            const arg = {};
+            config.route.arguments.forEach(function (name, i) { arg[name] = args[i]; });
+            const click = arg.click;
+            const pathname = arg.pathname;
+            const presenting = isPresenting(pathname, config);
             const raw = {};
-            config.controls.forEach(function (name, i) { raw[name] = args[i]; });
+            config.controls.forEach(function (name) { raw[name] = arg[name]; });
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id; });
 
@@ -78,15 +84,19 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             });
 
             const view = config.views.indexOf(raw.view) >= 0 ? raw.view : config.views[0];
-            const hidden = config.views.map(function (v) { return v !== view; });
-            const ask = config.views.map(function (v, i) {
-                if (presenting || v !== view) { return nu; }
-                return JSON.stringify(asked[i]) === JSON.stringify(raw) ? nu : raw;
+            const out = {
+                state: raw, view: viewValue, kommune: kommuneValue,
+                theme_options: themeOptions, theme: raw.theme,
+                strategy_options: strategyOptions, strategy: raw.strategy,
+            };
+            config.views.forEach(function (v) {
+                const asked = arg["asked:" + v];
+                out["hidden:" + v] = v !== view;
+                out["ask:" + v] = presenting || v !== view
+                    || JSON.stringify(asked) === JSON.stringify(raw) ? nu : raw;
             });
-            const result = [
-                ...ask, raw, ...hidden, viewValue, kommuneValue,
-                themeOptions, raw.theme, strategyOptions, raw.strategy,
-            ];
+            // The results in the order the server named them.
+            const result = config.route.outputs.map(function (name) { return out[name]; });
             const needs = (!presenting && config.lazy && config.lazy[view]) || [];
             if (needs.length === 0) { return result; }
             // Asked only once its scripts are in; if they fail, the view says so in its grid.
@@ -102,7 +112,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const config = rest[rest.length - 1];
             const pathname = rest[rest.length - 2];
             const links = rest.slice(0, rest.length - 2);  // the views' links, then the slide's
-            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+            const presenting = isPresenting(pathname, config);
             const view = state && config.views.indexOf(state.view) >= 0 ? state.view : null;
             const link = presenting ? links[links.length - 1]
                 : (view ? links[config.views.indexOf(view)] : null);
@@ -139,8 +149,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return county;
         },
 
-        showPage: function (pathname) {
-            const presenting = typeof pathname === "string" && /\/presentasjon\/?$/.test(pathname);
+        showPage: function (pathname, config) {
+            const presenting = isPresenting(pathname, config);
             return [presenting, !presenting];
         },
 

@@ -1,0 +1,102 @@
+"""Components every view uses: labelled controls with Norwegian texts, the graphs' config,
+and programme text shown as text (never HTML)."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app.model import MapData
+from geo.records import MeasureRecord
+
+
+def graph_config(prefix: str, **extra: object) -> dict:
+    """A graph's config: no Plotly logo or scroll zoom, Norwegian locale, PNGs at 1600×1000;
+    Plotly's base topojson from the app itself (offline), under the path prefix."""
+    return {
+        "displaylogo": False,
+        "scrollZoom": False,
+        "locale": "no",
+        "topojsonURL": f"{prefix.rstrip('/')}/assets/topojson/",
+        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": "tiltakskart",
+            "width": 1600,
+            "height": 1000,
+            "scale": 1,
+        },
+        **extra,
+    }
+
+
+# Every text of the dropdowns in Norwegian (Dash's defaults are English).
+DROPDOWN_LABELS = {
+    "select_all": "Velg alle",
+    "deselect_all": "Fjern alle",
+    "selected_count": "{num_selected} valgt",
+    "search": "Søk",
+    "clear_search": "Tøm søket",
+    "clear_selection": "Fjern valget",
+    "no_options_found": "Ingen treff",
+}
+
+
+def label(text: str, for_id: str) -> html.Label:
+    return html.Label(text, htmlFor=for_id, className="form-label fw-semibold mb-1 mt-3")
+
+
+def group(legend: str, control) -> html.Fieldset:
+    """Radio buttons and check boxes grouped under a legend (read out with each option)."""
+    return html.Fieldset([html.Legend(legend, className="fs-6 fw-semibold mb-1 mt-3"), control])
+
+
+def dropdown(id_: str, placeholder: str, options: list, **kwargs) -> dcc.Dropdown:
+    """A dropdown with Norwegian texts throughout."""
+    return dcc.Dropdown(
+        id=id_, placeholder=placeholder, options=options, labels=DROPDOWN_LABELS, **kwargs
+    )
+
+
+def button(text: str, id_: str, title: str) -> dbc.Button:
+    return dbc.Button(text, id=id_, title=title, color="primary", size="sm", className="me-1 mb-1")
+
+
+def words_of(data: MapData) -> list:
+    """What a map says in words: a flat map's note, and the common baseline."""
+    return [
+        html.P(data.note, className="map-note fw-semibold mb-1") if data.note else None,
+        html.P(data.baseline, className="map-baseline mb-1") if data.baseline else None,
+    ]
+
+
+def measure_detail(measure: MeasureRecord) -> list:
+    """The full measure as text (never HTML)."""
+    period = measure["period"]
+    years = "–".join(str(y) for y in (period["start"], period["end"]) if y) or "løpende"
+    aliases = f" (også {', '.join(measure['aliases'])})" if measure["aliases"] else ""
+    return [
+        html.H3(f"{measure['id']}{aliases} {measure['title']}", className="h5"),
+        html.P(
+            f"{measure['plan']} · {measure['theme'] or ''} · Strategi {measure['strategy']}"
+            f" {measure['strategy_title'] or ''}",
+            className="small text-body-secondary",
+        ),
+        html.H4("Hvorfor og hvordan", className="h6 mt-3"),
+        html.Div(measure["why_how"] or "–", className="why-how"),
+        html.H4(measure["actors_label"] or "Hvem", className="h6 mt-3"),
+        html.P(", ".join(measure["actors"]) or "–"),
+        html.H4("Tidsperiode", className="h6 mt-3"),
+        html.P(f"{period['text'] or '–'} ({years})"),
+    ]
+
+
+def evidence(row: dict) -> list:
+    """The evidence snippet as text, the matched words marked (never HTML)."""
+    text, out, at = row["belegg"], [], 0
+    for start, end in sorted(row["belegg_marks"]):
+        if start < at:
+            continue
+        out += [text[at:start], html.Mark(text[start:end])]
+        at = end
+    return [*out, text[at:]]

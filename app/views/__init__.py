@@ -1,0 +1,107 @@
+"""The app's views, one module each, and the registry every list of them comes from: the view
+switch, the sections on the page, the pages at their own routes, the download dispatch, the
+graph each view's PNG button saves and the router's list of views.
+
+A new view is one module here (its section, its callbacks, its download table) and one line
+in `TABS` (a view on the main page) or `PAGES` (a page at its own route).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+import pandas as pd
+from dash import Dash
+from dash.development.base_component import Component
+
+from app.model import View, build_rows
+from app.state import Choices, PageState
+from app.store import MemoryStore, Store
+from app.views import ipr, kart, kommune, presentasjon, tiltak, utskrift
+from geo.pipeline import Programme
+from geo.terms import Layout
+
+
+class Tab(Protocol):
+    """A view on the main page, chosen with the view switch (`?view=NAME`)."""
+
+    NAME: str  # its word in the URL and in its stores' ids
+    LABEL: str  # its name on the view switch
+    PNG: str  # the id of the graph its "Bilde (PNG)" button saves
+
+    def section(self, view: View) -> Component: ...
+
+    def register(self, app: Dash, view: View) -> None: ...
+
+    def table(self, view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:
+        """What its table downloads hold, and the file name; None: the first tab's table."""
+        ...
+
+
+class Page(Protocol):
+    """A page at its own route under the app's prefix."""
+
+    ROUTE: str
+
+    def page(self, view: View) -> Component | None:
+        """Its part of the Dash layout (None: the server renders it)."""
+        ...
+
+    def register(self, app: Dash, view: View) -> None: ...
+
+
+TABS: tuple[Tab, ...] = (kart, kommune, tiltak, ipr)
+PAGES: tuple[Page, ...] = (presentasjon, utskrift)
+VIEWS: tuple[str, ...] = tuple(tab.NAME for tab in TABS)
+
+
+def tab_named(name: str) -> Tab:
+    """The tab of that name (the first for anything else)."""
+    return next((tab for tab in TABS if name == tab.NAME), TABS[0])
+
+
+def download_table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:
+    """(table, file name) of what the state's view shows; the first tab's when it has none."""
+    found = tab_named(state.view).table(view, state)
+    if found is None:
+        found = TABS[0].table(view, state)
+    assert found is not None, "the first tab always has a table"
+    return found
+
+
+def make_view(
+    programme: Programme,
+    urls: dict[Layout, str] | None = None,
+    prefix: str = "/",
+    store: Store | None = None,
+) -> View:
+    """The start-up tables of a programme; `urls` names where each layout's geometry is
+    served, `prefix` the app's path prefix, `store` where data that changes is read."""
+    attribution = "Kommunegrenser © Kartverket" if programme.has_boundaries else None
+    choices = Choices(
+        views=VIEWS,
+        numbers=tuple(n for n, _ in programme.municipalities),
+        themes=tuple(programme.options("theme")),
+        strategies=tuple(programme.options("strategy")),
+        measure_ids=tuple(m["id"] for m in programme.measures),
+        aliases=tuple((a, m["id"]) for m in programme.measures for a in m["aliases"]),
+        plans=tuple(plan.key for plan in programme.plans),
+        years=programme.years,
+        actors=tuple(programme.actors()),
+        slides=presentasjon.slide_total(programme),
+        has_boundaries=programme.has_boundaries,
+    )
+    inhabitants = programme.index.inhabitants(programme.population)
+    shapes = {kind: replace(s, url=(urls or {}).get(kind)) for kind, s in programme.web.items()}
+    return View(
+        programme,
+        build_rows(programme),
+        attribution,
+        choices,
+        {plan.key: plan for plan in programme.plans},
+        inhabitants,
+        shapes,
+        prefix,
+        store or MemoryStore(),
+    )

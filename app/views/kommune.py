@@ -1,0 +1,395 @@
+"""Kommune: what the region asks of one municipality, its specific measures first (grouped by
+how they concern it, each with the words that tie it there), then the common ones in a table,
+and a printable page for its council."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Dash, Input, Output, html, no_update
+
+from app import ids
+from app.components import dropdown, evidence, label, measure_detail
+from app.model import (
+    ORGANISATION,
+    KommuneMeasures,
+    View,
+    kommune_heading,
+    kommune_measures,
+    kommune_rows,
+)
+from app.router import link
+from app.state import PageState
+from geo import norsk
+from geo.records import MeasureRecord
+from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, capitalised
+
+NAME = "kommune"
+LABEL = "Kommune"
+PNG = ids.MAP  # the view has no chart of its own: the PNG button saves the map
+
+PROMPT = "Velg en kommune i listen eller klikk på kartet."
+ROW_HINT = html.P("Velg en rad for å se hele tiltaket.", className="text-body-secondary")
+
+
+# The Kommune view's columns in its downloads, with their headers (as in the grid).
+KOMMUNE_EXPORT = {
+    "id": "Tiltak",
+    "tittel": "Tittel",
+    "klasse_tekst": "Hvordan",
+    "plan": "Plan",
+    "periode": "Periode",
+    "via": "Via",
+    "rolle": "Rolle",
+    "belegg": "Belegg i teksten",
+}
+
+# Text wraps at word boundaries: ag-grid's default breaks inside words.
+WRAP = {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px", "wordBreak": "normal"}
+
+
+GRID_COLUMNS = [
+    {
+        "field": "id",
+        "headerName": "Tiltak",
+        "width": 90,
+        "sort": "asc",
+        "comparator": {"function": "TiltakIdComparator"},
+    },
+    {
+        "field": "tittel",
+        "headerName": "Tittel",
+        "flex": 3,
+        "minWidth": 180,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": WRAP,
+    },
+    {
+        "field": "periode",
+        "headerName": "Periode",
+        "width": 130,
+        "wrapText": True,
+        "cellStyle": WRAP,
+    },
+    {"field": "rolle", "headerName": "Rolle", "width": 100},
+]
+
+
+# ag-grid's texts in Norwegian: menus, filters, empty table, paging, accessibility.
+GRID_LOCALE = {
+    "noRowsToShow": "Ingen tiltak å vise",
+    "loadingOoo": "Laster …",
+    "filterOoo": "Filtrer …",
+    "searchOoo": "Søk …",
+    "selectAll": "(Velg alle)",
+    "selectAllSearchResults": "(Velg alle treff)",
+    "blanks": "(Tomme)",
+    "noMatches": "Ingen treff",
+    "equals": "Er lik",
+    "notEqual": "Er ikke lik",
+    "blank": "Tom",
+    "notBlank": "Ikke tom",
+    "empty": "Velg én",
+    "lessThan": "Mindre enn",
+    "greaterThan": "Større enn",
+    "lessThanOrEqual": "Mindre enn eller lik",
+    "greaterThanOrEqual": "Større enn eller lik",
+    "inRange": "Mellom",
+    "inRangeStart": "Fra",
+    "inRangeEnd": "Til",
+    "contains": "Inneholder",
+    "notContains": "Inneholder ikke",
+    "startsWith": "Begynner med",
+    "endsWith": "Slutter med",
+    "andCondition": "OG",
+    "orCondition": "ELLER",
+    "applyFilter": "Bruk",
+    "resetFilter": "Tilbakestill",
+    "clearFilter": "Tøm",
+    "cancelFilter": "Avbryt",
+    "textFilter": "Tekstfilter",
+    "numberFilter": "Tallfilter",
+    "dateFilter": "Datofilter",
+    "setFilter": "Utvalgsfilter",
+    "filterTitle": "Filter",
+    "columns": "Kolonner",
+    "filters": "Filtre",
+    "pinColumn": "Fest kolonne",
+    "pinLeft": "Fest til venstre",
+    "pinRight": "Fest til høyre",
+    "noPin": "Ikke fest",
+    "autosizeThiscolumn": "Tilpass bredden på denne kolonnen",
+    "autosizeAllColumns": "Tilpass bredden på alle kolonner",
+    "resetColumns": "Tilbakestill kolonner",
+    "sortAscending": "Sorter stigende",
+    "sortDescending": "Sorter synkende",
+    "sortUnSort": "Fjern sortering",
+    "columnFilter": "Kolonnefilter",
+    "columnChooser": "Velg kolonner",
+    "chooseColumns": "Velg kolonner",
+    "page": "Side",
+    "of": "av",
+    "to": "til",
+    "more": "flere",
+    "next": "Neste",
+    "last": "Siste",
+    "first": "Første",
+    "previous": "Forrige",
+    "ariaFilterInput": "Filterverdi",
+    "ariaFilterValue": "Filterverdi",
+    "ariaFilteringOperator": "Filtervalg",
+    "ariaColumnFiltered": "Kolonnen er filtrert",
+    "ariaSortableColumn": "Trykk Enter for å sortere",
+    "ariaRowSelect": "Trykk mellomrom for å velge raden",
+    "ariaRowDeselect": "Trykk mellomrom for å fjerne valget av raden",
+    "ariaSearch": "Søk",
+    "ariaSearchFilterValues": "Søk i filterverdier",
+    "ariaLabelColumnMenu": "Kolonnemeny",
+    "ariaLabelColumnFilter": "Kolonnefilter",
+    "ariaLabelDialog": "Dialog",
+    "ariaLabelGrid": "Tabell",
+    "ariaMenuColumn": "Trykk Alt+pil ned for å åpne kolonnemenyen",
+    "ariaFilterMenuOpen": "Åpne filtermenyen",
+    "ariaFilterColumn": "Trykk Ctrl+Enter for å åpne filteret",
+}
+
+
+def section(view: View) -> html.Section:
+    """One municipality: a summary, its specific measures grouped and in full, then the common
+    ones in a table behind a disclosure, and a printable page for its council."""
+    return html.Section(
+        [
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            label("Kommune", ids.KOMMUNE_SELECT),
+                            dropdown(
+                                ids.KOMMUNE_SELECT,
+                                "Velg kommune",
+                                [
+                                    {"label": f"{name} ({n})", "value": n}
+                                    for n, name in view.programme.municipalities
+                                ],
+                                clearable=False,
+                            ),
+                        ],
+                        className="kommune-pick",
+                    ),
+                    html.A(
+                        "Skriv ut (A4)",
+                        id=ids.KOMMUNE_PRINT,
+                        href=ids.href(view.prefix, ids.PRINT),
+                        target="_blank",
+                        className="btn btn-outline-primary btn-sm ms-2 mt-4",
+                    ),
+                ],
+                className="d-flex align-items-start",
+            ),
+            html.H2(id=ids.KOMMUNE_SUMMARY, className="h5 mt-2", **{"aria-live": "polite"}),
+            html.Div(
+                [
+                    html.Div(id=ids.KOMMUNE_SPECIFIC),
+                    html.Details(
+                        [
+                            html.Summary(id=ids.KOMMUNE_COMMON_SUMMARY, className="h6"),
+                            html.Div(id=ids.KOMMUNE_GRID_SLOT),  # the grid, once opened
+                            html.Div(
+                                id=ids.KOMMUNE_DETAIL,
+                                className="measure-detail mt-3",
+                                tabIndex="0",  # it scrolls: reachable by keyboard
+                                **{"aria-live": "polite", "aria-label": "Valgt tiltak"},
+                            ),
+                        ],
+                        id=ids.KOMMUNE_COMMON,
+                        className="mt-3",
+                    ),
+                    html.Div(id=ids.KOMMUNE_ORGANISATION),
+                ],
+                id=ids.KOMMUNE_BODY,
+                hidden=True,
+            ),
+        ],
+        id=ids.section(NAME),
+        hidden=True,
+    )
+
+
+def grid(rows: list[dict]) -> dag.AgGrid:
+    """The Kommune view's table of common measures. Sent with the view's first answer, so
+    ag-grid's scripts load only when the view opens (app.main.defer_scripts, router.js)."""
+    return dag.AgGrid(
+        id=ids.KOMMUNE_GRID,
+        columnDefs=GRID_COLUMNS,
+        rowData=rows,
+        defaultColDef={
+            "filter": True,
+            "sortable": True,
+            "resizable": True,
+            "floatingFilter": True,
+        },
+        dashGridOptions={
+            "rowSelection": {
+                "mode": "singleRow",
+                "enableClickSelection": True,
+                "checkboxes": False,
+            },
+            "localeText": GRID_LOCALE,
+            "ensureDomOrder": True,
+            "animateRows": False,
+        },
+        getRowId="params.data.id",
+        style={"height": "480px"},
+        className="ag-theme-quartz",
+    )
+
+
+def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
+    """One specific measure: number and title, role and period, the words that tie it to the
+    municipality, and the whole measure behind a disclosure."""
+    period = row["periode"] or "ingen periode oppgitt"
+    return html.Li(
+        [
+            html.Div(
+                [html.Span(row["id"], className="measure-id"), " ", row["tittel"]],
+                className="measure-heading",
+            ),
+            html.Div(
+                f"Rolle: {row['rolle']} · Periode: {period}",
+                className="small text-body-secondary",
+            ),
+            html.Div(["«", *evidence(row), "»"], className="evidence small"),
+            html.Details(
+                [html.Summary("Hele tiltaket"), *(measure_detail(measure) if measure else [])],
+                className="small measure-more",
+            ),
+        ],
+        className="kommune-measure",
+    )
+
+
+def kommune_specific(measures: KommuneMeasures, view: View) -> list:
+    """The specific measures grouped by how they concern the municipality: named, place, region."""
+    c = measures.counts
+    out: list = [html.H3(f"Særskilte tiltak ({norsk.count(c.specific)})", className="h5 mt-2")]
+    if not c.specific:
+        out.append(
+            html.P(
+                "Ingen tiltak nevner kommunen, et sted i den eller en region den hører til"
+                " i dette utvalget.",
+                className="text-body-secondary",
+            )
+        )
+    for cls in SPECIFIC_CLASSES:
+        rows = measures.groups[str(cls)]
+        if rows:
+            out.append(
+                html.H4(
+                    f"{capitalised(CLASS_LABELS[cls])} ({norsk.count(len(rows))})",
+                    className="h6 mt-3 mb-1",
+                )
+            )
+            out.append(
+                html.Ol(
+                    [kommune_item(r, view.programme.measure(r["id"])) for r in rows],
+                    className="kommune-list",
+                )
+            )
+    return out
+
+
+def summary_heading(heading: str, detail: str) -> list:
+    return [heading, html.Span(detail, className="d-block small fw-normal mt-1")]
+
+
+def common_summary(measures: KommuneMeasures) -> str:
+    n = measures.counts.common
+    return f"Felles tiltak for alle kommunene ({norsk.count(n)}): vis tabellen"
+
+
+def organisation_list(measures: KommuneMeasures) -> list:
+    rows = measures.groups[ORGANISATION]
+    if not rows:
+        return []
+    return [
+        html.P(
+            f"Nevner kommunen bare i et organisasjonsnavn ({norsk.count(len(rows))}, telles "
+            "ikke): " + ", ".join(f"{r['id']} {r['tittel']}" for r in rows),
+            className="small text-body-secondary mt-2",
+        )
+    ]
+
+
+def table(view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:
+    """The municipality's measures under the filters (none chosen: no table of its own)."""
+    if not state.kommune:
+        return None
+    rows = kommune_rows(view, state, state.kommune)
+    frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
+    return frame, f"tiltak-{view.name_of(state.kommune)}"
+
+
+def register(app: Dash, view: View) -> None:
+    @app.callback(
+        output={
+            "summary": Output(ids.KOMMUNE_SUMMARY, "children"),
+            "specific": Output(ids.KOMMUNE_SPECIFIC, "children"),
+            "common": Output(ids.KOMMUNE_COMMON_SUMMARY, "children"),
+            "rows": Output(ids.KOMMUNE_GRID_SLOT, "children"),
+            "detail": Output(ids.KOMMUNE_DETAIL, "children", allow_duplicate=True),
+            "organisation": Output(ids.KOMMUNE_ORGANISATION, "children"),
+            "body": Output(ids.KOMMUNE_BODY, "hidden"),
+            "print": Output(ids.KOMMUNE_PRINT, "href"),
+            "url": Output(ids.canon(NAME), "data"),
+        },
+        inputs={"asked": Input(ids.ask(NAME), "data")},
+        prevent_initial_call=True,
+    )
+    def render_kommune(asked):
+        state = view.choices.state(asked if isinstance(asked, dict) else {})
+        url = link(view, state, asked)
+        if state.kommune is None:
+            empty = dict.fromkeys(("specific", "common", "rows", "organisation", "print"))
+            return {
+                **empty,
+                "summary": PROMPT,
+                "body": True,
+                "rows": no_update,
+                "detail": no_update,
+                "url": url,
+            }
+        measures = kommune_measures(view, state, state.kommune)
+        return {
+            "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
+            "specific": kommune_specific(measures, view),
+            "common": common_summary(measures),
+            "rows": grid(measures.groups["common"]),
+            "detail": ROW_HINT,  # a new table has no row chosen
+            "organisation": organisation_list(measures),
+            "body": False,
+            "print": ids.href(view.prefix, ids.PRINT, url["search"]),
+            "url": url,
+        }
+
+    # The grid reports its (empty) selection whenever it gets new rows: only a chosen row goes
+    # to the server (a new table comes with the hint from render_kommune).
+    app.clientside_callback(
+        """function (rows) {
+            const id = Array.isArray(rows) && rows[0] && rows[0].id;
+            return typeof id === "string" ? id : window.dash_clientside.no_update;
+        }""",
+        Output(ids.KOMMUNE_CHOSEN, "data"),
+        Input(ids.KOMMUNE_GRID, "selectedRows"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        output={"detail": Output(ids.KOMMUNE_DETAIL, "children")},
+        inputs={"chosen": Input(ids.KOMMUNE_CHOSEN, "data")},
+        prevent_initial_call=True,  # a new table comes with the hint (render_kommune)
+    )
+    def show_measure_detail(chosen):
+        """The common measure chosen in the table, in full."""
+        measure = view.programme.measure(chosen) if isinstance(chosen, str) else None
+        return {"detail": measure_detail(measure) if measure else ROW_HINT}

@@ -1,0 +1,160 @@
+"""Utskrift (`/utskrift`): an A4 page per municipality for its own council, with its
+specific measures in full and the common ones as a list. Plain HTML rendered on the server
+with Jinja's autoescaping, so programme text is always text; the page state comes from the same
+URL words as the app (`?kommune=3105&plan=3`, no municipality: all of them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import Dash
+from flask import Response, request
+from jinja2 import Environment
+
+from app import ids
+from app.model import View, kommune_measures, kommune_summary, title_parts
+from app.state import MAX_QUERY, parse_state
+from geo import norsk
+from geo.records import MeasureRecord
+from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, capitalised
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ heading }} – utskrift</title>
+<style>
+  @page { size: A4; margin: 16mm 14mm; }
+  body { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a;
+         font-size: 10.5pt; line-height: 1.35; max-width: 180mm; margin: 0 auto; }
+  .page { break-after: page; padding-bottom: 8mm; }
+  .page:last-of-type { break-after: auto; }
+  h1 { font-size: 17pt; margin: 0 0 2mm; }
+  h2 { font-size: 12.5pt; margin: 5mm 0 1mm; }
+  h3 { font-size: 11pt; margin: 3mm 0 1mm; }
+  .meta, .small { color: #444; font-size: 9pt; }
+  .measure { break-inside: avoid; margin: 0 0 3mm; }
+  .measure p { margin: 0.5mm 0; }
+  .why { white-space: pre-wrap; }
+  ol.common { columns: 2; column-gap: 8mm; font-size: 8.5pt; padding-left: 5mm; margin: 0; }
+  ol.common li { break-inside: avoid; }
+  mark { background: #ffe08a; color: #1a1a1a; }
+  .no-print { margin: 4mm 0; }
+  @media print { .no-print { display: none; } }
+</style>
+</head>
+<body>
+<nav class="no-print" aria-label="Utskrift">
+  <button onclick="window.print()">Skriv ut</button>
+  <a href="{{ back }}">Tilbake til Tiltakskart</a>
+</nav>
+<main>
+{% for page in pages %}
+<section class="page">
+  <h1>{{ page.name }}: tiltak i {{ programme }}</h1>
+  <p class="meta">{{ filters }}Utskrift {{ today }}. Kilde: {{ source }}</p>
+  <p><strong>{{ page.summary }}</strong></p>
+  <h2>Særskilte tiltak ({{ page.specific_count }})</h2>
+  {% if not page.groups %}<p>Ingen tiltak nevner kommunen, et sted i den eller en region den
+  hører til i dette utvalget.</p>{% endif %}
+  {% for label, items in page.groups %}
+  <h3>{{ label }} ({{ items|length }})</h3>
+  {% for m in items %}
+  <div class="measure">
+    <p><strong>{{ m.id }} {{ m.title }}</strong></p>
+    <p class="small">Rolle: {{ m.role }} · Periode: {{ m.period }} · {{ m.actors_label }}:
+      {{ m.actors }}</p>
+    <p class="small">Belegg: «{{ m.evidence }}»</p>
+    <p class="why">{{ m.why_how }}</p>
+  </div>
+  {% endfor %}
+  {% endfor %}
+  <h2>Felles tiltak for alle kommunene ({{ page.common|length }})</h2>
+  <ol class="common">
+  {% for m in page.common %}<li>{{ m.id }} {{ m.title }}</li>{% endfor %}
+  </ol>
+  {% if page.organisation %}
+  <p class="small">Nevner kommunen bare i et organisasjonsnavn (telles ikke):
+  {% for m in page.organisation %}{{ m.id }} {{ m.title }}{{ "; " if not loop.last }}
+  {% endfor %}</p>
+  {% endif %}
+</section>
+{% endfor %}
+</main>
+</body>
+</html>
+"""
+ROUTE = ids.PRINT
+ENVIRONMENT = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+PAGE = ENVIRONMENT.from_string(TEMPLATE)
+
+
+def print_pages(view: View, search: str) -> str:
+    """The print view's HTML for a query string."""
+    state = parse_state(search, view.choices)
+    numbers = [state.kommune] if state.kommune else view.numbers
+    _, filters = title_parts(view, state)
+    pages = []
+    for number in numbers:
+        measures = kommune_measures(view, state, number)
+        groups = []
+        for cls in SPECIFIC_CLASSES:
+            rows = measures.groups[str(cls)]
+            if rows:
+                items = [_item(view, row) for row in rows]
+                groups.append((capitalised(CLASS_LABELS[cls]), items))
+        pages.append(
+            {
+                "name": view.name_of(number),
+                "summary": kommune_summary(view, state, number),
+                "specific_count": norsk.count(measures.counts.specific),
+                "groups": groups,
+                "common": [_short(row) for row in measures.groups["common"]],
+                "organisation": [_short(row) for row in measures.groups["organisation"]],
+            }
+        )
+    heading = view.name_of(state.kommune) if state.kommune else "Alle kommunene"
+    return PAGE.render(
+        heading=heading,
+        pages=pages,
+        programme=f"handlingsprogram {view.programme.period_label}".strip(),
+        filters=f"Utvalg: {filters}. " if filters else "",
+        today=dt.date.today().strftime("%d.%m.%Y"),
+        source=f"{view.programme.gazetteer.county_name} fylkeskommune",
+        back=ids.href(view.prefix, "", search if search.startswith("?") else ""),
+    )
+
+
+def _short(row: dict) -> dict:
+    return {"id": row["id"], "title": row["tittel"]}
+
+
+def _item(view: View, row: dict) -> dict:
+    measure: MeasureRecord | dict = view.programme.measure(row["id"]) or {}
+    return {
+        "id": row["id"],
+        "title": row["tittel"],
+        "role": row["rolle"],
+        "period": row["periode"] or "ingen periode oppgitt",
+        "actors_label": measure.get("actors_label") or "Hvem",
+        "actors": ", ".join(measure.get("actors", [])) or "–",
+        "evidence": row["belegg"],
+        "why_how": measure.get("why_how") or "–",
+    }
+
+
+def page(view: View) -> None:
+    """Nothing in the Dash layout: the server renders this page."""
+    return None
+
+
+def register(app: Dash, view: View) -> None:
+    """Serve the print view at `<prefix>utskrift`."""
+
+    def print_view() -> Response:
+        query = request.query_string.decode("utf-8", errors="replace")[:MAX_QUERY]
+        html = print_pages(view, "?" + query if query else "")
+        return Response(html, mimetype="text/html")
+
+    app.server.add_url_rule(ids.href(view.prefix, ROUTE), "utskrift", print_view)

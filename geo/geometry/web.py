@@ -1,0 +1,182 @@
+"""Shapes for the web maps: simplified with topology kept, names placed, and, on a national map,
+the borders between counties and each county's bounds. Made once per boundary set and cached in
+the cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.ops import polylabel
+
+from geo.atomic import write_text_atomic
+from geo.geometry.simplify import METRIC_CRS, geojson_text, simplify_coverage
+
+log = logging.getLogger(__name__)
+WEB_SHAPES_VERSION = 3  # bump when web_shapes changes what it makes
+# A country on a 1366-pixel screen is ~1.3 km per pixel: simplify and drop islets to match.
+NATIONAL_TOLERANCE_M = 600.0
+NATIONAL_ISLET_M2 = 500_000.0
+
+
+@dataclass
+class WebShapes:
+    """Shapes as a GeoJSON dict keyed by kommunenummer, with label points."""
+
+    geojson: dict
+    labels: dict[str, tuple[float, float]]  # number -> (lon, lat)
+    bounds: tuple[float, float, float, float]
+    text: str = ""  # the GeoJSON as sent to browsers
+    url: str | None = None  # where browsers fetch it; figures then carry no geometry
+    home_bounds: tuple[float, float, float, float] | None = None  # the programme's county
+    others: list[tuple[str, str]] = field(default_factory=list)  # drawn as context, not counted
+    borders: list[list[tuple[float, float]]] = field(default_factory=list)  # between counties
+    county_bounds: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+    @property
+    def home(self) -> tuple[float, float, float, float]:
+        """The bounds of the programme's municipalities."""
+        return self.home_bounds or self.bounds
+
+    @property
+    def source(self) -> str | dict:
+        """What a figure's `geojson` names: the URL when served, else the shapes."""
+        return self.url or self.geojson
+
+
+def label_points(frame: gpd.GeoDataFrame) -> list:
+    """Where each name goes: the point of the largest part farthest from its edges (the pole
+    of inaccessibility), so names sit in the middle of a municipality, clear of its
+    neighbours' names; computed in metres."""
+    metric = frame.to_crs("EPSG:25833")
+    points = []
+    for geometry in metric.geometry:
+        part = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+        points.append(polylabel(part, tolerance=50.0))
+    return list(gpd.GeoSeries(points, crs="EPSG:25833").to_crs("EPSG:4326"))
+
+
+def county_borders(frame: gpd.GeoDataFrame) -> list[list[tuple[float, float]]]:
+    """The borders between counties (the first two digits of the municipality numbers) as
+    lines of (lon, lat): where two counties' municipalities meet, coasts left out, so they
+    lie exactly on the simplified municipal borders and stay small enough to send as lines."""
+    groups = frame.groupby(frame["kommunenummer"].str[:2], sort=True)
+    counties = [shapely.make_valid(shapely.union_all(g.geometry.values)) for _, g in groups]
+    lines = []
+    for i, county in enumerate(counties):
+        others = shapely.union_all([c for j, c in enumerate(counties) if j > i])
+        if others is None or others.is_empty:
+            continue
+        shared = shapely.line_merge(shapely.intersection(county.boundary, others.boundary))
+        for part in getattr(shared, "geoms", [shared]):
+            if part.geom_type == "LineString" and part.length > 0:
+                lines.append([(round(x, 4), round(y, 4)) for x, y in part.coords])
+    return lines
+
+
+def drop_islets(frame: gpd.GeoDataFrame, min_area_m2: float) -> gpd.GeoDataFrame:
+    """Leave out the parts smaller than `min_area_m2` (a municipality keeps its largest part):
+    at the scale of a country they are below a pixel but most of the coastline's vertices."""
+    metric = frame.geometry.to_crs(METRIC_CRS)
+    kept = []
+    for geometry, projected in zip(frame.geometry, metric, strict=True):
+        parts = list(getattr(geometry, "geoms", [geometry]))
+        areas = [p.area for p in getattr(projected, "geoms", [projected])]
+        largest = max(range(len(parts)), key=lambda k: areas[k])
+        keep = [p for k, p in enumerate(parts) if areas[k] >= min_area_m2 or k == largest]
+        kept.append(keep[0] if len(keep) == 1 else shapely.MultiPolygon(keep))
+    out = frame.copy()
+    out.geometry = kept
+    return out
+
+
+def web_shapes(
+    frame: gpd.GeoDataFrame, home: Collection[str] | None = None, precision: int = 5
+) -> WebShapes:
+    """GeoJSON for Plotly's geo maps: 5 decimals, exterior rings clockwise (d3-geo's order).
+    With `home` (the programme's municipalities) given and others in the frame, the others are
+    context, and the borders between counties and each county's bounds are added."""
+    frame = frame.to_crs("EPSG:4326")[["kommunenummer", "kommunenavn", "geometry"]].copy()
+    frame.geometry = shapely.orient_polygons(frame.geometry.values, exterior_cw=True)
+    text = geojson_text(frame, precision)
+    geojson = json.loads(text)
+    labels = {
+        n: (round(p.x, 5), round(p.y, 5))
+        for n, p in zip(frame["kommunenummer"], label_points(frame), strict=True)
+    }
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
+    shapes = WebShapes(geojson, labels, (minx, miny, maxx, maxy), text)
+    if home is not None and not frame["kommunenummer"].isin(home).all():
+        inside = frame[frame["kommunenummer"].isin(home)]
+        hx, hy, hX, hY = (float(v) for v in inside.total_bounds)
+        shapes.home_bounds = (hx, hy, hX, hY)
+        outside = frame[~frame["kommunenummer"].isin(home)]
+        shapes.others = list(zip(outside["kommunenummer"], outside["kommunenavn"], strict=True))
+        shapes.borders = county_borders(frame)
+        shapes.county_bounds = {
+            str(county): tuple(float(v) for v in group.total_bounds)  # type: ignore[misc]
+            for county, group in frame.groupby(frame["kommunenummer"].str[:2], sort=True)
+        }
+    return shapes
+
+
+def simplified_for_web(
+    frame: gpd.GeoDataFrame, tolerance_m: float, national: bool
+) -> tuple[gpd.GeoDataFrame, int]:
+    """The frame simplified for the web and the decimals to send it with. A country on one
+    screen is ~1.3 km per pixel: coarser, without islets, 4 decimals (~10 m)."""
+    if not national:
+        return simplify_coverage(frame, tolerance_m)[0], 5
+    simplified, _ = simplify_coverage(frame, max(tolerance_m, NATIONAL_TOLERANCE_M))
+    return drop_islets(simplified, NATIONAL_ISLET_M2), 4
+
+
+def _shapes_key(frame: gpd.GeoDataFrame, tolerance_m: float, home: Collection[str]) -> str:
+    digest = hashlib.sha256(f"{WEB_SHAPES_VERSION} {tolerance_m} {sorted(home)}".encode())
+    digest.update("|".join(frame["kommunenummer"].astype(str)).encode())
+    digest.update("|".join(frame["kommunenavn"].astype(str)).encode())
+    for wkb in shapely.to_wkb(frame.geometry.values):
+        digest.update(wkb)
+    return digest.hexdigest()[:24]
+
+
+def cached_web_shapes(
+    frame: gpd.GeoDataFrame,
+    tolerance_m: float,
+    home: Collection[str],
+    cache_dir: Path,
+    warnings: list[str],
+) -> WebShapes:
+    """Simplified web shapes, made once per boundary set and tolerance and then read from the
+    cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
+    path = Path(cache_dir) / f"web-shapes-{_shapes_key(frame, tolerance_m, home)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        shapes = WebShapes(**{**data, "geojson": json.loads(data["text"])})
+        shapes.labels = {n: (p[0], p[1]) for n, p in data["labels"].items()}
+        shapes.bounds = tuple(data["bounds"])
+        if data["home_bounds"]:
+            shapes.home_bounds = tuple(data["home_bounds"])
+        shapes.others = [(n, name) for n, name in data["others"]]
+        shapes.borders = [[(x, y) for x, y in line] for line in data["borders"]]
+        shapes.county_bounds = {k: tuple(v) for k, v in data["county_bounds"].items()}
+        log.info("web shapes from %s", path)
+        return shapes
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not made yet, or unreadable: make it again
+    national = not frame["kommunenummer"].isin(home).all()
+    simplified, precision = simplified_for_web(frame, tolerance_m, national)
+    shapes = web_shapes(simplified, home, precision)
+    record = {k: v for k, v in asdict(shapes).items() if k not in ("geojson", "url")}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(record, ensure_ascii=False))
+    except OSError as exc:
+        warnings.append(f"the simplified boundaries could not be cached in {path.parent} ({exc})")
+    return shapes

@@ -200,7 +200,7 @@ def pytest_collection_modifyitems(items):
     """Every test that drives the headless browser is marked `browser` (for
     `pytest -m "not browser and not slow"`, the fast subset)."""
     for item in items:
-        if "browser" in getattr(item, "fixturenames", ()):
+        if {"browser", "logged"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 

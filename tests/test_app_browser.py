@@ -17,6 +17,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tests.conftest import HOSTILE_THEME, SCREENSHOTS, live_server
 from tests.test_app_accessibility import contrast
 
+pytestmark = pytest.mark.browser
+
 # A point inside a municipality's map area, away from its label (found in the page's SVG).
 POINT_IN = """
 const [index, label] = arguments;

@@ -15,6 +15,8 @@ from tests.conftest import CHROMEDRIVER, CHROMIUM, chromium_options, live_server
 from tests.test_app_browser import click, shot, viewport, wait_for
 from tests.test_app_use import open_dropdown
 
+pytestmark = pytest.mark.browser
+
 GEOMETRY = '"coordinates"'
 
 

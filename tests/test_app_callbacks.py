@@ -156,6 +156,7 @@ def test_malformed_url_values_fall_back_to_the_default(
     assert answer["link"] == kept
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(query=st.lists(st.tuples(st.sampled_from(URL_KEYS), URL_VALUES), max_size=6))
 def test_any_url_gives_valid_controls_and_a_canonical_link(dash_app, client, app_url, view, query):

@@ -104,6 +104,7 @@ def test_any_json_body_gets_an_answer_not_an_error(app_url, dash_app, body):
     assert response.status_code in (expected, 204)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(8))
 def test_any_values_into_each_callback_are_answered(dash_app, app_url, index):
     """Arbitrary JSON in every input and state of one callback: 200 or 204 (nothing to

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SLOW_CLIENTS = 10
 

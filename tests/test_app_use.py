@@ -25,6 +25,8 @@ from tests.test_app_browser import (
     wait_for,
 )
 
+pytestmark = pytest.mark.browser
+
 OPTIONS = ".dash-dropdown-content .dash-dropdown-option"
 
 

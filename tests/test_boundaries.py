@@ -125,6 +125,7 @@ MESSAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_failed_fetch_keeps_the_old_cache(standin, tmp_path, case):
     fetch(standin, tmp_path, day=DAY1)
@@ -139,6 +140,7 @@ def test_failed_fetch_keeps_the_old_cache(standin, tmp_path, case):
     assert len(result.frame) == 12
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_failed_fetch_without_cache_or_snapshot_is_a_clear_error(shared_kommuner, tmp_path, case):
     # County 39 has no bundled snapshot: the stand-in serves Østfold's boundaries under it.
@@ -162,6 +164,7 @@ def test_failed_fetch_without_cache_or_snapshot_is_a_clear_error(shared_kommuner
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_failed_fetch_without_cache_uses_the_bundled_snapshot(standin, tmp_path, case):
     BREAKAGES[case](standin)
@@ -202,6 +205,7 @@ def test_a_cache_write_that_fails_halfway_keeps_the_old_cache(standin, tmp_path,
 # Offline files and numbers across the reform ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_shared_files_work_as_is(shared_kommuner):
     ostfold = read_boundary_file(shared_kommuner / "ostfold-kommuner-2024.geojson", "31")
     assert sorted(ostfold.frame["kommunenummer"]) == OSTFOLD and ostfold.warnings == []
@@ -263,6 +267,7 @@ def test_latitude_first_answers_are_swapped_with_a_warning(standin, tmp_path, sh
         assert got[number].equals_exact(expected, tolerance=1e-9)
 
 
+@pytest.mark.slow
 def test_projected_answers_are_refused(standin, tmp_path):
     standin.projected.add("3105")
     result = fetch(standin, tmp_path, day=DAY1)
@@ -273,6 +278,7 @@ def test_projected_answers_are_refused(standin, tmp_path):
     assert list(tmp_path.iterdir()) == []  # … nor cached
 
 
+@pytest.mark.slow
 def test_projected_answer_keeps_the_old_cache_and_says_why(standin, tmp_path):
     fetch(standin, tmp_path, day=DAY1)
     before = snapshot(tmp_path)
@@ -385,6 +391,7 @@ def test_a_killed_write_leaves_a_partial_that_the_next_command_removes(standin, 
         alive.wait()
 
 
+@pytest.mark.slow
 def test_county_all_fetches_every_county_once_then_reads_the_cache(shared_kommuner, tmp_path):
     from dataclasses import replace
 

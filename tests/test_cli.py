@@ -210,6 +210,7 @@ def test_unknown_county_is_a_clear_error():
     assert result.returncode == 2 and "not a county number of 2024" in result.stderr
 
 
+@pytest.mark.slow
 def test_boundaries_command_fetches_caches_and_falls_back(standin, tmp_path):
     import os
 
@@ -244,6 +245,7 @@ def test_boundaries_command_fetches_caches_and_falls_back(standin, tmp_path):
     assert len(offline.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_escape_codes_never_reach_the_terminal(tmp_path, programme_text):
     doc = tmp_path / "escape.txt"
     escape = "\x1b[2J\x1b[31m"
@@ -282,6 +284,7 @@ def on_full_disk(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_full_disk_keeps_the_good_cache_and_the_commands_working(standin, tmp_path):
     cache = tmp_path / "cache"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
@@ -366,6 +369,7 @@ def answers(url: str, server: subprocess.Popen, timeout: float = 60) -> bool:
 # Hostile or unlucky input found by probing ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_boundary_file_without_a_municipality_is_a_warning(tmp_path, shared_kommuner):
     data = json.loads((shared_kommuner / "ostfold-kommuner-2024.geojson").read_text("utf-8"))
     data["features"] = [f for f in data["features"] if f["properties"]["kommunenummer"] != "3101"]
@@ -378,6 +382,7 @@ def test_a_boundary_file_without_a_municipality_is_a_warning(tmp_path, shared_ko
     assert "3101" not in run("load", "--boundaries", str(partial), "--ssb-url", "off").stdout
 
 
+@pytest.mark.slow
 def test_out_never_replaces_an_input_a_device_or_a_link(tmp_path, programme_text):
     doc = tmp_path / "programme.txt"
     doc.write_text(programme_text, encoding="utf-8")
@@ -448,6 +453,7 @@ def test_serve_says_when_the_port_is_taken():
     )
 
 
+@pytest.mark.slow
 def test_a_map_without_population_figures(tmp_path, shared_kommuner):
     out = tmp_path / "kart.html"
     norway = str(shared_kommuner / "norge-kommuner-2024.geojson")

@@ -87,6 +87,7 @@ def test_geojson_export(tmp_path, boundaries_file):
     assert (frame["total"] == frame["y2027"]).all()  # the year filter applied
 
 
+@pytest.mark.slow
 def test_csv_and_excel_exports(tmp_path, boundaries_file):
     out = tmp_path / "last.xlsx"
     assert cli("load", "--out", str(out), "--boundaries", boundaries_file).returncode == 0
@@ -100,6 +101,7 @@ def test_csv_and_excel_exports(tmp_path, boundaries_file):
     assert len(csv.stdout.splitlines()) == 13
 
 
+@pytest.mark.slow
 def test_excel_export_stores_a_formula_title_as_text(tmp_path, boundaries_file, hostile_document):
     out = tmp_path / "last.xlsx"
     result = cli("load", str(hostile_document), "--out", str(out), "--boundaries", boundaries_file)
@@ -148,6 +150,7 @@ def test_tiles_are_the_last_fallback_with_a_notice(tmp_path, shared_kommuner):
     assert any("no cached copy either" in w for w in shapes.warnings)
 
 
+@pytest.mark.slow
 def test_bad_export_requests_are_clear(tmp_path):
     assert "needs --out" in cli("load", "--format", "gpkg").stderr
     bad = cli("load", "--out", str(tmp_path / "x.shp"))
@@ -176,6 +179,7 @@ def test_popup_text_is_escaped():
     assert "&lt;b&gt;Halden&lt;/b&gt;" in text
 
 
+@pytest.mark.slow
 def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser):
     out = tmp_path / "kart.html"
     result = cli("map", "--out", str(out), "--boundaries", boundaries_file)
@@ -201,6 +205,7 @@ def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser
     browser.save_screenshot(str(tmp_path / "kart.png"))
 
 
+@pytest.mark.slow
 def test_tile_map_html_has_12_squares(tmp_path, browser):
     out = tmp_path / "ruter.html"
     assert cli("map", "--out", str(out), "--layout", "tiles").returncode == 0

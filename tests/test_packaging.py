@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -91,6 +91,7 @@ MESSAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_failed_fetch_keeps_the_old_cache(ssb, tmp_path, case):
     fetch(ssb, tmp_path, day=DAY1)
@@ -102,6 +103,7 @@ def test_failed_fetch_keeps_the_old_cache(ssb, tmp_path, case):
     assert snapshot(tmp_path) == before  # nothing new, nothing partial
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BREAKAGES))
 def test_failed_fetch_without_cache_uses_the_bundled_snapshot(ssb, tmp_path, case):
     BREAKAGES[case](ssb)
@@ -113,6 +115,7 @@ def test_failed_fetch_without_cache_uses_the_bundled_snapshot(ssb, tmp_path, cas
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_without_any_source_there_is_no_population_and_the_command_says_why(ssb, tmp_path):
     ssb.stop()
     with pytest.raises(InputError, match=r"could not fetch population: .*cannot connect"):

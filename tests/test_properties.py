@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def check_accounting(text: str) -> None:
     assert all(len(m.period.text.splitlines()) <= PERIOD_LINES for m in extraction.measures)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=st.data())
 def test_mutated_lines_parse_and_account_for_every_header(programme_text, data):
@@ -63,6 +65,7 @@ def test_mutated_lines_parse_and_account_for_every_header(programme_text, data):
     check_accounting("\n".join(lines))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=st.data())
 def test_random_bytes_give_a_result_or_a_clear_error(programme_text, data):
@@ -110,6 +113,7 @@ Tidsperiode 2025
 LARGE = 200_000
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(piece=PIECES, where=st.sampled_from(["title", "why", "who", "after"]))
 @example(piece="Indre Østfold. ", where="why")  # the shapes that were quadratic before

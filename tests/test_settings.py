@@ -71,6 +71,7 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_every_command_honours_the_environment(tmp_path, programme_text):
     doc = tmp_path / "kort.txt"
     doc.write_text(programme_text.split("\nRegional plan for kompetanse")[0], encoding="utf-8")
@@ -88,6 +89,7 @@ def test_every_command_honours_the_environment(tmp_path, programme_text):
     assert "Traceback" not in bad.stderr
 
 
+@pytest.mark.slow
 def test_wsgi_logs_start_up_warnings(tmp_path):
     import os
 

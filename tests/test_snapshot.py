@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from geo.resources import snapshot_path, snapshot_sidecar
@@ -58,6 +59,7 @@ def test_the_command_reproduces_the_snapshot(tmp_path, shared_kommuner):
     assert info["source"] == bundled_info["source"]  # the same source file, by its hash
 
 
+@pytest.mark.slow
 def test_a_snapshot_over_150_kb_is_refused(tmp_path, shared_kommuner):
     # Vestland's coastline does not fit in 150 kB at 50 m: the command says what to do.
     national = shared_kommuner / "norge-kommuner-2024.geojson"

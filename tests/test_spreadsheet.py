@@ -8,6 +8,7 @@ import zipfile
 
 import openpyxl
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -67,6 +68,7 @@ def test_excel_cells_are_text_with_the_exact_value(tmp_path):
         assert b"<f>" not in book.read("xl/worksheets/sheet1.xml")
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(text=st.text(max_size=80))
 def test_any_text_round_trips(text):

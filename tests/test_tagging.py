@@ -385,6 +385,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_megabyte_tags_in_bounded_time(tagger, name):
     m = HOSTILE[name]

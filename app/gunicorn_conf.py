@@ -9,7 +9,7 @@ Why these values:
   that connect and then send slowly (a phone on a bad network, or on purpose) block every
   request until the worker timeout kills them. Each thread here waits on one connection while
   the others answer; idle keep-alive connections wait in a poller and hold no thread.
-- The bundle (parsed programme, tags, simplified shapes) is built once before forking
+- The programme (parsed, tagged, simplified shapes) is built once before forking
   (preload) and shared by the workers.
 - Request line and header limits stay at gunicorn's defaults, stated here; the body limit
   (2 MB) is the Flask app's (app/guard.py), which answers 413 above it.

@@ -1,4 +1,4 @@
-"""What the views show, computed from the bundle: kept out of the callbacks so that they stay
+"""What the views show, computed from the programme: kept out of the callbacks so that they stay
 small and so the figures can be tested without a browser. Row tables are built once at start.
 
 Every figure comes from the one load model (geo.load.index): for each municipality the measures that

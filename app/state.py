@@ -60,7 +60,7 @@ def _number(value: object, digits: int) -> int | None:
 
 @dataclass(frozen=True)
 class Choices:
-    """The values a page state may take in this app (from the bundle)."""
+    """The values a page state may take in this app (from the programme)."""
 
     views: tuple[str, ...] = ("kart",)  # the views' words (app.views.VIEWS)
     numbers: tuple[str, ...] = ()

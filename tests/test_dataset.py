@@ -48,3 +48,16 @@ def test_dataset_shape():
             )
     assert data["county"] == {"number": "31", "name": "Østfold", "gazetteer": "fylke-31.toml"}
     assert data["programme"] == {"start": 2025, "end": 2028}  # "Handlingsprogram 2025 - 2028"
+
+
+def test_a_measure_has_one_field_list():
+    """The parser's Measure, the MeasureRecord type and the JSON all follow MEASURE_FIELDS."""
+    from dataclasses import fields
+
+    from geo.reading.parse import Measure
+    from geo.records import MEASURE_FIELDS, MeasureRecord
+
+    assert tuple(f.name for f in fields(Measure)) == MEASURE_FIELDS
+    assert tuple(MeasureRecord.__annotations__)[: len(MEASURE_FIELDS)] == MEASURE_FIELDS
+    data = json.loads(DATASET.read_text(encoding="utf-8"))
+    assert all(tuple(m)[: len(MEASURE_FIELDS)] == MEASURE_FIELDS for m in data["measures"])

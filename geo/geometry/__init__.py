@@ -1,0 +1,1 @@
+"""Geometry: boundaries and their sources, the snapshot, simplification, tiles, web shapes."""

@@ -1,0 +1,1 @@
+"""Outputs: the extract dataset, the accounting report, GIS and spreadsheet exports, web map."""

@@ -1,0 +1,1 @@
+"""Reading: a programme's file to measures (document, grammar, parse, periods, extract)."""

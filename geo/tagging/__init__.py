@@ -1,0 +1,1 @@
+"""Tagging: measures to the municipalities, regions and places they name (gazetteer, tagger)."""

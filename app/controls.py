@@ -113,18 +113,16 @@ def controls(view: View) -> html.Div:
                 [
                     button(
                         "Tabell (CSV)",
-                        "download-csv-button",
+                        ids.DOWNLOAD_CSV,
                         "For Excel på norsk: semikolon, desimalkomma, UTF-8",
                     ),
-                    button(
-                        "Tabell (Excel)", "download-xlsx-button", "Excel med norske overskrifter"
-                    ),
+                    button("Tabell (Excel)", ids.DOWNLOAD_XLSX, "Excel med norske overskrifter"),
                     button(
                         "CSV med komma",
-                        "download-csv-plain-button",
+                        ids.DOWNLOAD_CSV_PLAIN,
                         "For andre verktøy: komma, desimalpunktum, UTF-8",
                     ),
-                    button("Kart (HTML)", "download-html-button", "Kartet som egen nettside"),
+                    button("Kart (HTML)", ids.DOWNLOAD_HTML, "Kartet som egen nettside"),
                     button("Bilde (PNG)", ids.DOWNLOAD_PNG, "Kartet eller diagrammet"),
                 ]
             ),

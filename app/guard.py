@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
-
-from app import ids
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +25,19 @@ CALLBACK_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 2_000_000
 
 
-# Paths Dash and the app serve besides their pages (app.ids.PAGES); Dash would serve its page for
-# any other path too.
+# Paths Dash and the app serve besides their pages; Dash would serve its page for any other
+# path too.
 INTERNAL = ("_dash-", "_tiltakskart/", "assets/", "_favicon.ico", "_reload-hash")
 
 
-def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") -> None:
+def install(
+    server: Flask,
+    callback_map: Mapping[str, dict],
+    prefix: str = "/",
+    pages: Collection[str] = ("",),
+) -> None:
     """Check every callback request on `server` against the app's `callback_map`, and answer
-    404 for paths that are not one of the app's pages."""
+    404 for paths that are not one of the app's `pages` (routes under the prefix)."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     path = prefix.rstrip("/") + CALLBACK_PATH
     root = prefix.rstrip("/") + "/"
@@ -42,7 +45,7 @@ def install(server: Flask, callback_map: Mapping[str, dict], prefix: str = "/") 
     @server.before_request
     def unknown_page() -> Response | None:
         rest = request.path[len(root) :] if request.path.startswith(root) else None
-        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in ids.PAGES:
+        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in pages:
             return None
         return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 

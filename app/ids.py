@@ -8,7 +8,6 @@ from __future__ import annotations
 
 PRESENTATION = "presentasjon"  # the slides (a page of the Dash app)
 PRINT = "utskrift"  # the print view (plain HTML from the server)
-PAGES = ("", PRESENTATION, PRINT)  # the app's pages; any other path is 404
 
 
 def href(prefix: str, route: str = "", search: str = "") -> str:
@@ -74,11 +73,15 @@ def drawn(view: str) -> str:
 
 # Downloads
 DOWNLOAD = "download"
-DOWNLOAD_BUTTONS = {
-    "download-csv-button": "csv",
-    "download-csv-plain-button": "csv-plain",
-    "download-xlsx-button": "xlsx",
-    "download-html-button": "html",
+DOWNLOAD_CSV = "download-csv-button"
+DOWNLOAD_CSV_PLAIN = "download-csv-plain-button"
+DOWNLOAD_XLSX = "download-xlsx-button"
+DOWNLOAD_HTML = "download-html-button"
+DOWNLOAD_BUTTONS = {  # button -> what it downloads
+    DOWNLOAD_CSV: "csv",
+    DOWNLOAD_CSV_PLAIN: "csv-plain",
+    DOWNLOAD_XLSX: "xlsx",
+    DOWNLOAD_HTML: "html",
 }
 DOWNLOAD_PNG = "download-png-button"
 

@@ -10,8 +10,7 @@ from dash import dcc, html
 
 from app import ids, router
 from app.controls import controls_panel, strategies
-from app.model import View, drawn_key, filter_tree
-from app.state import PageState
+from app.model import View, filter_tree
 from app.views import Page, Tab
 from geo.terms import Layout
 
@@ -143,24 +142,24 @@ def config(view: View, tabs: Sequence[Tab], lazy: dict[str, list[str]] | None = 
 
 
 def stores(
-    view: View, tabs: Sequence[Tab], start: PageState, lazy: dict[str, list[str]] | None = None
+    view: View,
+    tabs: Sequence[Tab],
+    pages: Sequence[Page],
+    lazy: dict[str, list[str]] | None = None,
 ) -> list:
     """The page's state outside the controls: the router's config and output, each view's
-    "ask" store and what each map last drew."""
+    "ask" and link stores, and each view's own stores."""
     views = [tab.NAME for tab in tabs]
     return [
         dcc.Store(id=ids.CONFIG, data=config(view, tabs, lazy)),
         dcc.Store(id=ids.STATE),
         dcc.Store(id=ids.SYNCED, data=0),
         dcc.Store(id=ids.SLIDE),
-        *(dcc.Store(id=ids.canon(v)) for v in (*views, "slide")),
+        *(dcc.Store(id=ids.canon(v)) for v in views),
         dcc.Store(id=ids.URL_WRITTEN),
         *(dcc.Store(id=ids.ask(v)) for v in views),
-        dcc.Store(id=ids.drawn("kart"), data=drawn_key(start)),
-        dcc.Store(id=ids.drawn("tiltak")),
-        dcc.Store(id=ids.drawn("slide")),
-        dcc.Store(id=ids.ZOOMED),
-        dcc.Store(id=ids.KOMMUNE_CHOSEN),  # the common measure chosen in the Kommune table
+        *(store for tab in tabs for store in tab.stores(view)),
+        *(store for page in pages for store in page.stores(view)),
     ]
 
 
@@ -172,12 +171,11 @@ def serve_layout(
 ) -> html.Div:
     """The whole page: the URL, the stores, the main page with every tab's section, and the
     pages at their own routes that live in the Dash layout."""
-    start = view.choices.default
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh="callback-nav"),
-            *stores(view, tabs, start, lazy),
+            *stores(view, tabs, pages, lazy),
             main_page(view, tabs),
-            *(page.page(view) for page in pages),
+            *(part for page in pages if (part := page.page(view)) is not None),
         ]
     )

@@ -133,7 +133,11 @@ def create_app(programme: Programme, store: Store | None = None) -> Dash:
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
     view = make_view(programme, urls, prefix, store)
-    lazy = {"kommune": defer_scripts(app, "dash_ag_grid")}
+    lazy = {
+        tab.NAME: [url for library in tab.LIBRARIES for url in defer_scripts(app, library)]
+        for tab in TABS
+        if tab.LIBRARIES
+    }
     app.layout = layout.serve_layout(view, TABS, PAGES, lazy)
     # The grid arrives with the Kommune view's first answer, so its callback names an id not yet
     # in the layout (a validation layout would make the browser look for ag-grid's scripts).
@@ -144,7 +148,7 @@ def create_app(programme: Programme, store: Store | None = None) -> Dash:
     for page in PAGES:
         page.register(app, view)
     downloads.register(app, view)
-    guard.install(app.server, app.callback_map, prefix)
+    guard.install(app.server, app.callback_map, prefix, ("", *(page.ROUTE for page in PAGES)))
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that

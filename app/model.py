@@ -34,6 +34,7 @@ from geo.terms import (
     Layout,
     LoadClass,
     Metric,
+    Via,
 )
 from geo.terms import (
     metric_label as term_label,
@@ -42,7 +43,7 @@ from geo.terms import (
 CONTEXT = 50  # characters of context either side of evidence in the table
 NOT_CONCERNED = "none"  # a municipality a measure does not concern, on the highlight map
 NO_MEASURES = "Ingen tiltak i dette utvalget"
-ORGANISATION = "organisation"  # the class listed apart: only an organisation's name holds it
+ORGANISATION = str(Metric.ORGANISATION)  # the class listed apart: only an organisation's name
 KOMMUNE_GROUPS = (*(str(c) for c in LOAD_CLASSES), ORGANISATION)  # specific first
 SPECIFIC_VIAS = {str(CLASS_VIA[c]) for c in SPECIFIC_CLASSES}
 
@@ -343,14 +344,14 @@ def _snippet(text: str, evidence: str) -> tuple[str, list[list[int]]]:
 
 def _class_of(vias: set[str]) -> str:
     """The most specific class of a measure's tags for one municipality."""
-    return next((str(c) for c in LOAD_CLASSES if CLASS_VIA[c] in vias), "organisation")
+    return next((str(c) for c in LOAD_CLASSES if CLASS_VIA[c] in vias), ORGANISATION)
 
 
 def build_rows(programme: Programme) -> dict[str, list[dict]]:
     """For each municipality, one grid row per measure that tags it, with evidence snippets
     and its class (the most specific way the measure concerns the municipality)."""
     rows: dict[str, list[dict]] = {n: [] for n, _ in programme.municipalities}
-    plan_keys = {plan.title: plan.key for plan in programme.plans}
+    plan_of = programme.plan_titled
     for m in programme.measures:
         fields = {"title": m["title"], "why_how": m["why_how"]}
         by_number: dict[str, list] = {}
@@ -378,7 +379,7 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
                 {
                     "id": m["id"],
                     "tittel": m["title"],
-                    "plan": f"Plan {plan_keys[m['plan']]}" if m["plan"] in plan_keys else "",
+                    "plan": f"Plan {plan.key}" if (plan := plan_of(m["plan"])) else "",
                     "periode": m["period"]["text"].replace("\n", " "),
                     "klasse": cls,
                     "klasse_tekst": CLASS_LABELS.get(cls, "bare i et organisasjonsnavn"),
@@ -456,11 +457,11 @@ def kommune_summary(view: View, state: PageState, number: str) -> str:
 def filter_tree(view: View) -> dict:
     """The themes and strategies each plan has, and the strategies of each theme, so that the
     browser offers only choices that can select something (app/assets/router.js)."""
-    plan_key = {plan.title: key for key, plan in view.plans.items()}
     plans: dict[str, dict[str, list[str]]] = {}
     themes: dict[str, list[str]] = {}
     for m in view.programme.measures:
-        key = plan_key.get(m["plan"] or "", "")
+        plan = view.programme.plan_titled(m["plan"])
+        key = plan.key if plan else ""
         entry = plans.setdefault(key, {"themes": [], "strategies": []})
         for part, value in (("themes", m["theme"]), ("strategies", m["strategy"])):
             if value and value not in entry[part]:
@@ -538,7 +539,7 @@ def councils(view: View, state: PageState) -> list[Council]:
             for k, m in enumerate(index.measures)
             if keep[k]
             and any(
-                t["via"] == "region" and regions & set(t.get("areas", []))
+                t["via"] == Via.REGION and regions & set(t.get("areas", []))
                 for t in m.get("municipalities", [])
             )
         ]
@@ -571,11 +572,13 @@ def specific_measures(
     """For a slide: the municipality's specific measures with their class (named first), how
     many common ones, and how many name it only inside an organisation's name."""
     index = view.programme.index
-    parts = index.partition(filters_of(state, view))
+    filters = filters_of(state, view)
+    parts = index.partition(filters)
     row = view.numbers.index(number)
     listed = [
         (index.measures[k], str(cls))
         for cls in SPECIFIC_CLASSES
         for k in np.flatnonzero(parts.of(str(cls))[row])
     ]
-    return listed, int(parts.common[row].sum()), int(parts.organisation[row].sum())
+    counts = counts_of(view, filters).row(row)
+    return listed, counts.common, counts.organisation

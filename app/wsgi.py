@@ -1,8 +1,9 @@
 """WSGI entry point for production: `gunicorn 'app.wsgi:server'`.
 
 Settings come from the environment, as for every command: TILTAKSKART_DOCUMENT,
-TILTAKSKART_COUNTY, TILTAKSKART_BOUNDARIES, TILTAKSKART_API_URL and TILTAKSKART_CACHE_DIR
-(all optional). Start-up warnings go to the log (gunicorn's error log by default).
+TILTAKSKART_COUNTY, TILTAKSKART_BOUNDARIES, TILTAKSKART_API_URL, TILTAKSKART_SSB_URL,
+TILTAKSKART_CACHE_DIR and TILTAKSKART_GRAMMAR (all optional; geo.settings.ENVIRONMENT).
+Start-up warnings go to the log (gunicorn's error log by default).
 """
 
 from __future__ import annotations

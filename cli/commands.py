@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,11 +67,22 @@ def writing(out: Path) -> Iterator[None]:
         ) from None
 
 
-def read(args: argparse.Namespace, **needs: object) -> Programme | None:
-    """The pipeline for this command's settings and `needs` (see build_programme), with its
-    warnings printed; None, after the report and one error line, when some of the text could
-    not be placed."""
-    programme = build_programme(settings_from(args), **needs)  # type: ignore[arg-type]
+def read(
+    args: argparse.Namespace,
+    layout: Layout | None = None,
+    population: bool = False,
+    before_fetch: Callable[[Programme], None] | None = None,
+) -> Programme | None:
+    """The pipeline for this command's settings (see build_programme), with its warnings
+    printed; None, after the report and one error line, when some of the text could not be
+    placed."""
+    programme = build_programme(
+        settings_from(args),
+        layout=layout,
+        population=population,
+        refresh=bool(getattr(args, "refresh", False)),
+        before_fetch=before_fetch,
+    )
     warn(programme.warnings)
     problem = programme.problem
     if problem is None:
@@ -242,13 +253,7 @@ def _load(args: argparse.Namespace) -> tuple[Programme, pd.DataFrame, gpd.GeoDat
         if getattr(args, "metric", None):
             _check_metric(args.metric, programme.years)
 
-    programme = read(
-        args,
-        layout=Layout(args.layout),
-        population=True,
-        refresh=args.refresh,
-        before_fetch=check,
-    )
+    programme = read(args, layout=Layout(args.layout), population=True, before_fetch=check)
     if programme is None:
         raise SystemExit(1)
     shapes = programme.shapes

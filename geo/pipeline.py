@@ -71,7 +71,7 @@ class Programme:
 
     @property
     def municipalities(self) -> list[tuple[str, str]]:
-        return [(m.number, m.name) for m in self.gazetteer.municipalities]
+        return self.gazetteer.pairs
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -101,7 +101,7 @@ class Programme:
         return next((m for m in self.measures if measure_id in (m["id"], *m["aliases"])), None)
 
     def options(self, key: str) -> list[str]:
-        """Distinct theme or strategy values in document order."""
+        """Distinct theme or strategy values in document order (plans: `plans`)."""
         values = (m.get(key) for m in self.measures)
         return list(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
@@ -112,6 +112,10 @@ class Programme:
 
     def councils(self) -> list[Area]:
         return self.gazetteer.councils()
+
+    def plan_titled(self, title: str | None) -> Plan | None:
+        """The plan of that title (a measure's `plan`), or None."""
+        return next((plan for plan in self.plans if plan.title == title), None)
 
 
 def document_path(settings: Settings) -> Path:
@@ -138,24 +142,22 @@ def build_programme(
     web: bool = False,
     population: bool = False,
     refresh: bool = False,
-    tolerance_m: float | None = None,
     before_fetch: Callable[[Programme], None] | None = None,
 ) -> Programme:
     """Read, tag and count the settings' programme; with `layout`, get its shapes (boundaries,
-        tiles, or AUTO: boundaries when they can be had); with `web`, the simplified web shapes of
-        the boundaries and the tile map (implies AUTO; `tolerance_m` None: the web default); with
-    `population`, the inhabitants.
+    tiles, or AUTO: boundaries when they can be had); with `web`, the simplified web shapes of
+    the boundaries and the tile map (implies AUTO); with `population`, the inhabitants.
 
-        A reading with a problem is returned as it is, before anything is fetched;
-        `before_fetch(programme)` runs after a good reading, before anything is fetched (a command
-        checks its options against the programme there).
+    A reading with a problem is returned as it is, before anything is fetched;
+    `before_fetch(programme)` runs after a good reading, before anything is fetched (a command
+    checks its options against the programme there).
     """
     grammar = grammar_named(settings.grammar)
     gazetteer = gazetteer_for(settings)
     document, extraction = extract_file(document_path(settings), grammar)
     tags = Tagger(gazetteer).tag(extraction.measures)
     data = extract_record(document, extraction, tags, gazetteer)
-    index = LoadIndex(data["measures"], _pairs(gazetteer), programme_years(extraction.programme))
+    index = LoadIndex(data["measures"], gazetteer.pairs, programme_years(extraction.programme))
     warnings = [*document.warnings, *gazetteer.warnings]
     programme = Programme(document, extraction, gazetteer, tags, data, index)
     if programme.problem is not None:
@@ -184,7 +186,7 @@ def build_programme(
             else:
                 webs[Layout.BOUNDARIES] = cached_web_shapes(
                     shapes.frame,
-                    tolerance_m or DEFAULT_TOLERANCE_M,
+                    DEFAULT_TOLERANCE_M,
                     home,
                     settings.cache_dir,
                     warnings,
@@ -199,7 +201,3 @@ def build_programme(
         except InputError as exc:
             warnings.append(f"no population figures ({exc}): the per 1 000 figures are left out")
     return replace(programme, shapes=shapes, web=webs, population=people, warnings=tuple(warnings))
-
-
-def _pairs(gazetteer: Gazetteer) -> list[tuple[str, str]]:
-    return [(m.number, m.name) for m in gazetteer.municipalities]

@@ -29,8 +29,13 @@ class Tab(Protocol):
     NAME: str  # its word in the URL and in its stores' ids
     LABEL: str  # its name on the view switch
     PNG: str  # the id of the graph its "Bilde (PNG)" button saves
+    LIBRARIES: tuple[str, ...]  # component libraries loaded only when it first opens
 
     def section(self, view: View) -> Component: ...
+
+    def stores(self, view: View) -> list[Component]:
+        """Its own stores in the page (what its map last drew, what was chosen)."""
+        ...
 
     def register(self, app: Dash, view: View) -> None: ...
 
@@ -47,6 +52,8 @@ class Page(Protocol):
     def page(self, view: View) -> Component | None:
         """Its part of the Dash layout (None: the server renders it)."""
         ...
+
+    def stores(self, view: View) -> list[Component]: ...
 
     def register(self, app: Dash, view: View) -> None: ...
 

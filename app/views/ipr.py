@@ -16,6 +16,7 @@ from geo import norsk
 NAME = "ipr"
 LABEL = "IPR-sammenligning"
 PNG = ids.IPR_GRAPH
+LIBRARIES: tuple[str, ...] = ()
 
 
 def section(view: View) -> html.Section:
@@ -47,6 +48,10 @@ def graphs_of(view: View, loads, per_1000) -> list[dcc.Graph]:
             style={"height": "480px"},
         ),
     ]
+
+
+def stores(view: View) -> list[dcc.Store]:
+    return []
 
 
 def table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:

@@ -16,6 +16,7 @@ from geo.terms import column_label
 NAME = "kart"
 LABEL = "Kart"
 PNG = ids.MAP  # the graph the PNG button saves
+LIBRARIES: tuple[str, ...] = ()
 
 
 def section(view: View) -> html.Section:
@@ -38,6 +39,15 @@ def section(view: View) -> html.Section:
         id=ids.section(NAME),
         **{"aria-label": "Kart"},
     )
+
+
+def stores(view: View) -> list[dcc.Store]:
+    """What the map on the page draws (the first page carries the default state's map), and
+    the county a national map is zoomed to."""
+    return [
+        dcc.Store(id=ids.drawn(NAME), data=drawn_key(view.choices.default)),
+        dcc.Store(id=ids.ZOOMED),
+    ]
 
 
 def table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import Dash, Input, Output, html, no_update
+from dash import Dash, Input, Output, dcc, html, no_update
 
 from app import ids
 from app.components import dropdown, evidence, label, measure_detail
@@ -27,6 +27,7 @@ from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, capitalised
 NAME = "kommune"
 LABEL = "Kommune"
 PNG = ids.MAP  # the view has no chart of its own: the PNG button saves the map
+LIBRARIES: tuple[str, ...] = ("dash_ag_grid",)  # its table's scripts load when the view first opens
 
 PROMPT = "Velg en kommune i listen eller klikk på kartet."
 ROW_HINT = html.P("Velg en rad for å se hele tiltaket.", className="text-body-secondary")
@@ -319,6 +320,11 @@ def organisation_list(measures: KommuneMeasures) -> list:
             className="small text-body-secondary mt-2",
         )
     ]
+
+
+def stores(view: View) -> list[dcc.Store]:
+    """The common measure chosen in the table."""
+    return [dcc.Store(id=ids.KOMMUNE_CHOSEN)]
 
 
 def table(view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:

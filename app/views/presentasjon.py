@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 from app import figures, ids
 from app.components import graph_config
 from app.model import (
+    NOT_CONCERNED,
     View,
     councils,
     kommune_counts,
@@ -25,6 +26,11 @@ from geo.terms import CLASS_LABELS, Via
 
 NAME = "slide"  # its stores: drawn-slide, canon-slide
 ROUTE = ids.PRESENTATION
+
+
+def stores(view: View) -> list[dcc.Store]:
+    """What the slide's map draws, and the slide's link."""
+    return [dcc.Store(id=ids.drawn(NAME)), dcc.Store(id=ids.canon(NAME))]
 
 
 def slide_total(programme: Programme) -> int:
@@ -90,7 +96,7 @@ SLIDE_FONT = 24  # px: names on a slide map, readable across a council chamber
 def title_slide(view: View, state: PageState):
     """(title, subtitle, map, body) of the presentation's first slide."""
     measures = view.programme.measures
-    plans = view.programme.options("plan")
+    plans = [plan.title for plan in view.programme.plans]
     per_plan = [
         html.Li(f"{plan}: {norsk.count(sum(m['plan'] == plan for m in measures))} tiltak")
         for plan in plans
@@ -119,7 +125,7 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
     the common ones as one line, the per 1 000 figure; the numbers add up. Without the map
     (None) when the slide before drew it and only its colours change."""
     name = view.name_of(number)
-    vias = [Via.NAME if n == number else "none" for n in view.numbers]
+    vias = [Via.NAME if n == number else NOT_CONCERNED for n in view.numbers]
     fig = None
     if with_map:
         fig = figures.highlight_map(
@@ -261,7 +267,7 @@ def register(app: Dash, view: View) -> None:
         if kind == "kommune" and drawn == "kommune":  # the same map, another municipality lit
             title, subtitle, _, body = slide(view, state, with_map=False)
             here = view.numbers[k - 1]
-            vias = [Via.NAME if n == here else "none" for n in view.numbers]
+            vias = [Via.NAME if n == here else NOT_CONCERNED for n in view.numbers]
             fig = figures.highlight_patch(view.names, vias, "")
         else:
             title, subtitle, figure, body = slide(view, state)

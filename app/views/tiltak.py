@@ -16,6 +16,7 @@ from app.state import PageState
 NAME = "tiltak"
 LABEL = "Tiltak"
 PNG = ids.TILTAK_MAP
+LIBRARIES: tuple[str, ...] = ()
 
 NO_MEASURE = "Søk på nummer, ord, kommune eller sted for å se hvilke kommuner tiltaket berører."
 
@@ -64,6 +65,11 @@ def graph(view: View, figure) -> dcc.Graph:
         config=graph_config(view.prefix),
         style={"height": "62vh", "minHeight": "360px"},
     )
+
+
+def stores(view: View) -> list[dcc.Store]:
+    """What the highlight map on the page draws (its layout), once drawn."""
+    return [dcc.Store(id=ids.drawn(NAME))]
 
 
 def table(view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:

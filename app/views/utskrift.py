@@ -12,7 +12,7 @@ from flask import Response, request
 from jinja2 import Environment
 
 from app import ids
-from app.model import View, kommune_measures, kommune_summary, title_parts
+from app.model import ORGANISATION, View, kommune_measures, kommune_summary, title_parts
 from app.state import MAX_QUERY, parse_state
 from geo import norsk
 from geo.records import MeasureRecord
@@ -111,7 +111,7 @@ def print_pages(view: View, search: str) -> str:
                 "specific_count": norsk.count(measures.counts.specific),
                 "groups": groups,
                 "common": [_short(row) for row in measures.groups["common"]],
-                "organisation": [_short(row) for row in measures.groups["organisation"]],
+                "organisation": [_short(row) for row in measures.groups[ORGANISATION]],
             }
         )
     heading = view.name_of(state.kommune) if state.kommune else "Alle kommunene"
@@ -142,6 +142,10 @@ def _item(view: View, row: dict) -> dict:
         "evidence": row["belegg"],
         "why_how": measure.get("why_how") or "–",
     }
+
+
+def stores(view: View) -> list:
+    return []
 
 
 def page(view: View) -> None:

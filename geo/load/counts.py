@@ -98,7 +98,7 @@ class CountTable:
 
     def of(self, metric: str) -> np.ndarray:
         """The array of a class, of 'specific' or 'total', or of a per 1 000 metric."""
-        if metric not in (*LoadClass, "organisation", *COUNTED):
+        if metric not in (*LoadClass, Metric.ORGANISATION, *COUNTED):
             raise ValueError(f"not a count: {metric!r}")
         return np.asarray(getattr(self, str(metric)))
 
@@ -120,7 +120,8 @@ COUNTED = (Metric.SPECIFIC, Metric.TOTAL, Metric.SPECIFIC_PER_1000, Metric.TOTAL
 
 def count_table(parts: Partition, inhabitants: Sequence[float] | np.ndarray | None) -> CountTable:
     """Per municipality, its classes summed over the measures, and its inhabitants."""
-    sums = {name: parts.of(name).sum(axis=1).astype(int) for name in (*LoadClass, "organisation")}
+    names = (*LoadClass, Metric.ORGANISATION)
+    sums = {str(name): parts.of(str(name)).sum(axis=1).astype(int) for name in names}
     size = len(sums[LoadClass.NAMED])
     people = np.full(size, np.nan) if inhabitants is None else np.asarray(inhabitants, float)
     return CountTable(
@@ -128,6 +129,6 @@ def count_table(parts: Partition, inhabitants: Sequence[float] | np.ndarray | No
         sums[LoadClass.PLACE],
         sums[LoadClass.REGION],
         sums[LoadClass.COMMON],
-        sums["organisation"],
+        sums[Metric.ORGANISATION],
         people,
     )

@@ -8,7 +8,7 @@ import numpy as np
 
 from geo.load import LoadIndex, count_table
 from geo.reading.parse import Extraction
-from geo.terms import COUNT_METRICS, LoadClass
+from geo.terms import COUNT_METRICS, LoadClass, Metric
 
 _CLASS_NOTES = {
     "measure": "distinct measures, counted at the header where each is described",
@@ -86,7 +86,7 @@ CLASS_HEADINGS = {
     LoadClass.PLACE: "Via a place in it",
     LoadClass.REGION: "Via a region it belongs to",
     LoadClass.COMMON: "Common to all the municipalities",
-    "organisation": "Only inside an organisation's name (not counted)",
+    Metric.ORGANISATION: "Only inside an organisation's name (not counted)",
 }
 
 

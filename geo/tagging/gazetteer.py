@@ -122,6 +122,11 @@ class Gazetteer:
     def numbers(self) -> tuple[str, ...]:
         return tuple(m.number for m in self.municipalities)
 
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(number, name) of each municipality, in order."""
+        return [(m.number, m.name) for m in self.municipalities]
+
     def municipality(self, number: str) -> Municipality:
         return next(m for m in self.municipalities if m.number == number)
 

@@ -62,23 +62,10 @@ class MeasureRecord(TypedDict):
     outside: NotRequired[list[TagRecord]]
 
 
-# A measure's fields, once, in the order of the extract JSON (MeasureRecord's required keys);
+# A measure's fields, once: MeasureRecord's keys (in the order of the extract JSON) but its tags;
 # the JSON, the CSV and the tables of GIS and spreadsheet exports are all derived from it.
-MEASURE_FIELDS: tuple[str, ...] = (
-    "id",
-    "aliases",
-    "title",
-    "plan",
-    "theme",
-    "strategy",
-    "strategy_title",
-    "why_how",
-    "actors",
-    "actors_label",
-    "period",
-    "strategy_refs",
-    "line",
-    "footnotes",
+MEASURE_FIELDS: tuple[str, ...] = tuple(
+    name for name in MeasureRecord.__annotations__ if name not in MeasureTags._fields
 )
 PERIOD_COLUMNS = ("period_text", "period_start", "period_end")  # the period, flat
 # The flat form of a measure (a table row): the period in three columns.

@@ -20,6 +20,8 @@ from app import ids
 from app.model import View
 from app.state import PageState, format_state, parse_state
 
+CLICKED = "kommune"  # the view a click on the map opens, with the municipality clicked
+
 
 def link(view: View, state: PageState, asked: object) -> dict:
     """A view's canonical link, with the state it was asked for: the browser writes it only
@@ -75,6 +77,8 @@ def config(views: Sequence[str]) -> dict:
         "controls": list(ids.CONTROLS),
         "views": list(views),
         "presentation": ids.PRESENTATION,
+        "clicked": CLICKED,
+        "ids": {"map": ids.MAP, "bakgrunn": ids.CONTROLS["bakgrunn"], "next": ids.SLIDE_NEXT},
         "route": {
             "arguments": _in_call_order(route_arguments(views)),
             "outputs": list(route_outputs(views)),

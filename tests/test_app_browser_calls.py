@@ -38,17 +38,18 @@ def _events(driver) -> list[dict]:
     """Chrome's network events since the last call that took them (CDP, performance log);
     requests in flight are tracked on the driver so that `settle` knows when the page is
     idle."""
-    inflight: set[str] = driver.__dict__.setdefault("_inflight", set())
+    inflight: dict[str, str] = driver.__dict__.setdefault("_inflight", {})
     events = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
         params = message.get("params", {})
         method, request = message["method"], params.get("requestId")
         if method == "Network.requestWillBeSent":
-            if not params.get("request", {}).get("url", "").startswith("data:"):
-                inflight.add(request)
+            url = params.get("request", {}).get("url", "")
+            if url.startswith(("http://", "https://")):  # not Chrome's own chrome:// pages
+                inflight[request] = url
         elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-            inflight.discard(request)
+            inflight.pop(request, None)
         events.append(message)
     driver.__dict__.setdefault("_pending", []).extend(events)
     return events
@@ -98,7 +99,8 @@ def settle(driver, quiet: float = 0.5, timeout: float = 60.0) -> None:
         elif not driver.__dict__.get("_inflight") and time.monotonic() - last >= quiet:
             return
         time.sleep(0.1)
-    raise AssertionError(f"the page did not settle within {timeout:.0f} s")
+    still = sorted(driver.__dict__.get("_inflight", {}).values())
+    raise AssertionError(f"the page did not settle within {timeout:.0f} s; in flight: {still}")
 
 
 def open_map(driver, url: str, count: int) -> None:

@@ -151,10 +151,11 @@ def seen(browser) -> dict:
 def settled(browser, condition) -> dict:
     """What the page shows once `condition` holds and the view has written its link."""
     wait_for(browser, condition)
-    before = None
-    for _ in range(40):
+    before, same = None, 0
+    for _ in range(240):  # at most 60 s: unchanged for 1 s (four polls) counts as settled
         now = (browser.current_url, json.dumps(seen(browser), ensure_ascii=False))
-        if now == before:
+        same = same + 1 if now == before else 0
+        if same == 4:
             return seen(browser)
         before = now
         time.sleep(0.25)

@@ -47,22 +47,22 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
 
             // The background map needs Plotly's full bundle (MapLibre): load the page with it.
             if (raw.bakgrunn && window.tiltakskartFullPlotly === false
-                && triggered.indexOf("bakgrunn.value") >= 0) {
+                && triggered.indexOf(config.ids.bakgrunn + ".value") >= 0) {
                 const params = new URLSearchParams(window.location.search);
                 params.set("bakgrunn", "1");
                 window.location.assign(window.location.pathname + "?" + params.toString());
                 throw window.dash_clientside.PreventUpdate;
             }
 
-            // A map click opens that municipality in the Kommune view.
+            // A map click opens that municipality in the view that shows one (config.clicked).
             let viewValue = nu, kommuneValue = nu;
-            if (triggered.indexOf("map.clickData") >= 0) {
+            if (triggered.indexOf(config.ids.map + ".clickData") >= 0) {
                 const point = click && Array.isArray(click.points) && click.points[0];
                 const number = point && point.location;
                 if (config.numbers.indexOf(number) >= 0) {
-                    raw.view = "kommune";
+                    raw.view = config.clicked;
                     raw.kommune = number;
-                    viewValue = "kommune";
+                    viewValue = config.clicked;
                     kommuneValue = number;
                 }
             }
@@ -138,7 +138,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         // The county chooser of a national map: zoom the map to the county (or the country).
         zoomCounty: function (county, config) {
             const bounds = config.counties && config.counties[county];
-            const gd = document.querySelector("#map .js-plotly-plot");
+            const gd = document.querySelector("#" + config.ids.map + " .js-plotly-plot");
             if (!bounds || !gd || !window.Plotly) { return window.dash_clientside.no_update; }
             const padX = (bounds[2] - bounds[0]) * 0.03, padY = (bounds[3] - bounds[1]) * 0.03;
             window.Plotly.relayout(gd, {
@@ -158,7 +158,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id; });
             const current = Number.isInteger(slide) ? slide : 0;
-            const step = triggered.indexOf("slide-next.n_clicks") >= 0 ? 1 : -1;
+            const step = triggered.indexOf(config.ids.next + ".n_clicks") >= 0 ? 1 : -1;
             return (current + step + config.slides) % config.slides;
         },
     },

@@ -44,6 +44,12 @@ CASES = {
     "who='KS')",
     "text after the last measure": "parse(PROGRAMME.format("
     "why='Tekst.', who='Kommunene', after='ord ' * (N // 4)))",
+    # Many-line fields and page repeats (issue 17, point 4): one line each.
+    "title over short lines, repeated after a page break": "parse(repeated_title(N))",
+    "title over 76-character lines": "parse(HEAD + '1.1.1 ' + lines('x' * 75, N) + BODY)",
+    "Hvem over short lines": "parse(PROGRAMME.format("
+    "why='Tekst.', who=lines('Aktør,', N), after=''))",
+    "why/how over short lines": "parse(PROGRAMME.format(why=lines('ord', N), who='KS', after=''))",
 }
 SETUP = """
 import time
@@ -56,6 +62,14 @@ PROGRAMME = {programme!r}
 tagger = Tagger(read_gazetteer(gazetteer_dir() / "fylke-31.toml"))
 def parse(text):
     return parse_text(text)
+HEAD = "Handlingsprogram 2025-2028\\nRegional plan for noe\\nTema 1: Noe\\nStrategi 1.1: Noe\\n"
+BODY = "\\n\\nHvorfor og hvordan\\nTekst.\\nHvem\\nKommunene\\nTidsperiode 2025\\n"
+def lines(line, size):
+    return "\\n".join([line] * max(1, size // (len(line) + 1)))
+def repeated_title(size):
+    title = lines("ord", size // 2)
+    return (HEAD + "1.1.1 Et " + title + "\\n\\nHvorfor og hvordan\\nTekst.\\n1.1.1 Et " + title
+            + "\\n\\nmer tekst.\\nHvem\\nKommunene\\nTidsperiode 2025\\n")
 def tag(why, who):
     m = Measure("1.1.1", [], "Et tiltak", None, None, None, None, why, [who], "Hvem",
                 Period("", None, None), [], 1, [])
@@ -87,9 +101,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", type=int, default=131072, help="bytes at 1x (default 128 kB)")
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--only", default="", help="only the cases whose name holds these words")
     args = parser.parse_args()
     started = time.perf_counter()
     for name, code in CASES.items():
+        if args.only not in name:
+            continue
         cells = []
         for factor in (1, 2, 4, 8):
             size = args.base * factor

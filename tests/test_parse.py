@@ -496,3 +496,60 @@ HOSTILE = {
 def test_hostile_megabyte_parses_in_bounded_time(name):
     text = MINI + HOSTILE[name]
     assert finishes_within(30, lambda: parse_text(text)), f"{name}: over 30 s for 1 MB"
+
+
+def _lines(line: str, size: int) -> str:
+    return "\n".join([line] * (size // (len(line) + 1)))
+
+
+HEAD = "Regional plan for test\nTema: Prøve\nStrategi 1.1: Første strategi\n\n"
+BODY = "\n\nHvorfor og hvordan\nTekst.\nHvem\nKommunene\nTidsperiode 2026\n"
+# Many-line fields and a title repeated after a page break: each line used to rebuild or
+# re-squash everything before it (quadratic: 256 kB of a repeated title took 20 s).
+MANY_LINES = {
+    "title over short lines, repeated after a page break": (
+        HEAD
+        + "1.1.1 Et "
+        + _lines("ord", 2 * MEGABYTE)
+        + "\n\nHvorfor og hvordan\nTekst.\n1.1.1 Et "
+        + _lines("ord", 2 * MEGABYTE)
+        + "\n\nmer tekst.\nHvem\nKommunene\nTidsperiode 2026\n"
+    ),
+    "title over 76-character lines": HEAD + "1.1.1 " + _lines("x" * 75, 4 * MEGABYTE) + BODY,
+    "Hvem over short lines": HEAD
+    + "1.1.1 Et tiltak\nHvorfor og hvordan\nTekst.\nHvem\n"
+    + _lines("Aktør,", 4 * MEGABYTE)
+    + "\nTidsperiode 2026\n",
+    "why/how over short lines": HEAD
+    + "1.1.1 Et tiltak\nHvorfor og hvordan\n"
+    + _lines("ord", 4 * MEGABYTE)
+    + "\nHvem\nKommunene\nTidsperiode 2026\n",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MANY_LINES)
+def test_many_line_fields_and_page_repeats_parse_in_bounded_time(name):
+    text = MANY_LINES[name]
+    assert finishes_within(30, lambda: parse_text(text)), f"{name}: over 30 s"
+
+
+def test_a_title_over_many_lines_is_read_whole_and_its_page_repeat_removed():
+    title = [f"ord{k}" for k in range(300)]
+    text = (
+        HEAD
+        + "1.1.1 "
+        + "\n".join(title)
+        + "\n\nHvorfor og hvordan\nFørste del.\n"
+        + "1.1.1 "
+        + "\n".join(title[:200])
+        + "\nfortsatt tekst.\nHvem\n"
+        + "\n".join(f"Aktør {k}," for k in range(300))
+        + "\nTidsperiode 2026\n"
+    )
+    extraction = parse_text(text)
+    (measure,) = extraction.measures
+    assert measure.title == " ".join(title)
+    assert extraction.counts()["page_repeat"] == 1 and extraction.problem() is None
+    assert measure.why_how == "Første del.\nfortsatt tekst."
+    assert measure.actors == [f"Aktør {k}" for k in range(300)]

@@ -131,3 +131,36 @@ def test_large_repetitive_input_is_parsed_and_tagged_in_bounded_time(tagger, pie
             tagger.tag_measure(measure)
 
     assert finishes_within(60, parse_and_tag), f"{where}: {piece!r} × {LARGE // len(piece)}"
+
+
+WORD = st.from_regex(r"[a-zæøå]{1,8}", fullmatch=True)
+
+
+@SETTINGS
+@given(
+    title=st.lists(WORD, min_size=1, max_size=60),
+    repeated=st.integers(0, 60),
+    actors=st.lists(WORD, min_size=1, max_size=60),
+    per_line=st.integers(1, 4),
+)
+def test_many_line_titles_page_repeats_and_actors_are_read_whole(title, repeated, actors, per_line):
+    """A title over many lines, repeated in part after a page break, and a Hvem field over
+    many lines: the title is read whole, the repeat removed, every actor kept."""
+    title_lines = [" ".join(title[k : k + per_line]) for k in range(0, len(title), per_line)]
+    repeat = min(repeated, len(title_lines))
+    text = (
+        "Regional plan for test\nTema: Prøve\nStrategi 1.1: Første\n\n1.1.1 "
+        + "\n".join(title_lines)
+        + "\n\nHvorfor og hvordan\nFørste del.\n"
+        + ("1.1.1 " + "\n".join(title_lines[:repeat]) + "\n" if repeat else "")
+        + "videre.\nHvem\n"
+        + ",\n".join(actors)
+        + "\nTidsperiode 2026\n"
+    )
+    extraction = parse_text(text)
+    (measure,) = extraction.measures
+    assert measure.title == " ".join(title)
+    assert extraction.counts()["page_repeat"] == (1 if repeat else 0)
+    assert extraction.problem() is None
+    assert measure.why_how == "Første del.\nvidere."  # nothing of the repeat left in it
+    assert measure.actors == actors

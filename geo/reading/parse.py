@@ -220,21 +220,26 @@ def join_wrapped(lines: list[str]) -> str:
     """Join wrapped lines into one: 'Helse Sør-' + 'Øst' -> 'Helse Sør-Øst'.
 
     A hyphen that starts a shared compound ('Energi-' + 'og industri…') keeps its space.
+    Built from parts (what decides a join is the text's last two characters), so that many
+    lines cost linear time.
     """
-    text = ""
+    parts: list[str] = []
+    tail = ""  # the last two characters of the text so far
     for line in (s.strip() for s in lines):
         if not line:
             continue
         if (
-            text.endswith("-")
-            and len(text) > 1
-            and not text[-2].isspace()
+            tail.endswith("-")
+            and len(tail) > 1
+            and not tail[-2].isspace()
             and not re.match(r"(og|eller|til)\b", line)
         ):
-            text += line
+            added = line
         else:
-            text = f"{text} {line}" if text else line
-    return text
+            added = f" {line}" if parts else line
+        parts.append(added)
+        tail = (tail + added)[-2:]
+    return "".join(parts)
 
 
 def split_actors(text: str) -> list[str]:
@@ -427,13 +432,17 @@ class _Walker:
         self.headers.append(header)
         if self.block is not None and self._is_repeat(header):
             header.kind = "page_repeat"
+            # The repeated title's lines are skipped while they go on matching the title; the
+            # comparison moves along the squashed title (squash works line by line), so a
+            # title over many lines costs linear time.
             whole = squash(self.block.header.title)
-            seen = header.title
+            at = len(squash(header.title))
             while self.i < len(self.lines) and self.lines[self.i].strip():
-                candidate = f"{seen} {self.lines[self.i].strip()}"
-                if not whole.startswith(squash(candidate)):
+                piece = squash(self.lines[self.i])
+                piece = f" {piece}" if at else piece
+                if not whole.startswith(piece, at):
                     break
-                seen = candidate
+                at += len(piece)
                 self.i += 1
             return
         self._close()

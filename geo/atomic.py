@@ -8,10 +8,12 @@ killed writer left behind without touching a file another live process is still 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import re
 import secrets
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -99,4 +101,33 @@ def write_text_atomic(path: str | Path, text: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
 
+    write_atomic(path, write)
+
+
+def private_folder(folder: Path) -> Path:
+    """Make a cache folder (and its parents) if need be; a new one is private (0700), so that
+    no other user can plant files in it."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def is_plain_file(path: Path) -> bool:
+    """A regular file that is not a link (a cache reader or writer leaves anything else alone:
+    a planted link, a FIFO that would hang a read, a device)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def write_cache_atomic(path: str | Path, write: Callable[[Path], object]) -> None:
+    """write_atomic for a cache file: the target is written only when it is absent or a plain
+    file; a link (which write_atomic would follow), a FIFO or a device there is refused with an
+    OSError that names it, and nothing is written."""
+    path = Path(path)
+    if (os.path.lexists(path)) and not is_plain_file(path):
+        raise OSError(
+            errno.EEXIST,
+            f"{path.name} is a link, a pipe or a device, not a cache file; left alone",
+        )
     write_atomic(path, write)

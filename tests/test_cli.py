@@ -461,3 +461,46 @@ def test_a_map_without_population_figures(tmp_path, shared_kommuner):
     result = run("map", "--county", "46", "--boundaries", norway, *offline, "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "no population figures" in result.stderr and out.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_a_planted_link_fifo_or_device_in_the_cache_folder_is_left_alone(standin, tmp_path):
+    """Anyone who can create a file in a shared cache folder must not make the command write
+    elsewhere (a link), hang (a FIFO) or write to a device: each is refused with a warning."""
+    import datetime as dt
+    import os
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    today = dt.date.today()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    link = cache / f"kommuner-31-{today.isoformat()}.gpkg"
+    link.symlink_to(victim)
+    fifo = cache / f"kommuner-31-{(today - dt.timedelta(days=1)).isoformat()}.gpkg"
+    os.mkfifo(fifo)
+
+    fetched = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert fetched.returncode == 0, fetched.stderr
+    assert "from api" in fetched.stdout  # the boundaries are used, not cached
+    assert victim.read_text(encoding="utf-8") == "precious" and link.is_symlink()
+    assert "is a link, a pipe or a device" in fetched.stderr
+    assert "could not write the boundaries cache" in fetched.stderr
+
+    offline = run("boundaries", "--api-url", "off", "--cache-dir", str(cache))  # no hang
+    assert offline.returncode == 0 and "from snapshot" in offline.stdout, offline.stderr
+    assert f"cache {fifo.name} is a link, a pipe or a device" in offline.stderr
+
+    link.unlink()
+    link.symlink_to("/dev/null")  # a device by its name
+    device = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert device.returncode == 0 and "could not write the boundaries cache" in device.stderr
+    assert link.is_symlink() and not [p for p in cache.iterdir() if p.name.startswith(".")]
+
+
+def test_a_new_cache_folder_is_private(standin, tmp_path):
+    cache = tmp_path / "nytt" / "cache"
+    result = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert len(list(cache.glob("kommuner-31-*.gpkg"))) == 1

@@ -110,3 +110,17 @@ def test_national_maps_frame_the_country_and_slides_the_programme(two_counties, 
     assert shapes.home[0] - 0.1 < lon[0] and lon[1] < shapes.home[2] + 0.1  # Østfold
     traces = [t.type for t in slide_map.data]
     assert traces.count("choropleth") == 2  # the programme's and the context's
+
+
+def test_the_web_shapes_cache_never_follows_a_planted_link(app_bundle, tmp_path, monkeypatch):
+    """A link at the web-shapes cache's name is neither read nor written through."""
+    from geo.atomic import write_cache_atomic
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious", encoding="utf-8")
+    link = tmp_path / "cache" / "web-shapes-x.json"
+    link.parent.mkdir()
+    link.symlink_to(victim)
+    with pytest.raises(OSError, match="is a link, a pipe or a device"):
+        write_cache_atomic(link, lambda tmp: tmp.write_text("{}", encoding="utf-8"))
+    assert victim.read_text(encoding="utf-8") == "precious" and link.is_symlink()

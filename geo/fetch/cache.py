@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from geo.atomic import write_atomic
+from geo.atomic import is_plain_file, private_folder, write_cache_atomic
 from geo.errors import FetchError, InputError
 
 log = logging.getLogger(__name__)
@@ -62,10 +62,11 @@ class DatedCache:
         return sorted(out, reverse=True)
 
     def write(self, day: dt.date, write: Callable[[Path], object]) -> Path:
-        """Write the cache of `day` atomically (the folder is made if need be)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write the cache of `day` atomically (the folder is made private if need be); a
+        link, FIFO or device at its name is refused (OSError), never followed."""
+        private_folder(self.folder)
         target = self.path(day)
-        write_atomic(target, write)
+        write_cache_atomic(target, write)
         return target
 
 
@@ -78,6 +79,9 @@ def _newest_good(
     except OSError as exc:  # an unreadable cache folder is no cache
         return None, [f"cache folder {cache.folder} unreadable ({exc})"]
     for day, path in files:
+        if not is_plain_file(path):  # a link, a FIFO (a read would hang) or a device
+            problems.append(f"cache {path.name} is a link, a pipe or a device; left alone")
+            continue
         try:
             return (day, path, read(path)), problems
         except Exception as exc:  # a damaged cache file is skipped, not fatal

@@ -15,7 +15,7 @@ import geopandas as gpd
 import shapely
 from shapely.ops import polylabel
 
-from geo.atomic import write_text_atomic
+from geo.atomic import is_plain_file, private_folder, write_cache_atomic
 from geo.geometry.simplify import METRIC_CRS, geojson_text, simplify_coverage
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,8 @@ def cached_web_shapes(
     cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
     path = Path(cache_dir) / f"web-shapes-{_shapes_key(frame, tolerance_m, home)}.json"
     try:
+        if not is_plain_file(path):  # absent, or a link, FIFO or device: made again
+            raise FileNotFoundError(path)
         data = json.loads(path.read_text(encoding="utf-8"))
         shapes = WebShapes(**{**data, "geojson": json.loads(data["text"])})
         shapes.labels = {n: (p[0], p[1]) for n, p in data["labels"].items()}
@@ -175,8 +177,9 @@ def cached_web_shapes(
     shapes = web_shapes(simplified, home, precision)
     record = {k: v for k, v in asdict(shapes).items() if k not in ("geojson", "url")}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps(record, ensure_ascii=False))
+        private_folder(path.parent)
+        text = json.dumps(record, ensure_ascii=False)
+        write_cache_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OSError as exc:
         warnings.append(f"the simplified boundaries could not be cached in {path.parent} ({exc})")
     return shapes

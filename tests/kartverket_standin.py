@@ -27,6 +27,11 @@ def _map_xy(geometry: dict, fn) -> list:
     return walk(geometry["coordinates"])
 
 
+def _collinear(lon: float, lat: float) -> tuple[float, float]:
+    """Every point moved onto one line through Østfold: rings of zero area."""
+    return lon, 59.0 + 0.5 * (lon - 10.0)
+
+
 def _utm33(lon: float, lat: float) -> tuple[float, float]:
     from pyproj import Transformer
 
@@ -56,6 +61,7 @@ class StandIn(ScriptedServer):
         self.omitted: set[str] = set()  # numbers left out of the county list
         self.swapped: set[str] = set()  # numbers answered latitude-first
         self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
+        self.flat: set[str] = set()  # numbers answered with zero-area rings (collinear points)
 
     def county_answer(self, county: str | None = None) -> dict:
         """The stand-in's county lists every municipality it has; another county (of a
@@ -86,6 +92,8 @@ class StandIn(ScriptedServer):
                     geometry = {**geometry, "coordinates": _map_xy(geometry, lambda x, y: (y, x))}
                 if number in self.projected:
                     geometry = {**geometry, "coordinates": _map_xy(geometry, _utm33)}
+                if number in self.flat:  # every point on one line: repaired, only lines remain
+                    geometry = {**geometry, "coordinates": _map_xy(geometry, _collinear)}
                 body = {"kommunenavn": name, "kommunenummer": number, "omrade": geometry}
                 return 200, json.dumps(body, ensure_ascii=False).encode()
         return 404, b'{"feil": "Fant ikke"}'

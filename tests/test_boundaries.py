@@ -412,3 +412,17 @@ def test_county_all_fetches_every_county_once_then_reads_the_cache(shared_kommun
         assert again.source == "cache" and len(again.frame) == 357
     finally:
         server.stop()
+
+
+def test_an_answer_without_area_is_refused_never_cached(standin, tmp_path):
+    """Rings of zero area are "repaired" into lines: such a boundary is refused, the last good
+    source is used and nothing is cached, so a later start works (it used to poison the cache
+    and stop every later start with a TypeError)."""
+    standin.flat.add("3110")
+    result = fetch(standin, tmp_path, day=DAY1)
+    assert result.source == "snapshot"
+    assert any("3110" in w and "no area" in w for w in result.warnings), result.warnings
+    assert list(tmp_path.iterdir()) == []
+    standin.flat.clear()
+    assert fetch(standin, tmp_path, day=DAY1).source == "api"  # and then it is cached
+    assert len(list(tmp_path.glob("kommuner-31-*.gpkg"))) == 1

@@ -131,6 +131,11 @@ def validate(
         warnings.append(f"{origin}: repaired {int(invalid.sum())} invalid geometries")
         repaired = shapely.make_valid(frame.geometry[invalid].values)
         frame.loc[invalid, "geometry"] = [_polygonal(g) for g in repaired]
+    polygonal = frame.geometry.geom_type.isin(("Polygon", "MultiPolygon"))
+    flat = ~polygonal | (shapely.area(frame.geometry.values) <= 0)  # any CRS: only > 0 counts
+    if flat.any():  # e.g. rings of zero area, which make_valid turns into lines
+        numbers = ", ".join(sorted(set(frame[flat][NUMBER_COLUMN])))
+        raise BoundaryError(f"boundary of {numbers} has no area (not a polygon)", value=origin)
     if frame[NUMBER_COLUMN].duplicated().any():  # several rows for one municipality: merge
         frame = frame.dissolve(by=NUMBER_COLUMN, aggfunc="first", as_index=False)
     if expected is not None:

@@ -116,7 +116,7 @@ def is_plain_file(path: Path) -> bool:
     a planted link, a FIFO that would hang a read, a device)."""
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)
-    except FileNotFoundError:
+    except OSError:  # absent, or its folder is not a folder
         return False
 
 

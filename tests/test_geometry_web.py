@@ -3,6 +3,8 @@ counted, the others drawn as context, borders between counties, simplification c
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -124,3 +126,39 @@ def test_the_web_shapes_cache_never_follows_a_planted_link(app_bundle, tmp_path,
     with pytest.raises(OSError, match="is a link, a pipe or a device"):
         write_cache_atomic(link, lambda tmp: tmp.write_text("{}", encoding="utf-8"))
     assert victim.read_text(encoding="utf-8") == "precious" and link.is_symlink()
+
+
+def _damaged(record: dict, how: str) -> str:
+    """The cached record damaged as a probe found it could be (each used to stop the start
+    with a traceback, or to serve features without geometry)."""
+    record = json.loads(json.dumps(record))
+    if how == "label as [0]":
+        record["labels"][next(iter(record["labels"]))] = [0]
+    elif how == "labels null":
+        record["labels"] = None
+    elif how == "bounds of two":
+        record["bounds"] = [1, 2]
+    elif how == "deep nesting":
+        return "[" * 100_000 + "]" * 100_000
+    elif how == "features without geometry":
+        geojson = json.loads(record["text"])
+        for feature in geojson["features"]:
+            feature["geometry"] = None
+        record["text"] = json.dumps(geojson)
+    return json.dumps(record)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["label as [0]", "labels null", "bounds of two", "deep nesting", "features without geometry"],
+)
+def test_a_damaged_web_shapes_file_is_made_again_with_a_warning(two_counties, tmp_path, how):
+    path, _ = two_counties
+    first = build_bundle(national(path, tmp_path)).web[Layout.BOUNDARIES]
+    (cached,) = tmp_path.glob("web-shapes-*.json")
+    record = json.loads(cached.read_text(encoding="utf-8"))
+    cached.write_text(_damaged(record, how), encoding="utf-8")
+    again = build_bundle(national(path, tmp_path))
+    assert again.web[Layout.BOUNDARIES].text == first.text  # made again, served whole
+    assert any("are damaged" in w and "made again" in w for w in again.warnings), how
+    assert json.loads(cached.read_text(encoding="utf-8")) == record  # and cached again

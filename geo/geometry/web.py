@@ -20,6 +20,16 @@ from geo.geometry.simplify import METRIC_CRS, geojson_text, simplify_coverage
 
 log = logging.getLogger(__name__)
 WEB_SHAPES_VERSION = 3  # bump when web_shapes changes what it makes
+# What the cache file holds: the WebShapes fields but the parsed GeoJSON and the URL.
+CACHED_FIELDS = {
+    "text",
+    "labels",
+    "bounds",
+    "home_bounds",
+    "others",
+    "borders",
+    "county_bounds",
+}
 # A country on a 1366-pixel screen is ~1.3 km per pixel: simplify and drop islets to match.
 NATIONAL_TOLERANCE_M = 600.0
 NATIONAL_ISLET_M2 = 500_000.0
@@ -146,6 +156,81 @@ def _shapes_key(frame: gpd.GeoDataFrame, tolerance_m: float, home: Collection[st
     return digest.hexdigest()[:24]
 
 
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValueError(f"not a number: {str(value)[:20]}")
+    return float(value)
+
+
+def _box(value: object) -> tuple[float, float, float, float]:
+    if not isinstance(value, list) or len(value) != 4:
+        raise ValueError("bounds are not four numbers")
+    minx, miny, maxx, maxy = (_number(v) for v in value)
+    return (minx, miny, maxx, maxy)
+
+
+def _listed(value: object) -> list:
+    if not isinstance(value, list):
+        raise ValueError("a border is not a list of points")
+    return value
+
+
+def _point(value: object) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError("a point is not two numbers")
+    return _number(value[0]), _number(value[1])
+
+
+def read_web_shapes(path: Path, numbers: Collection[str]) -> WebShapes:
+    """The web shapes cached at `path`, checked field by field against what web_shapes makes
+    for these municipality `numbers`; ValueError naming the first mismatch."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or set(data) != CACHED_FIELDS:
+        raise ValueError("not a web-shapes record")
+    text, labels, others = data["text"], data["labels"], data["others"]
+    borders, counties = data["borders"], data["county_bounds"]
+    if not isinstance(text, str):
+        raise ValueError("no GeoJSON text")
+    geojson = json.loads(text)
+    features = geojson.get("features") if isinstance(geojson, dict) else None
+    if not isinstance(features, list):
+        raise ValueError("no features")
+    found = set()
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(props, dict) or not isinstance(geometry, dict):
+            raise ValueError("a feature without properties or geometry")
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            raise ValueError("a feature that is not a polygon")
+        if not isinstance(geometry.get("coordinates"), list) or not geometry["coordinates"]:
+            raise ValueError("a polygon without coordinates")
+        found.add(props.get("kommunenummer"))
+    if found != set(numbers):
+        raise ValueError("its municipalities are not the boundaries'")
+    if not isinstance(labels, dict) or set(labels) != found:
+        raise ValueError("a label for each municipality is missing")
+    if not isinstance(others, list) or not isinstance(borders, list):
+        raise ValueError("others or borders are not lists")
+    if not isinstance(counties, dict):
+        raise ValueError("county bounds are not a mapping")
+    for pair in others:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, str) for s in pair)
+        ):
+            raise ValueError("an entry of others is not a number and a name")
+    return WebShapes(
+        geojson,
+        {str(n): _point(p) for n, p in labels.items()},
+        _box(data["bounds"]),
+        text,
+        home_bounds=_box(data["home_bounds"]) if data["home_bounds"] is not None else None,
+        others=[(n, name) for n, name in others],
+        borders=[[_point(p) for p in _listed(line)] for line in borders],
+        county_bounds={str(k): _box(v) for k, v in counties.items()},
+    )
+
+
 def cached_web_shapes(
     frame: gpd.GeoDataFrame,
     tolerance_m: float,
@@ -156,26 +241,18 @@ def cached_web_shapes(
     """Simplified web shapes, made once per boundary set and tolerance and then read from the
     cache folder (simplifying all of Norway takes seconds; reading it back, milliseconds)."""
     path = Path(cache_dir) / f"web-shapes-{_shapes_key(frame, tolerance_m, home)}.json"
-    try:
-        if not is_plain_file(path):  # absent, or a link, FIFO or device: made again
-            raise FileNotFoundError(path)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        shapes = WebShapes(**{**data, "geojson": json.loads(data["text"])})
-        shapes.labels = {n: (p[0], p[1]) for n, p in data["labels"].items()}
-        shapes.bounds = tuple(data["bounds"])
-        if data["home_bounds"]:
-            shapes.home_bounds = tuple(data["home_bounds"])
-        shapes.others = [(n, name) for n, name in data["others"]]
-        shapes.borders = [[(x, y) for x, y in line] for line in data["borders"]]
-        shapes.county_bounds = {k: tuple(v) for k, v in data["county_bounds"].items()}
-        log.info("web shapes from %s", path)
-        return shapes
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # not made yet, or unreadable: make it again
+    if is_plain_file(path):  # absent, or a link, FIFO or device: made again
+        try:
+            shapes = read_web_shapes(path, set(frame["kommunenummer"]))
+            log.info("web shapes from %s", path)
+            return shapes
+        except (OSError, ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else type(exc).__name__
+            warnings.append(f"the cached web shapes {path.name} are damaged ({reason}); made again")
     national = not frame["kommunenummer"].isin(home).all()
     simplified, precision = simplified_for_web(frame, tolerance_m, national)
     shapes = web_shapes(simplified, home, precision)
-    record = {k: v for k, v in asdict(shapes).items() if k not in ("geojson", "url")}
+    record = {k: v for k, v in asdict(shapes).items() if k in CACHED_FIELDS}
     try:
         private_folder(path.parent)
         text = json.dumps(record, ensure_ascii=False)

@@ -25,9 +25,27 @@ CALLBACK_PATH = "/_dash-update-component"
 MAX_BODY_BYTES = 2_000_000
 
 
-# Paths Dash and the app serve besides their pages; Dash would serve its page for any other
-# path too.
-INTERNAL = ("_dash-", "_tiltakskart/", "assets/", "_favicon.ico", "_reload-hash")
+# Paths Dash and the app serve besides their pages, exactly as written (Dash would serve its
+# page for any other path too) …
+INTERNAL = {
+    "_dash-layout",
+    "_dash-dependencies",
+    "_dash-update-component",
+    "_reload-hash",
+    "_favicon.ico",
+}
+# … and the folders of the files they serve: a file name must follow, without "..".
+FOLDERS = ("_dash-component-suites/", "_tiltakskart/", "assets/")
+
+
+def known_path(rest: str, pages: Collection[str]) -> bool:
+    """Whether a path under the prefix is one the app serves: a page, one of Dash's routes,
+    or a file in one of the served folders."""
+    if rest in pages or rest in INTERNAL:
+        return True
+    folder = next((f for f in FOLDERS if rest.startswith(f)), None)
+    name = rest[len(folder) :] if folder else ""
+    return bool(name) and not name.endswith("/") and ".." not in name.split("/")
 
 
 def install(
@@ -45,7 +63,7 @@ def install(
     @server.before_request
     def unknown_page() -> Response | None:
         rest = request.path[len(root) :] if request.path.startswith(root) else None
-        if rest is None or rest.startswith(INTERNAL) or rest.rstrip("/") in pages:
+        if rest is None or known_path(rest, pages):
             return None
         return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 

@@ -157,6 +157,17 @@ def test_an_error_inside_a_callback_is_a_logged_400(caplog):
         "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js.map",
         "/_dash-component-suites/dash/__init__.py",
         "/no/such/page",
+        # Paths that only looked like the app's own (a probe found them answered 200 with
+        # the app's page).
+        "/utskrift/",
+        "/presentasjon/",
+        "/_dash-layout/",
+        "/_dash-layoutx",
+        "/assets/",
+        "/_tiltakskart/",
+        "/_tiltakskart/../../etc/passwd",
+        "/_tiltakskart/%2e%2e/%2e%2e/etc/passwd",
+        "/_favicon.ico/x",
     ],
 )
 def test_files_and_pages_that_do_not_exist_are_404(app_url, path):

@@ -426,3 +426,14 @@ def test_an_answer_without_area_is_refused_never_cached(standin, tmp_path):
     standin.flat.clear()
     assert fetch(standin, tmp_path, day=DAY1).source == "api"  # and then it is cached
     assert len(list(tmp_path.glob("kommuner-31-*.gpkg"))) == 1
+
+
+def test_a_read_only_run_removes_what_a_killed_writer_left(standin, tmp_path):
+    """A partial file of a writer that died goes at the next read too, not only the next
+    write (a read-only run used to leave it for good)."""
+    fetch(standin, tmp_path, day=DAY2)  # a fresh cache
+    dead = tmp_path / ".partial-kommuner-31-2026-11-27.gpkg.999999999.0123abcd.gpkg"
+    dead.write_bytes(b"half a geopackage")
+    standin.stop()  # nothing is fetched or written below
+    assert fetch(standin, tmp_path, day=DAY2).source == "cache"
+    assert not dead.exists()

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from geo.atomic import is_plain_file, private_folder, write_cache_atomic
+from geo.atomic import (
+    is_plain_file,
+    private_folder,
+    remove_stale_partials,
+    write_cache_atomic,
+)
 from geo.errors import FetchError, InputError
 
 log = logging.getLogger(__name__)
@@ -75,6 +80,7 @@ def _newest_good(
 ) -> tuple[tuple[dt.date, Path, T] | None, list[str]]:
     problems: list[str] = []
     try:
+        remove_stale_partials(cache.folder)  # a read-only run tidies up after killed writers too
         files = cache.files()
     except OSError as exc:  # an unreadable cache folder is no cache
         return None, [f"cache folder {cache.folder} unreadable ({exc})"]

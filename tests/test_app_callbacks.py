@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from urllib.parse import urlencode
 
@@ -332,7 +333,9 @@ def test_print_view_has_a_page_per_municipality(client):
     one = client.get("/utskrift?kommune=3105").get_data(as_text=True)
     assert one.count('class="page"') == 1 and "Sarpsborg: tiltak i handlingsprogram" in one
     assert "Særskilte tiltak (9)" in one and "Felles tiltak for alle kommunene (88)" in one
-    assert "Hvorfor" not in one or "pre-wrap" in one
+    # The why/how text keeps its line breaks on paper: in a paragraph whose style keeps them.
+    why = re.search(r'<p class="why">([^<]*)</p>', one)
+    assert why and "\n" in why.group(1) and ".why { white-space: pre-wrap; }" in one
     every = client.get("/utskrift").get_data(as_text=True)
     assert every.count('class="page"') == 12
     filtered = client.get("/utskrift?kommune=3105&plan=1").get_data(as_text=True)

@@ -8,6 +8,7 @@ module checks everything around them.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Collection, Mapping
@@ -23,6 +24,9 @@ CALLBACK_PATH = "/_dash-update-component"
 # A callback body holds at most the grid's rows (~150 kB for 125 measures); far above that is
 # not the app talking.
 MAX_BODY_BYTES = 2_000_000
+# A body announced over the limit is read and dropped up to this size before the 413, so that
+# the client sees the answer (a larger one gets it, or a reset, with the connection closed).
+DRAINED_BYTES = 16_000_000
 
 
 # Paths Dash and the app serve besides their pages, exactly as written (Dash would serve its
@@ -68,6 +72,34 @@ def install(
         return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 
     @server.before_request
+    def bounded_body() -> Response | None:
+        """413 for every body over the limit, also one sent in chunks (whose length nobody
+        announces: Werkzeug cut it short and the callback saw broken JSON) and one whose
+        announced length is over it (read and dropped, up to a bound, so that the client gets
+        the answer instead of a reset)."""
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        environ = request.environ
+        length = request.content_length
+        if length is None:
+            if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+                return None  # no body at all (reading would wait for the client to close)
+            data = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
+            if len(data) > MAX_BODY_BYTES:
+                return too_large()
+            environ["wsgi.input"] = io.BytesIO(data)  # what Dash and Flask read from here on
+            environ["CONTENT_LENGTH"] = str(len(data))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            return None
+        if length > MAX_BODY_BYTES:
+            if length <= DRAINED_BYTES:
+                left = length
+                while left > 0 and (chunk := environ["wsgi.input"].read(min(65536, left))):
+                    left -= len(chunk)
+            return too_large()
+        return None
+
+    @server.before_request
     def check_callback_request() -> Response | None:
         if request.path != path or request.method != "POST":
             return None
@@ -90,6 +122,17 @@ def install(
         if request.path == path:
             return bad_request("the request could not be answered")
         return Response("Intern feil", status=500, mimetype="text/plain")
+
+
+def too_large() -> Response:
+    """A 413 that says the limit, as plain text; the connection is not kept."""
+    limit = f"{MAX_BODY_BYTES / 1e6:.0f} MB"
+    return Response(
+        f"For stor forespørsel: over {limit}.",
+        status=413,
+        mimetype="text/plain",
+        headers={"Connection": "close"},
+    )
 
 
 def bad_request(reason: str) -> Response:

@@ -3,6 +3,7 @@ values never make a callback fail, and an error inside a callback is a logged 40
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -175,3 +176,24 @@ def test_an_error_inside_a_callback_is_a_logged_400(caplog):
 def test_files_and_pages_that_do_not_exist_are_404(app_url, path):
     response = requests.get(app_url + path, timeout=10)
     assert response.status_code == 404 and "root:" not in response.text
+
+
+@pytest.mark.parametrize("size", [3_000_000, 8_000_000])
+def test_a_chunked_body_over_the_limit_gets_413_and_a_small_one_is_read(app_url, dash_app, size):
+    """A body sent in chunks announces no length: over the limit it is 413 too (it used to be
+    cut short and answered "not JSON"), and a good callback sent in chunks is answered."""
+
+    def chunks(data: bytes):
+        for k in range(0, len(data), 65536):
+            yield data[k : k + 65536]
+
+    big = post(app_url, data=chunks(b" " * size), headers={"Content-Type": "application/json"})
+    assert big.status_code == 413 and big.text.startswith("For stor forespørsel")
+    key = next(k for k in server_callbacks(dash_app) if "synced.data" in k)
+    good = callback_payload(dash_app.callback_map, key, {"url.search": ""}, ["url.search"])
+    small = post(
+        app_url,
+        data=chunks(json.dumps(good).encode()),
+        headers={"Content-Type": "application/json"},
+    )
+    assert small.status_code == 200

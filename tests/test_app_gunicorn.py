@@ -94,5 +94,21 @@ def test_oversized_requests_get_4xx(production):
         timeout=10,
     )
     assert response.status_code == 413
+    # Larger bodies, announced or sent in chunks, get the 413 too, not a reset.
+    for size in (5_000_000, 10_000_000):
+        response = requests.post(
+            production + "/_dash-update-component",
+            data=b" " * size,
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert response.status_code == 413, size
+    chunked = requests.post(
+        production + "/_dash-update-component",
+        data=iter([b" " * 65536] * 48),  # 3 MB with no length announced
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert chunked.status_code == 413
     headers = {f"X-{k}": "v" for k in range(150)}
     assert requests.get(production + "/", headers=headers, timeout=10).status_code == 431

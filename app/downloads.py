@@ -4,6 +4,10 @@ file, and the view's chart as PNG (in the browser: the graph each view names).""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
 import geopandas as gpd
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
@@ -29,8 +33,33 @@ PNG_DOWNLOAD = """function(n, state, config) {
 }"""
 
 
-def html_map_download(view: View, state: PageState) -> dict:
-    """The standalone folium map of the page state, as a download."""
+class Made:
+    """Expensive downloads, made once per key and kept (the last `size`), one at a time: many
+    clients asking for maps at once cost one map's work each, not the server."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, str] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], str]) -> str:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            made = self._items[key] = make()
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+            return made
+
+
+def html_map_key(view: View, state: PageState) -> Hashable:
+    """What the HTML map of a page state depends on."""
+    return (view.shape_kind(state), str(state.metric), filters_of(state, view))
+
+
+def html_map(view: View, state: PageState) -> str:
+    """The standalone folium map of the page state, as HTML."""
     kind = view.shape_kind(state)
     shapes = gpd.GeoDataFrame.from_features(view.programme.web[kind].geojson, crs="EPSG:4326")
     table = view.programme.index.table(filters_of(state, view), view.programme.population)
@@ -43,7 +72,7 @@ def html_map_download(view: View, state: PageState) -> dict:
         schematic=kind == Layout.TILES,
         notice=view.programme.notice,
     )
-    return dcc.send_string(fmap.get_root().render(), "tiltakskart.html")
+    return fmap.get_root().render()
 
 
 def frame_download(frame: pd.DataFrame, name: str, kind: str) -> dict:
@@ -56,6 +85,8 @@ def frame_download(frame: pd.DataFrame, name: str, kind: str) -> dict:
 
 
 def register(app: Dash, view: View) -> None:
+    maps = Made()
+
     @app.callback(
         output={"download": Output(ids.DOWNLOAD, "data")},
         inputs={
@@ -73,7 +104,8 @@ def register(app: Dash, view: View) -> None:
         if kind is None:
             return {"download": no_update}
         if kind == "html":
-            return {"download": html_map_download(view, page)}
+            made = maps.get(html_map_key(view, page), lambda: html_map(view, page))
+            return {"download": dcc.send_string(made, "tiltakskart.html")}
         frame, name = download_table(view, page)
         return {"download": frame_download(frame, name, kind)}
 

@@ -472,6 +472,40 @@ def test_html_map_download(dash_app, client):
     assert "Andel" in data["content"] and "leaflet" in data["content"].lower()
 
 
+def test_many_clients_asking_for_html_maps_cost_one_map_each(app_bundle, monkeypatch):
+    """The HTML map is the most expensive download: asked for by 16 clients at once it is
+    made once (and kept), another filter makes one more; answers are the same for all."""
+    import threading
+
+    import app.downloads
+    from app.main import create_app
+
+    made = []
+    real = app.downloads.build_map
+
+    def counted(*args, **kwargs):
+        made.append(kwargs.get("metric"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(app.downloads, "build_map", counted)
+    fresh = create_app(app_bundle)
+    answers: list[str] = []
+
+    def ask(metric: str) -> None:
+        client = fresh.server.test_client()
+        data = download(fresh, client, "download-html-button", metric=metric)
+        answers.append(data["content"])
+
+    threads = [threading.Thread(target=ask, args=("share",)) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(answers) == 16 and len(set(answers)) == 1 and made == ["share"]
+    ask("total")
+    assert made == ["share", "total"]
+
+
 def slide(app, client, number: object, drawn: object = None) -> dict:
     values = {"slide.data": number, "drawn-slide.data": drawn}
     out = call(app, client, "slide-title.children", values, ["slide.data"])["response"]

@@ -18,7 +18,7 @@ from app.state import Choices, PageState
 from app.store import MemoryStore, Store
 from geo import norsk
 from geo.geometry.web import WebShapes
-from geo.load import Counts, CountTable, Filters
+from geo.load import Counts, CountTable, Filters, Partition, count_table
 from geo.pipeline import Programme
 from geo.reading.parse import Plan
 from geo.records import MeasureRecord
@@ -197,9 +197,12 @@ def load_table(view: View, state: PageState) -> pd.DataFrame:
     return view.programme.index.table(filters_of(state, view), view.programme.population, False)
 
 
-def counts_of(view: View, filters: Filters) -> CountTable:
-    """Every municipality's counts under the filters, per 1 000 with the app's population."""
-    return view.programme.index.counts(filters, view.inhabitants)
+def counts_of(view: View, filters: Filters, parts: Partition | None = None) -> CountTable:
+    """Every municipality's counts under the filters, per 1 000 with the app's population
+    (`parts`: the filters' partition, when the caller has it already)."""
+    if parts is None:
+        return view.programme.index.counts(filters, view.inhabitants)
+    return count_table(parts, view.inhabitants)
 
 
 def breakdown(c: Counts) -> str:
@@ -416,7 +419,7 @@ def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasur
         cls: [by_id[index.ids[k]] for k in np.flatnonzero(parts.of(cls)[row])]
         for cls in KOMMUNE_GROUPS
     }
-    return KommuneMeasures(counts_of(view, filters).row(row), groups)
+    return KommuneMeasures(counts_of(view, filters, parts).row(row), groups)
 
 
 def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
@@ -527,7 +530,7 @@ def councils(view: View, state: PageState) -> list[Council]:
     index = view.programme.index
     filters = filters_of(state, view)
     parts = index.partition(filters)
-    per_member = counts_of(view, filters)
+    per_member = counts_of(view, filters, parts)
     keep = index.measure_mask(filters)
     out = []
     for council in view.programme.councils():
@@ -580,5 +583,5 @@ def specific_measures(
         for cls in SPECIFIC_CLASSES
         for k in np.flatnonzero(parts.of(str(cls))[row])
     ]
-    counts = counts_of(view, filters).row(row)
+    counts = counts_of(view, filters, parts).row(row)
     return listed, counts.common, counts.organisation

@@ -6,6 +6,9 @@ import argparse
 import errno
 import socket
 import sys
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
 
 from cli.commands import COMMANDS
 from cli.main import main as cli_main
@@ -48,8 +51,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
         warn([programme.notice])
     app = create_app(programme)
     print(f"Tiltakskart: http://{args.host}:{args.port}/  (Ctrl+C to stop)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False)
+    SingleUser(app.server, args.host, args.port).run()
     return 0
+
+
+class SingleUser(BaseApplication):
+    """The production server (app/gunicorn_conf.py) with one worker and fewer threads, in
+    this process: one user, held to the same limits (stalled connections, deadlines, body
+    size) as production, on the app already built here."""
+
+    def __init__(self, server: Any, host: str, port: int) -> None:
+        self.server = server
+        self.bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        super().__init__()
+
+    def load_config(self) -> None:
+        from app import gunicorn_conf
+
+        settings = {k: v for k, v in vars(gunicorn_conf).items() if k in self.cfg.settings}
+        quiet = {"accesslog": None, "loglevel": "warning", "preload_app": False}
+        for key, value in {**settings, **quiet, "workers": 1, "threads": 8}.items():
+            self.cfg.set(key, value)
+        self.cfg.set("bind", [self.bind])
+
+    def load(self) -> Any:
+        return self.server
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:

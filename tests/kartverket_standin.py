@@ -9,6 +9,8 @@ malformed JSON, missing municipalities.
 from __future__ import annotations
 
 import json
+import math
+import random
 from pathlib import Path
 
 from tests.standin import ScriptedServer
@@ -30,6 +32,38 @@ def _map_xy(geometry: dict, fn) -> list:
 def _collinear(lon: float, lat: float) -> tuple[float, float]:
     """Every point moved onto one line through Østfold: rings of zero area."""
     return lon, 59.0 + 0.5 * (lon - 10.0)
+
+
+def _dense(points: int) -> dict:
+    """A valid ring of `points` coordinates (the last = the first) around Østfold's middle (a
+    wavy circle)."""
+    points -= 1
+    ring = [
+        [
+            11.0 + 0.1 * (1 + 0.01 * (k % 2)) * math.cos(2 * math.pi * k / points),
+            59.3 + 0.05 * (1 + 0.01 * (k % 2)) * math.sin(2 * math.pi * k / points),
+        ]
+        for k in range(points)
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def _scattered(parts: int) -> dict:
+    """`parts` small squares side by side, apart."""
+    squares = [
+        [[[x, y], [x + 0.0005, y], [x + 0.0005, y + 0.0005], [x, y + 0.0005], [x, y]]]
+        for k in range(parts)
+        for x, y in [(10.8 + 0.001 * (k % 200), 59.2 + 0.001 * (k // 200))]
+    ]
+    return {"type": "MultiPolygon", "coordinates": squares}
+
+
+def _tangled(points: int) -> dict:
+    """A ring through `points` random points: it crosses itself about points² / 10 times,
+    and repairing it costs accordingly (1 000 points: minutes)."""
+    rng = random.Random(points)
+    ring = [[10.9 + 0.2 * rng.random(), 59.2 + 0.2 * rng.random()] for _ in range(points)]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
 def _utm33(lon: float, lat: float) -> tuple[float, float]:
@@ -62,6 +96,9 @@ class StandIn(ScriptedServer):
         self.swapped: set[str] = set()  # numbers answered latitude-first
         self.projected: set[str] = set()  # numbers answered in metres (UTM 33N)
         self.flat: set[str] = set()  # numbers answered with zero-area rings (collinear points)
+        self.dense: dict[str, int] = {}  # numbers answered with a valid ring of so many points
+        self.scattered: dict[str, int] = {}  # ... with so many parts (small squares)
+        self.tangled: dict[str, int] = {}  # ... with a ring through so many random points
 
     def county_answer(self, county: str | None = None) -> dict:
         """The stand-in's county lists every municipality it has; another county (of a
@@ -94,6 +131,12 @@ class StandIn(ScriptedServer):
                     geometry = {**geometry, "coordinates": _map_xy(geometry, _utm33)}
                 if number in self.flat:  # every point on one line: repaired, only lines remain
                     geometry = {**geometry, "coordinates": _map_xy(geometry, _collinear)}
+                if number in self.dense:
+                    geometry = _dense(self.dense[number])
+                if number in self.scattered:
+                    geometry = _scattered(self.scattered[number])
+                if number in self.tangled:
+                    geometry = _tangled(self.tangled[number])
                 body = {"kommunenavn": name, "kommunenummer": number, "omrade": geometry}
                 return 200, json.dumps(body, ensure_ascii=False).encode()
         return 404, b'{"feil": "Fant ikke"}'

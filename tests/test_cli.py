@@ -504,3 +504,57 @@ def test_a_new_cache_folder_is_private(standin, tmp_path):
     assert result.returncode == 0, result.stderr
     assert cache.stat().st_mode & 0o777 == 0o700
     assert len(list(cache.glob("kommuner-31-*.gpkg"))) == 1
+
+
+def test_boundaries_over_the_size_limits_are_refused_before_processing(standin, tmp_path):
+    """An answer with more vertices or parts than any real boundary (documented limits, far
+    above Norway's) is refused before processing, named in one line, and never cached; at
+    the limit it is taken. A boundary file over them is a one-line error."""
+    import json
+
+    from geo.geometry.repair import MAX_PARTS_PER_AREA, MAX_VERTICES_PER_AREA
+    from tests.kartverket_standin import _dense
+
+    cache = tmp_path / "cache"
+    for kind, count, said in [
+        ("dense", MAX_VERTICES_PER_AREA + 1, "100,001 vertices, over the limit of 100,000"),
+        ("scattered", MAX_PARTS_PER_AREA + 1, "10,001 parts, over the limit of 10,000"),
+    ]:
+        getattr(standin, kind)["3110"] = count
+        result = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+        assert result.returncode == 0, result.stderr
+        assert "from snapshot" in result.stdout
+        assert f"boundary of 3110 has {said}" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert not list(cache.glob("*.gpkg"))
+        getattr(standin, kind).clear()
+    standin.dense["3110"] = MAX_VERTICES_PER_AREA
+    taken = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert "from api" in taken.stdout, taken.stderr
+    assert len(list(cache.glob("kommuner-31-*.gpkg"))) == 1
+
+    file = tmp_path / "dense.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"kommunenummer": "3110", "kommunenavn": "Hvaler"},
+        "geometry": _dense(MAX_VERTICES_PER_AREA + 1),
+    }
+    file.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    refused = run("boundaries", "--boundaries", str(file), "--cache-dir", str(cache))
+    assert refused.returncode != 0
+    assert "over the limit of 100,000" in refused.stderr and "simplify" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+
+
+@pytest.mark.slow
+def test_boundaries_that_would_take_hours_to_repair_are_stopped(standin, tmp_path):
+    """A ring through 1 000 random points is small but crosses itself ~100 000 times;
+    `make_valid` on it runs for many minutes. The repair is stopped at its time limit (30 s),
+    the answer refused and not cached, and the last good source used."""
+    cache = tmp_path / "cache"
+    standin.tangled["3110"] = 1000
+    result = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert "from snapshot" in result.stdout
+    assert "could not be repaired within 30 s" in result.stderr, result.stderr
+    assert not list(cache.glob("*.gpkg"))

@@ -7,9 +7,11 @@ that can draw without boundaries (`geo.geometry.shapes`) fall back to the tile m
 
 The cache holds one GeoPackage per county and date of fetch (`kommuner-31-2026-11-27.gpkg`)
 in the user's cache folder. Every boundary set is validated before use or caching: all
-expected numbers present, geometries non-empty, invalid ones repaired with `make_valid`, CRS
-set. A cache is written to a temporary file and renamed, so a failed fetch never replaces a
-good one; a cache folder that cannot be written is a warning, not an error.
+expected numbers present, geometries non-empty and within the size limits (geo.geometry.repair),
+invalid ones repaired with `make_valid` (in a child process with a time limit), polygonal with
+area after repair, CRS set. A cache is written to a temporary file and renamed, so a failed
+fetch never replaces a good one; a cache folder that cannot be written is a warning, not an
+error.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from geo.division import to_2024
 from geo.errors import BoundaryError, InputError
 from geo.fetch.cache import DatedCache, Sourced, first_source
 from geo.fetch.kartverket import Progress
+from geo.geometry.repair import check_size, make_valid_within
 from geo.resources import snapshot_path, snapshot_sidecar
 from geo.settings import Settings
 
@@ -126,11 +129,13 @@ def validate(
     empty = frame[frame.geometry.isna() | frame.geometry.is_empty][NUMBER_COLUMN].tolist()
     if empty:
         raise BoundaryError(f"empty boundary for {', '.join(sorted(set(empty)))}", value=origin)
+    check_size(frame[NUMBER_COLUMN].tolist(), frame.geometry.values, origin)
     invalid = ~frame.geometry.is_valid
     if invalid.any():
         warnings.append(f"{origin}: repaired {int(invalid.sum())} invalid geometries")
-        repaired = shapely.make_valid(frame.geometry[invalid].values)
+        repaired = make_valid_within(frame.geometry[invalid].values, origin)
         frame.loc[invalid, "geometry"] = [_polygonal(g) for g in repaired]
+        check_size(frame[NUMBER_COLUMN].tolist(), frame.geometry.values, origin)
     polygonal = frame.geometry.geom_type.isin(("Polygon", "MultiPolygon"))
     flat = ~polygonal | (shapely.area(frame.geometry.values) <= 0)  # any CRS: only > 0 counts
     if flat.any():  # e.g. rings of zero area, which make_valid turns into lines

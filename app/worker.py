@@ -71,6 +71,7 @@ class RequestFrame:
     chunked: bool = False
     scan: int = 0
     body_seen: int = 0
+    expects_continue: bool = False  # the client waits for "100 Continue" before its body
 
     def feed(self, chunk: bytes) -> Frame:
         searched = max(0, len(self.data) - 3)
@@ -98,6 +99,8 @@ class RequestFrame:
                 lengths.append(value.strip())
             elif name == b"transfer-encoding":
                 codings.extend(part.strip().lower() for part in value.split(b","))
+            elif name == b"expect":
+                self.expects_continue = value.strip().lower() == b"100-continue"
         if codings:
             if lengths or codings[-1] != b"chunked":
                 return Frame.READY  # ambiguous framing: the parser refuses it
@@ -265,6 +268,9 @@ class BufferingWorker(ThreadWorker):
         if verdict is Frame.MORE:
             if not had_head and frame.body_start is not None:
                 conn.read_by = time.monotonic() + BODY_SECONDS
+                if frame.expects_continue:  # (gunicorn may send another: clients take both)
+                    with contextlib.suppress(OSError):
+                        conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")
             return
         if verdict is Frame.READY:
             conn.buffered = self._stop_reading(conn)

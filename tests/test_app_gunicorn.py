@@ -161,3 +161,21 @@ def test_oversized_requests_get_4xx(running):
     assert chunked.status_code == 413
     headers = {f"X-{k}": "v" for k in range(150)}
     assert requests.get(production + "/", headers=headers, timeout=10).status_code == 431
+
+
+def test_a_client_that_waits_for_100_continue_gets_it(running):
+    """Clients that send `Expect: 100-continue` (curl, for large bodies) wait for it before
+    the body; the worker reads bodies before the app sees them, so it must say it."""
+    host, port = running.removeprefix("http://").split(":")
+    body = b'{"output": "x"}'
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+            b"\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body)
+        )
+        assert sock.recv(25).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        answer = answer_of(sock, 30) or b""
+    final = answer.replace(b"HTTP/1.1 100 Continue\r\n\r\n", b"")
+    assert final.startswith(b"HTTP/1.1 400 "), final[:200]
+    assert b"Ugyldig foresp" in final

@@ -558,3 +558,56 @@ def test_boundaries_that_would_take_hours_to_repair_are_stopped(standin, tmp_pat
     assert "from snapshot" in result.stdout
     assert "could not be repaired within 30 s" in result.stderr, result.stderr
     assert not list(cache.glob("*.gpkg"))
+
+
+def test_an_answer_without_area_is_refused_by_the_boundaries_command(standin, tmp_path):
+    """Rings of zero area (which make_valid turns into lines) are refused with a warning
+    naming the municipality; nothing is cached, so the next run fetches again."""
+    cache = tmp_path / "cache"
+    standin.flat.add("3110")
+    result = run("boundaries", "--api-url", standin.url, "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    assert "from snapshot" in result.stdout
+    assert "boundary of 3110 has no area" in result.stderr and "Traceback" not in result.stderr
+    assert not list(cache.glob("*.gpkg"))
+
+
+def _many_lines(shape: str, size: int) -> str:
+    head = "Handlingsprogram 2025-2028\nRegional plan for noe\nTema 1: Noe\nStrategi 1.1: Noe\n"
+
+    def lines(line: str, total: int) -> str:
+        return "\n".join([line] * max(1, total // (len(line) + 1)))
+
+    body = "\nHvorfor og hvordan\n{why}\nHvem\n{who}\nTidsperiode 2025\n"
+    if shape == "title repeated after a page break":
+        title = lines("ord", size // 2)
+        return (
+            f"{head}1.1.1 Et {title}\n\nHvorfor og hvordan\nTekst.\n1.1.1 Et {title}\n\n"
+            "mer tekst.\nHvem\nKommunene\nTidsperiode 2025\n"
+        )
+    if shape == "title over 76-character lines":
+        return head + "1.1.1 " + lines("x" * 75, size) + body.format(why="Tekst.", who="KS")
+    if shape == "Hvem over short lines":
+        return head + "1.1.1 Et tiltak" + body.format(why="Tekst.", who=lines("Aktør,", size))
+    return head + "1.1.1 Et tiltak" + body.format(why=lines("ord", size), who="KS")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "title repeated after a page break",
+        "title over 76-character lines",
+        "Hvem over short lines",
+        "why/how over short lines",
+    ],
+)
+def test_a_megabyte_of_many_line_fields_is_extracted(tmp_path, shape):
+    """1 MB of each many-line shape goes through `extract` (a repeated title took minutes:
+    every line re-squashed the title so far); the one measure is there, once."""
+    document = tmp_path / "programme.txt"
+    document.write_text(_many_lines(shape, 1_000_000), encoding="utf-8")
+    assert document.stat().st_size > 900_000
+    result = run("extract", str(document))
+    assert result.returncode == 0, result.stderr[-500:]
+    assert [m["id"] for m in json.loads(result.stdout)["measures"]] == ["1.1.1"]

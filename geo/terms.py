@@ -75,6 +75,8 @@ class Metric(StrEnum):
     """A figure per municipality. YEAR needs a year: its column is `year_column(year)`."""
 
     SPECIFIC = "specific"  # named + place + region
+    ACT = "act"  # specific, and the municipality is among the actors (by name or region)
+    AREA = "area"  # specific, and the municipality is not among them: the measure concerns its area
     TOTAL = "total"  # specific + common
     NAMED = "named"
     PLACE = "place"
@@ -98,6 +100,8 @@ COUNT_METRICS: tuple[Metric, ...] = (
     Metric.COMMON,
     Metric.TOTAL,
     Metric.ORGANISATION,
+    Metric.ACT,
+    Metric.AREA,
 )
 
 
@@ -151,6 +155,8 @@ ORGANISATION_LABEL = "bare i et organisasjonsnavn"
 # What a legend or a column says the figure counts.
 METRIC_LABELS: dict[str, str] = {
     Metric.SPECIFIC: "Særskilte tiltak (navngitt, sted eller region)",
+    Metric.ACT: "Særskilte tiltak der kommunen skal bidra (blant aktørene)",
+    Metric.AREA: "Særskilte tiltak som gjelder kommunens område (ikke blant aktørene)",
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",
     Metric.NAMED: "Tiltak der kommunen er navngitt",
     Metric.PLACE: "Tiltak via et sted i kommunen",

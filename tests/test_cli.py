@@ -190,10 +190,12 @@ def test_tags_by_number_and_table():
     assert table.returncode == 0
     header, *rows = table.stdout.splitlines()
     assert header.split() == [
-        "nr", "kommune", "named", "place", "region", "specific", "common", "total", "organisation"
+        "nr", "kommune", "named", "place", "region", "specific", "common", "total", "organisation",
+        "act", "area",
     ]  # fmt: skip
     sarpsborg = next(r for r in rows if r.startswith("3105"))
-    assert sarpsborg.split()[2:] == ["2", "5", "2", "9", "88", "97", "1"]
+    # 9 specific = 4 where Sarpsborg is among the actors + 5 that pass through its area
+    assert sarpsborg.split()[2:] == ["2", "5", "2", "9", "88", "97", "1", "4", "5"]
     assert len([line for line in rows if line[:2] == "31"]) == 12
     assert "Named outside Østfold:" in table.stdout and "Vestby (3216)" in table.stdout
 

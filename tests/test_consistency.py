@@ -21,7 +21,9 @@ from app.state import PageState
 from app.testing import callback_payload
 
 ROOT = Path(__file__).resolve().parents[1]
-CLASSES = ["named", "place", "region", "specific", "common", "total", "organisation"]
+CLASSES = [
+    "named", "place", "region", "specific", "common", "total", "organisation", "act", "area"
+]  # fmt: skip
 # "9 særskilte (2 navngitt, 5 via sted, 2 via region) og 88 felles" and the hover's variant
 SPECIFIC = re.compile(
     r"(\d+) særskilte \((\d+) navngitt, (\d+) via sted, (\d+) via region\)"
@@ -50,14 +52,17 @@ def reference(app_bundle) -> dict[str, list[int]]:
 
 def test_the_partition_adds_up(reference):
     assert len(reference) == 12
-    for named, place, region, specific, common, total, _ in reference.values():
+    for named, place, region, specific, common, total, _, act, area in reference.values():
         assert named + place + region == specific and specific + common == total
+        assert act + area == specific
 
 
 def test_tags_command_gives_the_same_figures(reference):
     result = cli("tags")
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[0]: line.split()[-7:] for line in result.stdout.splitlines()[1:13]}
+    rows = {
+        line.split()[0]: line.split()[-len(CLASSES) :] for line in result.stdout.splitlines()[1:13]
+    }
     assert {n: [int(v) for v in values] for n, values in rows.items()} == reference
 
 
@@ -151,7 +156,7 @@ def test_the_app_gives_the_same_figures(reference, dash_app, client):
         template
     )
     for i, number in enumerate(reference):
-        named, place, region, specific, common, total, _ = reference[number]
+        named, place, region, specific, common, total, *_ = reference[number]
         assert z[i] == total
         assert hover[i][1:7] == [specific, named, place, region, common, total]
 

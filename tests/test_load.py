@@ -115,6 +115,38 @@ def test_the_partition_adds_up_for_every_municipality(table):
         assert set().union(*classes[:4]) == set(filter(None, row.ids_total.split("; ")))
 
 
+# Issue 18, point 1: a municipality's specific measures, split by role. "Act": it is among the
+# measure's actors by name or through a region; "area": it is not (a railway line, a route or
+# the fjord passes through it; "kommunene" among the actors does not pick it out).
+SPLIT = {
+    "3105": ("1.3.2; 3.5.1; 3.11.9; 3.13.1", "3.3.1; 3.6.5; 3.11.8; 3.12.2; 3.12.3"),  # Sarpsborg
+    "3110": ("3.5.1", "3.3.1"),  # Hvaler
+    "3112": ("3.5.1", "3.3.1; 3.6.5; 3.11.8; 3.12.2"),  # Råde
+}
+
+
+@pytest.mark.parametrize("number", sorted(SPLIT))
+def test_specific_splits_into_asked_to_act_and_concerns_the_area(table, number):
+    act, area = SPLIT[number]
+    assert (table.loc[number, "ids_act"], table.loc[number, "ids_area"]) == (act, area)
+    assert table.loc[number, "act"] + table.loc[number, "area"] == table.loc[number, "specific"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(year=2025), Filters(role="target"), Filters(via=("place",))],
+    ids=["none", "year", "role", "via"],
+)
+def test_act_and_area_add_up_to_specific_under_any_filter(index, filters):
+    table = index.table(filters)
+    assert (table["act"] + table["area"] == table["specific"]).all()
+    for row in table.itertuples():
+        act, area = (
+            set(filter(None, getattr(row, f"ids_{c}").split("; "))) for c in ("act", "area")
+        )
+        assert not act & area and act | area == set(filter(None, row.ids_specific.split("; ")))
+
+
 def _tagged(measure_id: str, *vias: str) -> dict:
     tags = [
         {"kommunenummer": "3101", "via": v, "role": "target", "roles": ["target"]} for v in vias

@@ -2,7 +2,9 @@
 
 Every view, export and command that says "9 særskilte + 88 felles = 97" or "0,63 per 1 000"
 takes it from here, so the figures agree everywhere and add up: specific = named + place +
-region, total = specific + common; organisation is listed apart and never counted.
+region, total = specific + common; organisation is listed apart and never counted. Specific is
+also split by role: act (the municipality is among the actors, by name or through a region)
++ area (it is not: the measure concerns its area) = specific.
 """
 
 from __future__ import annotations
@@ -24,10 +26,23 @@ class Partition:
     region: np.ndarray
     common: np.ndarray
     organisation: np.ndarray  # only inside an organisation's name: not in the total
+    acts: np.ndarray | None = None  # among the measure's actors, by name or region
 
     @property
     def specific(self) -> np.ndarray:
         return self.named | self.place | self.region
+
+    @property
+    def act(self) -> np.ndarray:
+        """Specific, and the municipality is asked to act (among the actors)."""
+        acts = np.zeros_like(self.named) if self.acts is None else self.acts
+        return self.specific & acts
+
+    @property
+    def area(self) -> np.ndarray:
+        """Specific, and the municipality is not among the actors: the measure concerns its
+        area (a place, line, route or water body in it, or a region it belongs to)."""
+        return self.specific & ~self.act
 
     @property
     def total(self) -> np.ndarray:
@@ -59,6 +74,8 @@ class Counts:
     organisation: int
     specific_per_1000: float  # NaN when the population is unknown
     total_per_1000: float
+    act: int = 0  # of specific: the municipality is among the actors
+    area: int = 0  # of specific: it is not (specific = act + area)
 
     @property
     def specific(self) -> int:
@@ -79,6 +96,8 @@ class CountTable:
     common: np.ndarray
     organisation: np.ndarray
     inhabitants: np.ndarray  # NaN where unknown
+    act: np.ndarray  # of specific: among the actors
+    area: np.ndarray  # of specific: not among them
 
     @property
     def specific(self) -> np.ndarray:
@@ -98,7 +117,7 @@ class CountTable:
 
     def of(self, metric: str) -> np.ndarray:
         """The array of a class, of 'specific' or 'total', or of a per 1 000 metric."""
-        if metric not in (*LoadClass, Metric.ORGANISATION, *COUNTED):
+        if metric not in (*LoadClass, Metric.ORGANISATION, Metric.ACT, Metric.AREA, *COUNTED):
             raise ValueError(f"not a count: {metric!r}")
         return np.asarray(getattr(self, str(metric)))
 
@@ -112,6 +131,8 @@ class CountTable:
             int(self.organisation[i]),
             float(self.specific_per_1000[i]),
             float(self.total_per_1000[i]),
+            int(self.act[i]),
+            int(self.area[i]),
         )
 
 
@@ -120,7 +141,7 @@ COUNTED = (Metric.SPECIFIC, Metric.TOTAL, Metric.SPECIFIC_PER_1000, Metric.TOTAL
 
 def count_table(parts: Partition, inhabitants: Sequence[float] | np.ndarray | None) -> CountTable:
     """Per municipality, its classes summed over the measures, and its inhabitants."""
-    names = (*LoadClass, Metric.ORGANISATION)
+    names = (*LoadClass, Metric.ORGANISATION, Metric.ACT, Metric.AREA)
     sums = {str(name): parts.of(str(name)).sum(axis=1).astype(int) for name in names}
     size = len(sums[LoadClass.NAMED])
     people = np.full(size, np.nan) if inhabitants is None else np.asarray(inhabitants, float)
@@ -131,4 +152,6 @@ def count_table(parts: Partition, inhabitants: Sequence[float] | np.ndarray | No
         sums[LoadClass.COMMON],
         sums[Metric.ORGANISATION],
         people,
+        sums[Metric.ACT],
+        sums[Metric.AREA],
     )

@@ -151,7 +151,10 @@ class LoadIndex:
         region &= ~(name | place)
         common &= ~(name | place | region)
         org &= ~(name | place | region | common)
-        return Partition(name, place, region, common, org)
+        acts = self.matrix(filters, Via.NAME, Role.ACTOR, mask) | self.matrix(
+            filters, Via.REGION, Role.ACTOR, mask
+        )
+        return Partition(name, place, region, common, org, acts)
 
     # --- figures --------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from geo.terms import (
     PER_1000,
     ROLE_LABELS,
     SPECIFIC_CLASSES,
+    SPLIT_LABELS,
     VIA_LABELS,
     VIA_STRENGTH,
     Layout,
@@ -217,6 +218,14 @@ def breakdown(c: Counts) -> str:
     )
 
 
+def split_text(c: Counts) -> str:
+    """'kommunen skal bidra i 4, 5 gjelder kommunens område' (of the specific ones)."""
+    return (
+        f"{SPLIT_LABELS[Metric.ACT].lower()} i {norsk.count(c.act)}, {norsk.count(c.area)} "
+        f"{SPLIT_LABELS[Metric.AREA].removeprefix('Tiltaket ').lower()}"
+    )
+
+
 def per_1000_text(view: View, c: Counts) -> str:
     year = view.population_year
     if year is None or c.total_per_1000 != c.total_per_1000:
@@ -234,7 +243,7 @@ class MapData:
 
     values: list[float | None]
     customdata: list[list]  # per municipality: name, specific, named, place, region, common,
-    #                         total, specific per 1 000, total per 1 000
+    #                         total, specific per 1 000, total per 1 000, act, area
     hovertemplate: str
     label: str
     zmax: float
@@ -269,6 +278,8 @@ def hover_template(view: View, label: str, whole: bool) -> str:
         f"<b>%{{customdata[0]}}</b><br>{plotly_text(label)}: {value}<br>"
         "Særskilte: %{customdata[1]} (%{customdata[2]} navngitt, %{customdata[3]} via sted, "
         "%{customdata[4]} via region)<br>"
+        f"Av dem: {SPLIT_LABELS[Metric.ACT].lower()} i %{{customdata[9]}}, %{{customdata[10]}} "
+        "gjelder kommunens område<br>"
         "Felles for alle kommunene: %{customdata[5]} · alle: %{customdata[6]}<br>"
         f"{per_1000}<extra></extra>"
     )
@@ -282,7 +293,7 @@ def map_data(view: View, state: PageState) -> MapData:
     counts = counts_of(view, filters)
     specific, total = counts.specific, counts.total
     specific_per, total_per = counts.specific_per_1000, counts.total_per_1000
-    counted = (*LoadClass, *PER_1000, Metric.SPECIFIC, Metric.TOTAL)
+    counted = (*LoadClass, *PER_1000, Metric.SPECIFIC, Metric.TOTAL, Metric.ACT, Metric.AREA)
     values = counts.of(key) if key in counted else index.metric(key, filters, view.inhabitants)
     values = np.asarray(values, dtype=float)
     label = metric_label(view, state)
@@ -294,6 +305,8 @@ def map_data(view: View, state: PageState) -> MapData:
             names[i],
             *(int(c[i]) for c in columns),
             *_rounded(specific_per[i], total_per[i]),
+            int(counts.act[i]),
+            int(counts.area[i]),
         ]
         for i in range(len(names))
     ]
@@ -306,7 +319,14 @@ def map_data(view: View, state: PageState) -> MapData:
     elif np.ptp(finite) == 0:
         note = f"Alle kommunene har samme verdi: {label.lower()} = {value_text(key, finite[0])}"
     baseline = None
-    if key in (Metric.SPECIFIC, Metric.SPECIFIC_PER_1000, Metric.NAMED) and note != NO_MEASURES:
+    specific_kinds = (
+        Metric.SPECIFIC,
+        Metric.SPECIFIC_PER_1000,
+        Metric.NAMED,
+        Metric.ACT,
+        Metric.AREA,
+    )
+    if key in specific_kinds and note != NO_MEASURES:
         low, high = int(counts.common.min()), int(counts.common.max())
         span = norsk.count(low) if low == high else f"{norsk.count(low)}–{norsk.count(high)}"
         baseline = (
@@ -443,7 +463,7 @@ def kommune_heading(view: View, state: PageState, number: str) -> tuple[str, str
         f"{name}: {norsk.count(c.specific)} særskilte tiltak og {norsk.count(c.common)} felles"
         f" – {norsk.count(c.total)} i alt"
     )
-    detail = f"Særskilte: {breakdown(c)}. {per_1000_text(view, c)}."
+    detail = f"Særskilte: {breakdown(c)}; {split_text(c)}. {per_1000_text(view, c)}."
     if c.organisation:
         detail += (
             f" {norsk.count(c.organisation)} til nevner kommunen bare i et organisasjonsnavn "

@@ -170,9 +170,17 @@ METRIC_LABELS: dict[str, str] = {
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.YEAR: "Aktive tiltak i {year}",
 }
+# A municipality's specific measures by role (geo.load.counts): what it is asked to do, and
+# what only concerns its area.
+SPLIT_LABELS: dict[str, str] = {
+    Metric.ACT: "Kommunen skal bidra",
+    Metric.AREA: "Tiltaket gjelder kommunens område",
+}
 # The choices offered in the app's "Hva kartet viser" control.
 METRIC_CHOICE_LABELS: dict[str, str] = {
     Metric.SPECIFIC: "Særskilte tiltak (navngitt, sted, region)",
+    Metric.ACT: "Særskilte der kommunen skal bidra",
+    Metric.AREA: "Særskilte som bare gjelder kommunens område",
     Metric.SPECIFIC_PER_1000: "Særskilte tiltak per 1 000 innbyggere",
     Metric.NAMED: "Bare der kommunen er navngitt",
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",

@@ -264,9 +264,9 @@ def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
     heading, detail = out["kommune-summary"]["children"]
     assert heading == "Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt"
     assert detail["props"]["children"] == (
-        "Særskilte: 2 navngitt, 5 via sted, 2 via region. Per 1 000 innbyggere (2024): "
-        "0,15 særskilte · 1,62 alle. 1 til nevner kommunen bare i et organisasjonsnavn "
-        "(telles ikke)."
+        "Særskilte: 2 navngitt, 5 via sted, 2 via region; kommunen skal bidra i 4, 5 gjelder "
+        "kommunens område. Per 1 000 innbyggere (2024): 0,15 særskilte · 1,62 alle. 1 til "
+        "nevner kommunen bare i et organisasjonsnavn (telles ikke)."
     )
     specific = text_of(out["kommune-specific"]["children"])
     for group in ("Særskilte tiltak (9)", "Navngitt (2)", "Via sted (5)", "Via region (2)"):

@@ -12,9 +12,12 @@ and a bounded part of the body on the worker's poller, without a thread, under d
   dropped, as the app does, so that the client sees the answer rather than a reset);
 - what all connections being read hold together stays under BUFFER_BUDGET_BYTES (past it,
   503 to the one whose bytes would cross it);
-- a body larger than BUFFERED_BODY_BYTES (far above any callback's) goes to a thread once
-  that much has come; the thread's reads then stop at the body deadline too;
-- connections closed after an answer linger on the poller, not on the worker's main loop.
+- a request that follows another on the same connection (pipelined, already buffered) is
+  read the same way, not handed to a thread;
+- a thread never waits for the network: should it read (a request the parser reads on
+  from, which the framing here thought whole), its reads stop at the body deadline;
+- connections closed after an answer linger on the poller, not on the worker's main loop,
+  and count against `worker_connections` until closed.
 
 A stalled connection costs a socket and its bytes so far, until its deadline. TLS is not
 handled here (terminate it in a proxy); with gunicorn's own TLS the plain threaded worker runs.
@@ -32,6 +35,7 @@ from enum import Enum
 from functools import partial
 from typing import Any
 
+from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from app.guard import DRAINED_BYTES, MAX_BODY_BYTES
@@ -39,8 +43,10 @@ from app.guard import DRAINED_BYTES, MAX_BODY_BYTES
 HEAD_SECONDS = 5.0
 BODY_SECONDS = 10.0
 LINGER_SECONDS = 2.0
+ACCEPT_PAUSE_SECONDS = 0.5  # after running out of file descriptors (should the limit not hold)
+SWEEP_SECONDS = 0.25  # how often deadlines are checked (each check looks at every connection)
 MAX_HEAD_BYTES = 64 * 1024
-BUFFERED_BODY_BYTES = 256 * 1024
+BUFFERED_BODY_BYTES = MAX_BODY_BYTES  # every body the app takes is read here whole
 BUFFER_BUDGET_BYTES = 256 * 1024 * 1024  # all requests being read by one worker, together
 LINE_BYTES = 1024  # a chunk-size line, or trailers, longer than this is the parser's to refuse
 _HEX = frozenset(b"0123456789abcdefABCDEF")
@@ -52,6 +58,7 @@ class Frame(Enum):
 
     MORE = "more"  # wait for more bytes
     READY = "ready"  # hand it to a thread (complete, or malformed: the parser answers)
+    BAD = "400"  # framing no parser could read on from (an endless chunk-size line)
     HEAD_TOO_LARGE = "431"
     BODY_TOO_LARGE = "413"
 
@@ -78,6 +85,9 @@ class RequestFrame:
         self.data += chunk
         if self.body_start is None:
             end = self.data.find(b"\r\n\r\n", searched)
+            bare = self.data.find(b"\n\n", searched)
+            if bare >= 0 and (end < 0 or bare < end):
+                return Frame.READY  # bare LF: gunicorn's parser refuses it at once
             if end < 0 or end + 4 > self.max_head:
                 too_large = len(self.data) > self.max_head
                 return Frame.HEAD_TOO_LARGE if too_large else Frame.MORE
@@ -90,16 +100,17 @@ class RequestFrame:
     def _head(self, head: bytes) -> Frame | None:
         lengths: list[bytes] = []
         codings: list[bytes] = []
-        for line in head.split(b"\r\n")[1:]:
+        lines = head.split(b"\r\n")
+        for line in lines[1:]:
             name, colon, value = line.partition(b":")
-            if not colon:
-                return Frame.READY  # malformed: gunicorn's parser answers 400
+            if not colon or line[:1] in (b" ", b"\t"):
+                return Frame.READY  # malformed or folded: gunicorn's parser answers 400
             name = name.strip().lower()
             if name == b"content-length":
                 lengths.append(value.strip())
             elif name == b"transfer-encoding":
                 codings.extend(part.strip().lower() for part in value.split(b","))
-            elif name == b"expect":
+            elif name == b"expect" and lines[0].endswith(b"HTTP/1.1"):
                 self.expects_continue = value.strip().lower() == b"100-continue"
         if codings:
             if lengths or codings[-1] != b"chunked":
@@ -125,7 +136,7 @@ class RequestFrame:
             line_end = self.data.find(b"\r\n", self.scan)
             if line_end < 0:
                 if len(self.data) - self.scan > LINE_BYTES:
-                    return Frame.READY
+                    return Frame.BAD
                 break
             size_text = bytes(self.data[self.scan : line_end]).split(b";")[0].strip()
             if not size_text or len(size_text) > 16 or not set(size_text) <= _HEX:
@@ -137,7 +148,7 @@ class RequestFrame:
                 if self.data.find(b"\r\n\r\n", line_end) >= 0:
                     return Frame.READY
                 if len(self.data) - line_end > LINE_BYTES:
-                    return Frame.READY
+                    return Frame.BAD
                 break
             after = line_end + 2 + size + 2
             if len(self.data) < after:
@@ -150,6 +161,7 @@ class RequestFrame:
 def refusal(status: int) -> bytes:
     """The whole answer to a request refused before the app saw it (plain text, closing)."""
     texts = {
+        400: ("Bad Request", "Ugyldig forespørsel."),
         408: ("Request Timeout", "Forespørselen kom ikke fram i tide."),
         503: ("Service Unavailable", "Tjeneren er opptatt. Prøv igjen om litt."),
         413: ("Content Too Large", f"For stor forespørsel: over {MAX_BODY_BYTES / 1e6:.0f} MB."),
@@ -180,11 +192,13 @@ class DeadlineSocket:
             return self._sock.recv(size, flags)
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("the request did not arrive in time")
+            raise NoMoreData(b"")  # gunicorn closes quietly: the client stopped sending
         before = self._sock.gettimeout()
         self._sock.settimeout(left)
         try:
             return self._sock.recv(size, flags)
+        except TimeoutError:
+            raise NoMoreData(b"") from None
         finally:
             self._sock.settimeout(before)
 
@@ -213,6 +227,11 @@ class BufferingWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.reading: dict[BufferedConn, None] = {}
         self.buffered_bytes = 0
+        self.next_sweep = 0.0
+        self.accept_paused_until = 0.0
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        super().set_accept_enabled(enabled and time.monotonic() >= self.accept_paused_until)
         self.lingering: dict[BufferedConn, tuple[float, int]] = {}
 
     def accept(self, listener: socket.socket) -> None:
@@ -221,6 +240,11 @@ class BufferingWorker(ThreadWorker):
         try:
             sock, client = listener.accept()
         except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):  # wait for some to close
+                self.log.warning("out of file descriptors at %d connections", self.nr_conns)
+                self.accept_paused_until = time.monotonic() + ACCEPT_PAUSE_SECONDS
+                self.set_accept_enabled(False)
+                return None
             if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
             return None
@@ -237,28 +261,46 @@ class BufferingWorker(ThreadWorker):
         self.read(conn)
         return None
 
-    def read(self, conn: BufferedConn) -> None:
-        """Read the next request of `conn` on the poller."""
+    def read(self, conn: BufferedConn, buffered: bytes = b"") -> None:
+        """Read the next request of `conn` on the poller, after the bytes already `buffered`
+        (a pipelined request the last one's parser read ahead)."""
         conn.frame = RequestFrame()
         conn.read_by = time.monotonic() + HEAD_SECONDS
         conn.sock.setblocking(False)
         self.reading[conn] = None
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._arrived, conn))
+        if buffered:
+            self._take(conn, buffered)
+
+    def finish_request(self, conn: TConn, fs: Any) -> None:
+        """As gunicorn's, but a pipelined request already read ahead is read on like any
+        other, not handed to a thread that would wait for the rest of it."""
+        if isinstance(conn, BufferedConn) and self.alive and not fs.cancelled():
+            kept = fs.exception() is None and fs.result() is True
+            if kept and conn.parser is not None and conn.parser.unreader.buf.getvalue():
+                self.read(conn, conn.parser.unreader.take_buffered())
+                return None
+        return super().finish_request(conn, fs)
 
     def _arrived(self, conn: BufferedConn, _sock: Any) -> None:
+        if conn not in self.reading:
+            return  # a stale event of the same poll (it was refused or timed out meanwhile)
         try:
             data = conn.sock.recv(_READ)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
             data = b""
-        frame = conn.frame
-        assert frame is not None
         if not data:
             self._stop_reading(conn)
             self.nr_conns -= 1
             conn.close()
             return
+        self._take(conn, data)
+
+    def _take(self, conn: BufferedConn, data: bytes) -> None:
+        frame = conn.frame
+        assert frame is not None
         if self.buffered_bytes + len(data) > BUFFER_BUDGET_BYTES:
             self._refuse(conn, 503)
             return
@@ -278,6 +320,8 @@ class BufferingWorker(ThreadWorker):
             self.enqueue_req(conn)
         elif verdict is Frame.HEAD_TOO_LARGE:
             self._refuse(conn, 431)
+        elif verdict is Frame.BAD:
+            self._refuse(conn, 400)
         else:  # read and drop the body as the app does, so the client gets to read the 413
             self._refuse(conn, 413, BODY_SECONDS, DRAINED_BYTES)
 
@@ -330,9 +374,12 @@ class BufferingWorker(ThreadWorker):
         except (OSError, ValueError, KeyError):
             TConn.close(conn)
             return
+        self.nr_conns += 1  # its socket is open until the linger ends: it counts
         self.lingering[conn] = (time.monotonic() + seconds, drained)
 
     def _drain(self, conn: BufferedConn, _sock: Any) -> None:
+        if conn not in self.lingering:
+            return  # a stale event of the same poll (the linger ended meanwhile)
         until, left = self.lingering[conn]
         try:
             data = conn.sock.recv(_READ)
@@ -346,7 +393,8 @@ class BufferingWorker(ThreadWorker):
         self._end_linger(conn)
 
     def _end_linger(self, conn: BufferedConn) -> None:
-        self.lingering.pop(conn, None)
+        if self.lingering.pop(conn, None) is not None:
+            self.nr_conns -= 1
         with contextlib.suppress(KeyError, ValueError, OSError):
             self.poller.unregister(conn.sock)
         TConn.close(conn)
@@ -354,6 +402,9 @@ class BufferingWorker(ThreadWorker):
     def murder_keepalived(self, force: bool = False) -> None:
         super().murder_keepalived(force)
         now = time.monotonic()
+        if not force and now < self.next_sweep:
+            return
+        self.next_sweep = now + SWEEP_SECONDS
         for conn in [c for c in self.reading if force or c.read_by <= now]:
             if conn.frame is not None and conn.frame.data:
                 self._refuse(conn, 408)

@@ -4,6 +4,8 @@ real servers: stalled connections do not stop them; oversized requests get 4xx."
 from __future__ import annotations
 
 import os
+import re
+import resource
 import socket
 import subprocess
 import sys
@@ -31,7 +33,9 @@ COMMANDS = {  # the README's two ways to run the app
 }
 
 
-def start_server(command: list[str], port: int, tmp_path_factory) -> subprocess.Popen:
+def start_server(
+    command: list[str], port: int, tmp_path_factory, preexec_fn=None
+) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
     env.update(
         TILTAKSKART_BOUNDARIES=str(ROOT.parent / "shared/kommuner/ostfold-kommuner-2024.geojson"),
@@ -45,7 +49,10 @@ def start_server(command: list[str], port: int, tmp_path_factory) -> subprocess.
         command = [*command, "--bind", f"127.0.0.1:{port}", "app.wsgi:server"]
     log = tmp_path_factory.mktemp("log") / "server.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=preexec_fn
+        )
+    server.log_path = log  # type: ignore[attr-defined]
     for _ in range(600):
         assert server.poll() is None, log.read_text()
         try:
@@ -68,22 +75,31 @@ def running(request, tmp_path_factory, shared_kommuner):
         server.wait(timeout=30)
 
 
-# What stalled connections send before they wait, and what each must get once its deadline
-# has passed: 408 for part of a request, a close for nothing at all, 413 at once for a chunk
-# that is over the limit by its size alone.
+# What stalled connections send before they wait, and the answers each must get once its
+# deadline has passed: 408 for part of a request, a close for nothing at all, 413 at once for
+# a chunk that is over the limit by its size alone; a whole request and part of the next gets
+# its 200 and then the 408 (the part was read on the poller, not by a thread left waiting).
 STALLS = {
-    "part of the headers": (b"GET / HTTP/1.1\r\nHost: x\r\nUser-Ag", b"HTTP/1.1 408 "),
+    "part of the headers": (b"GET / HTTP/1.1\r\nHost: x\r\nUser-Ag", ["408"]),
     "headers and part of a body": (
         b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{",
-        b"HTTP/1.1 408 ",
+        ["408"],
     ),
-    "nothing": (b"", b""),
+    "nothing": (b"", []),
     "a chunk size no body reaches": (
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n",
-        b"HTTP/1.1 413 ",
+        ["413"],
     ),
-    "a TLS ClientHello": (bytes.fromhex("160301006e0100006a0303") + bytes(32), b"HTTP/1.1 408 "),
+    "a TLS ClientHello": (bytes.fromhex("160301006e0100006a0303") + bytes(32), ["408"]),
+    "a whole request and part of the next": (
+        b"GET /_favicon.ico HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHo",
+        ["200", "408"],
+    ),
 }
+
+
+def statuses(answer: bytes | None) -> list[str] | None:
+    return None if answer is None else re.findall(r"HTTP/1\.1 (\d{3}) ", answer.decode("latin-1"))
 
 
 def answer_of(sock: socket.socket, seconds: float) -> bytes | None:
@@ -125,8 +141,9 @@ def test_stalled_connections_do_not_stop_the_server(running):
         until = time.monotonic() + 60
         for kind, sock in stalled:
             answer = answer_of(sock, max(0.1, until - time.monotonic()))
-            outcomes[kind].add(None if answer is None else answer[:13])
-        assert outcomes == {kind: {STALLS[kind][1]} for kind in kinds}
+            found = statuses(answer)
+            outcomes[kind].add(None if found is None else tuple(found))
+        assert outcomes == {kind: {tuple(STALLS[kind][1])} for kind in kinds}
     finally:
         for _, sock in stalled:
             sock.close()
@@ -179,3 +196,48 @@ def test_a_client_that_waits_for_100_continue_gets_it(running):
     final = answer.replace(b"HTTP/1.1 100 Continue\r\n\r\n", b"")
     assert final.startswith(b"HTTP/1.1 400 "), final[:200]
     assert b"Ugyldig foresp" in final
+
+
+def test_connections_closing_count_until_closed_so_a_worker_never_runs_out_of_files(
+    tmp_path_factory,
+):
+    """Refused requests are closed after a linger (so the client reads the refusal); those
+    sockets count against the connection limit. With 600 files per process and 2 000
+    connections announcing a body over the limit, the workers stop accepting at their limit
+    instead of running out of files (they used to die of it, dropping every connection)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < 4096:  # this side holds them all
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    port = free_port()
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (600, 600))
+
+    server = start_server(COMMANDS["gunicorn"], port, tmp_path_factory, preexec_fn=few_files)
+    held = []
+    try:
+        for _ in range(2000):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9000000\r\n\r\n")
+            held.append(sock)
+        time.sleep(2)
+        for sock in held:
+            sock.close()
+        held.clear()
+        answered = None
+        for _ in range(120):  # the lingering ones close within 10 s; poll generously
+            try:
+                answered = requests.get(f"http://127.0.0.1:{port}/", timeout=5).status_code
+                break
+            except requests.RequestException:
+                time.sleep(0.5)
+        assert answered == 200
+        assert server.poll() is None
+        log = server.log_path.read_text()
+        assert "Too many open files" not in log and "exited with code" not in log, log[-2000:]
+        assert "out of file descriptors" not in log  # the limit was kept, not hit
+    finally:
+        for sock in held:
+            sock.close()
+        server.terminate()
+        server.wait(timeout=30)

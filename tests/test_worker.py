@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from app.worker import BUFFERED_BODY_BYTES, MAX_HEAD_BYTES, Frame, RequestFrame, refusal
 
 GET = b"GET /?a=1 HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"
-POST = b'POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n{"a": [1]}\n'
+POST = (
+    b'POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n{"a":\n\n[1]}\n'
+)
 CHUNKED = (
     b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
     b"5;ext=1\r\nhello\r\n1\r\n \r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: 1\r\n\r\n"
@@ -77,6 +79,8 @@ def test_headers_over_the_limit_are_refused():
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
         b"POST / HTTP/1.1\r\nno colon here\r\n\r\n",
         b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"POST / HTTP/1.1\nHost: x\nContent-Length: 5\n\n",  # bare LF
+        b"POST / HTTP/1.1\r\nX: 1\r\n Content-Length: 100\r\n\r\n",  # folded
     ],
 )
 def test_malformed_framing_goes_to_the_parser_at_once(head):
@@ -84,11 +88,20 @@ def test_malformed_framing_goes_to_the_parser_at_once(head):
     assert RequestFrame().feed(head) is Frame.READY
 
 
-def test_a_large_body_goes_to_a_thread_once_the_buffered_part_is_in():
-    head = b"POST / HTTP/1.1\r\nContent-Length: 1500000\r\n\r\n"
+def test_a_body_is_read_whole_up_to_the_limit():
+    """No thread waits for a body: every body the app takes (up to 2 MB) is read here."""
+    assert BUFFERED_BODY_BYTES >= 2_000_000
+    head = b"POST / HTTP/1.1\r\nContent-Length: 1999999\r\n\r\n"
     frame = RequestFrame()
-    assert frame.feed(head + b" " * (BUFFERED_BODY_BYTES - 1)) is Frame.MORE
+    assert frame.feed(head + b" " * 1_999_998) is Frame.MORE
     assert frame.feed(b" ") is Frame.READY
+
+
+def test_framing_no_parser_could_read_on_from_is_refused():
+    """A chunk-size line (or trailers) that never ends: a thread would wait on it."""
+    start = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+    assert RequestFrame().feed(start + b"1" * 1025) is Frame.BAD
+    assert RequestFrame().feed(start + b"0\r\nX: " + b"a" * 1100) is Frame.BAD
 
 
 def test_many_tiny_chunks_are_scanned_once():

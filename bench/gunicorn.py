@@ -44,7 +44,8 @@ SETUPS = {
     "serve": [sys.executable, "-m", "app.cli", "serve"],
 }
 # What a stalled connection sends before it waits: part of the headers, headers and part of a
-# body, nothing, a chunk size no body will reach, a TLS ClientHello (to a plain-HTTP port).
+# body, nothing, a chunk size no body will reach, a TLS ClientHello (to a plain-HTTP port), a
+# whole request and part of the next.
 STALLS = [
     b"GET / HTTP/1.1\r\nHost: x\r\nUser-Ag",
     b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
@@ -53,6 +54,7 @@ STALLS = [
     b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
     b"\r\n\r\nffffffffffffffff\r\n",
     bytes.fromhex("160301006e0100006a0303") + bytes(32) + bytes.fromhex("000002002f0100"),
+    b"GET /_favicon.ico HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHo",
 ]
 METRICS = ["specific", "specific_per_1000", "named", "total", "total_per_1000", "share"]
 TIMEOUT = 10.0  # seconds a client waits for one answer before counting it as an error
@@ -114,8 +116,8 @@ def row(label: str, times: list[float], errors: int, seconds: float) -> str:
 
 
 class Stalled:
-    """`count` connections kept stalled from a thread: one the server closes (or answers) is
-    opened again at once."""
+    """`count` connections kept stalled from a thread: one the server closes is opened again
+    at once."""
 
     def __init__(self, port: int, count: int) -> None:
         self.port, self.count, self.reopened, self.refused = port, count, 0, 0
@@ -143,7 +145,12 @@ class Stalled:
             for k, sock in enumerate(self.socks):
                 waiting.register(sock, selectors.EVENT_READ, k)
             while self.running:
-                for key, _ in waiting.select(0.2):  # answered or closed: stall another
+                for key, _ in waiting.select(0.2):  # closed: stall another
+                    try:
+                        if self.socks[key.data].recv(65536):
+                            continue  # an answer (the first of a pipelined pair): keep waiting
+                    except OSError:
+                        pass
                     waiting.unregister(key.fileobj)
                     self.socks[key.data].close()
                     try:

@@ -63,7 +63,12 @@ def close_dropdown(browser) -> None:
 def search(browser, dropdown: str, words: str) -> list[str]:
     """Type into a dropdown's search box; the options it then offers."""
     open_dropdown(browser, dropdown)
-    box = browser.find_element("css selector", ".dash-dropdown-content .dash-dropdown-search")
+
+    def ready(b):  # the box is there before it takes keys (on a busy machine, a while before)
+        boxes = b.find_elements("css selector", ".dash-dropdown-content .dash-dropdown-search")
+        return next((e for e in boxes if e.is_displayed() and e.is_enabled()), None)
+
+    box = wait_for(browser, ready)
     box.clear()
     box.send_keys(words)
     return [e.text for e in browser.find_elements("css selector", OPTIONS)]

@@ -9,16 +9,34 @@ from dash import dcc, html
 from app.model import MapData
 from geo.records import MeasureRecord
 
+# Modebar buttons that do not help here (selection, hover modes, free pan on bars).
+MODEBAR_REMOVED = [
+    "select2d",
+    "lasso2d",
+    "zoom2d",
+    "pan2d",
+    "zoomIn2d",
+    "zoomOut2d",
+    "autoScale2d",
+    "hoverClosestCartesian",
+    "hoverCompareCartesian",
+    "toggleSpikelines",
+    "hoverClosestGeo",
+]
+
 
 def graph_config(prefix: str, **extra: object) -> dict:
-    """A graph's config: no Plotly logo or scroll zoom, Norwegian locale, PNGs at 1600×1000;
+    """A graph's config: no Plotly logo, cloud button or scroll zoom; only the modebar buttons
+    that help (PNG, zoom, reset), in Norwegian (the bundle's "no" locale); PNGs at 1600×1000;
     Plotly's base topojson from the app itself (offline), under the path prefix."""
     return {
         "displaylogo": False,
+        "showSendToCloud": False,  # plotly.js 4 offers to upload the chart to Plotly Cloud
+        "showEditInChartStudio": False,
         "scrollZoom": False,
         "locale": "no",
         "topojsonURL": f"{prefix.rstrip('/')}/assets/topojson/",
-        "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        "modeBarButtonsToRemove": MODEBAR_REMOVED,
         "toImageButtonOptions": {
             "format": "png",
             "filename": "tiltakskart",

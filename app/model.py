@@ -531,7 +531,7 @@ class Member:
     name: str
     counts: Counts
     inhabitants: int | None
-    uncertain: str | None  # the source, when the membership is uncertain
+    uncertain: str | None  # the note for users, when the membership is uncertain
 
 
 @dataclass(frozen=True)
@@ -572,7 +572,7 @@ def councils(view: View, state: PageState) -> list[Council]:
                 view.names[i],
                 per_member.row(i),
                 int(view.inhabitants[i]) if view.inhabitants[i] == view.inhabitants[i] else None,
-                council.uncertain_source if view.numbers[i] in council.uncertain else None,
+                council.uncertain_note if view.numbers[i] in council.uncertain else None,
             )
             for i in rows
         ]

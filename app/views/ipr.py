@@ -149,7 +149,7 @@ def council_view(view: View, state: PageState):
     )
     notes = [
         html.P(
-            f"* Usikkert medlemskap i {c.name}: {m.name}. Kilde: {m.uncertain}",
+            f"* Usikkert medlemskap i {c.name}: {m.uncertain}",
             className="small text-body-secondary mb-1",
         )
         for c in found

@@ -4,6 +4,9 @@ and a printable page for its council."""
 
 from __future__ import annotations
 
+import json
+from importlib.resources import files
+
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
@@ -77,9 +80,16 @@ GRID_COLUMNS = [
 ]
 
 
-# ag-grid's texts in Norwegian: menus, filters, empty table, paging, accessibility.
-GRID_LOCALE = {
+# ag-grid's texts in Norwegian: its own Norwegian locale (app/aggrid), with ours over it.
+GRID_TEXTS = {
     "noRowsToShow": "Ingen tiltak å vise",
+    "noMatchingRows": "Ingen tiltak passer filteret",
+    "pageSizeSelectorLabel": "Rader per side:",
+    "ariaPageSizeSelectorLabel": "Rader per side",
+    "firstPage": "Første side",
+    "lastPage": "Siste side",
+    "nextPage": "Neste side",
+    "previousPage": "Forrige side",
     "loadingOoo": "Laster …",
     "filterOoo": "Filtrer …",
     "searchOoo": "Søk …",
@@ -153,6 +163,10 @@ GRID_LOCALE = {
     "ariaMenuColumn": "Trykk Alt+pil ned for å åpne kolonnemenyen",
     "ariaFilterMenuOpen": "Åpne filtermenyen",
     "ariaFilterColumn": "Trykk Ctrl+Enter for å åpne filteret",
+}
+GRID_LOCALE = {
+    **json.loads(files("app").joinpath("aggrid/locale-no.json").read_text(encoding="utf-8")),
+    **GRID_TEXTS,
 }
 
 

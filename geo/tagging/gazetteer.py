@@ -87,7 +87,8 @@ class Area:
     choice: str = ""
     unless: tuple[str, ...] = ()  # keys that, named in the same measure, make this not apply
     uncertain: tuple[str, ...] = ()  # members the sources do not settle
-    uncertain_source: str = ""
+    uncertain_source: str = ""  # where the doubt comes from (authors' notes, English)
+    uncertain_note: str = ""  # the doubt as users read it (bokmål)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,7 @@ def _areas(items: list[dict]) -> tuple[Area, ...]:
             unless=tuple(item.get("unless", [])),
             uncertain=tuple(item.get("uncertain", [])),
             uncertain_source=item.get("uncertain_source", ""),
+            uncertain_note=item.get("uncertain_note", ""),
         )
         for item in items
     )
@@ -249,6 +251,11 @@ def _check(gazetteer: Gazetteer, path: Path) -> None:
     for area in gazetteer.areas:
         if set(area.uncertain) - set(area.members):
             raise GazetteerError(f"{area.key}: uncertain members must be members", value=path)
+        if area.uncertain and not area.uncertain_note:
+            raise GazetteerError(
+                f"{area.key}: uncertain members need an 'uncertain_note' for users (bokmål)",
+                value=path,
+            )
         if set(area.unless) - keys:
             raise GazetteerError(
                 f"{area.key}: 'unless' names unknown keys {sorted(set(area.unless) - keys)}",

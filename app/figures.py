@@ -6,6 +6,8 @@ internet) is an option. Recolouring sends only z, hover data and titles (see cal
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from dash import Patch
 
@@ -38,22 +40,43 @@ VIA_NAMES = {
 }
 
 
+def tick_step(top: float, whole: bool, ticks: int = 5) -> float:
+    """A round step (1, 2, 2,5 or 5 × 10ⁿ; counts never below 1) giving about `ticks` ticks
+    from 0 to `top`."""
+    raw = max(top, 1e-9) / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    steps = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in steps if m * magnitude >= raw * (1 - 1e-9))
+    return max(1, round(step)) if whole else step
+
+
+def tick_decimals(step: float) -> int:
+    """The decimals a tick label needs to show the step exactly (0,25 -> 2)."""
+    decimals = 0
+    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
+        decimals += 1
+    return decimals
+
+
 def colour_axis(data: MapData) -> dict:
-    """The colour scale of a load map: from 0, whole ticks for counts, one flat colour (and no
-    colour bar) when the values are said in words instead."""
+    """The colour scale of a load map: from 0, round ticks for its range (whole for counts),
+    one flat colour (and no colour bar) when the values are said in words instead. Every
+    tick setting is given, so a recolour never keeps the last figure's."""
     if data.flat:
         return {"colorscale": FLAT_SCALE, "zmin": 0, "zmax": 1, "showscale": False}
-    ticks = (
-        {"tickformat": ",d", "dtick": max(1, round(data.zmax / 5))}
-        if data.whole
-        else {"tickformat": ",.2~f"}
-    )
+    step = tick_step(data.zmax, data.whole)
     return {
         "colorscale": COLORSCALE,
         "zmin": 0,
         "zmax": data.zmax,
         "showscale": True,
-        "colorbar": {"title": {"text": data.label}, **ticks},
+        "colorbar": {
+            "title": {"text": data.label, "side": "top"},
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": step,
+            "tickformat": ",d" if data.whole else f",.{tick_decimals(step)}f",
+        },
     }
 
 

@@ -184,7 +184,6 @@ METRIC_CHOICE_LABELS: dict[str, str] = {
     Metric.SPECIFIC_PER_1000: "Særskilte tiltak per 1 000 innbyggere",
     Metric.NAMED: "Bare der kommunen er navngitt",
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",
-    Metric.TOTAL_PER_1000: "Alle tiltak per 1 000 innbyggere",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
 }
 

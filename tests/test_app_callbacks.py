@@ -201,7 +201,13 @@ def test_recolour_is_a_small_patch(dash_app, client, app_bundle):
     z = paths[("data", 0, "z")]
     share = app_bundle.index.metric("share")
     assert len(z) == 12 and z == pytest.approx(list(share), abs=1e-4)
-    assert paths[("data", 0, "colorbar", "title")]["text"] == "Andel av tiltakene (1/n per tiltak)"
+    title = paths[("data", 0, "colorbar", "title", "text")]
+    assert title == "Andel av tiltakene (1/n per tiltak)"
+    # Every tick setting is sent (the last figure's must not stay), the title's side is not.
+    assert 8 < max(share) < 10  # five round ticks 0–8
+    assert paths[("data", 0, "colorbar", "dtick")] == 2
+    assert paths[("data", 0, "colorbar", "tickformat")] == ",.0f"
+    assert ("data", 0, "colorbar", "title") not in paths
     assert paths[("layout", "title", "text")].startswith("Andel av tiltakene (1/n per tiltak)")
     assert out["link"] == "?view=kart&metric=share"
     assert out["drawn-kart"]["data"]["filters"][0] == "share"

@@ -94,9 +94,12 @@ def register(app: Dash, view: View) -> None:
         patch["data"][0]["customdata"] = data.customdata
         patch["data"][0]["hovertemplate"] = data.hovertemplate
         for name, value in figures.colour_axis(data).items():
-            if name == "colorbar":  # keep the bar's size and fonts: only its title and ticks
+            if name == "colorbar":  # keep the bar's size, fonts and title side: title and ticks
                 for part, setting in value.items():
-                    patch["data"][0]["colorbar"][part] = setting
+                    if part == "title":
+                        patch["data"][0]["colorbar"]["title"]["text"] = setting["text"]
+                    else:
+                        patch["data"][0]["colorbar"][part] = setting
             else:
                 patch["data"][0][name] = value
         patch["layout"]["title"]["text"] = map_title(view, state)

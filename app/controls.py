@@ -12,11 +12,11 @@ from app.components import button, dropdown, group, label
 from app.model import View
 from geo.division import COUNTIES_2024
 from geo.terms import (
+    DEFAULT_METRIC,
     LAYOUT_LABELS,
     METRIC_CHOICE_LABELS,
     ROLE_CHOICE_LABELS,
     Layout,
-    Metric,
 )
 
 METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
@@ -37,7 +37,7 @@ def controls(view: View) -> html.Div:
             group(
                 "Hva kartet viser",
                 dbc.RadioItems(
-                    id=ids.CONTROLS["metric"], options=METRIC_OPTIONS, value=Metric.SPECIFIC
+                    id=ids.CONTROLS["metric"], options=METRIC_OPTIONS, value=DEFAULT_METRIC
                 ),
             ),
             label("År", ids.CONTROLS["year"]),

@@ -4,6 +4,8 @@ file, and the view's chart as PNG (in the browser: the graph each view names).""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -13,22 +15,45 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from app import ids
-from app.model import View, filters_of, metric_key, title_parts
+from app.model import View, filters_of, metric_key, metric_label, title_parts
 from app.state import PageState
-from app.views import download_table
+from app.views import download_table, tab_named
 from geo.load import join_shapes
 from geo.outputs.spreadsheet import NORWEGIAN, PLAIN, csv_bytes, write_xlsx
 from geo.outputs.webmap import build_map
-from geo.terms import Layout
+from geo.terms import ROLE_LABELS, Layout
 
-# The graph of the view on screen (the config's "png" names it per view), saved by Plotly.
+# The graph of the view on screen (the config's "png" names it per view), saved by Plotly. The
+# Kommune view has no graph: its PNG is the load map with that municipality outlined.
 PNG_DOWNLOAD = """function(n, state, config) {
     if (!n) { return window.dash_clientside.no_update; }
     const view = (state && state.view) || config.views[0];
     const id = config.png[view] || config.png[config.views[0]];
     const graph = document.querySelector('#' + id + ' .js-plotly-plot');
-    if (graph) { Plotly.downloadImage(graph, {format: 'png', width: 1600, height: 1000,
-                                              filename: 'tiltakskart-' + view}); }
+    if (!graph) { return window.dash_clientside.no_update; }
+    const options = {format: 'png', width: 1600, height: 1000, filename: 'tiltakskart-' + view};
+    const kommune = view === 'kommune' && state && state.kommune;
+    if (!kommune) { Plotly.downloadImage(graph, options); return window.dash_clientside.no_update; }
+    const figure = JSON.parse(JSON.stringify({data: graph.data, layout: graph.layout}));
+    const trace = figure.data[0];
+    const at = (trace.locations || []).indexOf(kommune);
+    if (at >= 0) {
+        trace.marker = trace.marker || {};
+        trace.marker.line = {
+            width: trace.locations.map((_, i) => i === at ? 5 : 0.8),
+            color: trace.locations.map((_, i) => i === at ? '#d7301f' : '#333333'),
+        };
+    }
+    // Titled with the municipality and the map's own title (what it counts, its filters):
+    // the map is coloured for the state the Kart view last drew.
+    const name = (config.names || {})[kommune] || kommune;
+    const old = ((figure.layout.title && figure.layout.title.text) || '')
+        .split('<br>').map(p => p.replace(/<[/]?sup>/g, '')).join(' · ');
+    const text = name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    figure.layout.title = Object.assign({}, figure.layout.title,
+                                        {text: '<b>' + text + '</b><br><sup>' + old + '</sup>'});
+    const file = 'tiltakskart-kommune-' + name.replace(/[^\\p{L}\\p{N}]+/gu, '-');
+    Plotly.downloadImage(figure, Object.assign(options, {filename: file}));
     return window.dash_clientside.no_update;
 }"""
 
@@ -75,13 +100,63 @@ def html_map(view: View, state: PageState) -> str:
     return fmap.get_root().render()
 
 
-def frame_download(frame: pd.DataFrame, name: str, kind: str) -> dict:
+SUFFIXES = {"csv": ".csv", "csv-plain": "-maskinlesbar.csv", "xlsx": ".xlsx"}
+MAX_SLUG = 40  # characters of one filter in a file name
+
+
+def slug(text: str) -> str:
+    """A file-name word: lower case, letters and digits (æøå kept), '-' between."""
+    words = re.findall(r"[^\W_]+", text.lower())
+    return "-".join(words)[:MAX_SLUG].strip("-")
+
+
+def file_name(
+    view: View, state: PageState, base: str, kind: str, table_filter: str, today: dt.date
+) -> str:
+    """The view's table name, then each filter, the grid's own filter and the date, then the
+    format: 'tiltak-Sarpsborg-plan-3-2026-tabellfilter-2026-12-07-maskinlesbar.csv'."""
+    parts = [base]
+    if state.plan and state.plan in view.plans:
+        parts.append(f"plan-{state.plan}")
+    parts += [slug(p) for p in (state.theme, state.strategy and f"strategi {state.strategy}") if p]
+    parts += [str(state.year)] if state.year else []
+    parts += [f"aktor-{slug(state.actor)}"] if state.actor else []
+    parts += [f"rolle-{ROLE_LABELS[state.role]}"] if state.role else []
+    parts += ["tabellfilter"] if table_filter else []
+    return "-".join([*parts, today.isoformat()]) + SUFFIXES[kind]
+
+
+def selection(
+    view: View, state: PageState, table_filter: str, rows: int, today: dt.date
+) -> pd.DataFrame:
+    """The 'Utvalg' sheet: what was chosen when the file was made, so the file says it."""
+    _, filters = title_parts(view, state)
+    items = [
+        ("Visning", tab_named(state.view).LABEL),
+        ("Kommune", view.name_of(state.kommune) if state.kommune else ""),
+        ("Tiltak", state.tiltak or ""),
+        ("Kartet viser", metric_label(view, state) if state.view == "kart" else ""),
+        ("Utvalg i panelet", filters or "ingen (alle tiltak)"),
+        ("Filter i tabellen", table_filter or "ingen"),
+        ("Rader", rows),
+        ("Handlingsprogram", view.programme.period_label),
+        ("Laget", today.strftime("%d.%m.%Y")),
+        ("Kilde", "Tiltakskart"),
+    ]
+    return pd.DataFrame([(k, v) for k, v in items if v != ""], columns=["Valg", "Verdi"])
+
+
+def frame_download(
+    frame: pd.DataFrame, name: str, kind: str, chosen: pd.DataFrame | None = None
+) -> dict:
     """A table as CSV for Norwegian Excel ('csv'), plain CSV for tools ('csv-plain') or a
-    formatted Excel file ('xlsx'); text a spreadsheet would evaluate is neutralised."""
+    formatted Excel file ('xlsx', with the sheet 'Utvalg' saying what was `chosen`); text a
+    spreadsheet would evaluate is neutralised. `name` ends in its format's suffix."""
     if kind == "xlsx":
-        return dcc.send_bytes(lambda buffer: write_xlsx(buffer, {"tiltak": frame}), f"{name}.xlsx")
+        sheets = {"tiltak": frame, **({"Utvalg": chosen} if chosen is not None else {})}
+        return dcc.send_bytes(lambda buffer: write_xlsx(buffer, sheets), name)
     dialect = PLAIN if kind == "csv-plain" else NORWEGIAN
-    return dcc.send_bytes(csv_bytes(frame, dialect), f"{name}.csv")
+    return dcc.send_bytes(csv_bytes(frame, dialect), name)
 
 
 def register(app: Dash, view: View) -> None:
@@ -93,10 +168,13 @@ def register(app: Dash, view: View) -> None:
             name.replace("-", "_"): Input(button, "n_clicks")
             for button, name in ids.DOWNLOAD_BUTTONS.items()
         },
-        state={"state": State(ids.STATE, "data")},
+        state={
+            "state": State(ids.STATE, "data"),
+            "shown": State(ids.KOMMUNE_SHOWN, "data"),
+        },
         prevent_initial_call=True,
     )
-    def download(state, **clicks):
+    def download(state, shown, **clicks):
         """The current view's table as CSV (for Norwegian Excel, or plain) or Excel, or the
         map as a standalone HTML file. The page state comes from the router, checked here."""
         page = view.choices.state(state if isinstance(state, dict) else {})
@@ -106,8 +184,11 @@ def register(app: Dash, view: View) -> None:
         if kind == "html":
             made = maps.get(html_map_key(view, page), lambda: html_map(view, page))
             return {"download": dcc.send_string(made, "tiltakskart.html")}
-        frame, name = download_table(view, page)
-        return {"download": frame_download(frame, name, kind)}
+        frame, base, table_filter = download_table(view, page, shown)
+        today = dt.date.today()
+        name = file_name(view, page, base, kind, table_filter, today)
+        chosen = selection(view, page, table_filter, len(frame), today)
+        return {"download": frame_download(frame, name, kind, chosen)}
 
     app.clientside_callback(
         PNG_DOWNLOAD,

@@ -17,11 +17,12 @@ from geo import norsk
 from geo.geometry.web import WebShapes
 from geo.outputs.webmap import PALETTE, text_colour
 from geo.terms import NOT_CONCERNED as NOT_CONCERNED_LABEL
-from geo.terms import VIA_LABELS, Via, capitalised
+from geo.terms import SPLIT_LABELS, VIA_LABELS, Metric, Via, capitalised
 
 COLORSCALE = [[i / (len(PALETTE) - 1), c] for i, c in enumerate(PALETTE)]
 FLAT_SCALE = [[0.0, "#e6e6e6"], [1.0, "#e6e6e6"]]  # one colour: the values are said in words
 SPECIFIC_COLOUR, COMMON_COLOUR = "#0c2c84", "#a1dab4"
+AREA_COLOUR = "#7fcdbb"  # specific, but only the municipality's area: lighter than acting
 OUTSIDE_COLOUR = "#ececec"  # municipalities outside the programme's county
 OUTSIDE_TEXT = "Utenfor handlingsprogrammet: ikke talt med"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -370,8 +371,9 @@ def _bar_layout(fig: go.Figure, title: str, x_title: str, font_size: int) -> go.
         separators=norsk.PLOTLY_SEPARATORS,
         xaxis={"title": {"text": x_title}, "gridcolor": "#dddddd", "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0, "xanchor": "left"},
-        margin={"l": 10, "r": 30, "t": 50, "b": 90},
+        # The legend above the bars: below, it overprinted the x-axis title.
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 30, "t": 90, "b": 60},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         bargap=0.25,
@@ -380,38 +382,48 @@ def _bar_layout(fig: go.Figure, title: str, x_title: str, font_size: int) -> go.
 
 
 def council_load_bars(councils: list[Council], font_size: int = 14) -> go.Figure:
-    """Per member, specific measures then the common ones in one bar, grouped by council."""
+    """Per member its specific measures, those it is to act on then those that concern its
+    area, grouped by council, on their own scale: the common measures every member has are
+    said in the title, not drawn (they would dwarf the differences)."""
     rows, names = _member_rows(councils)
-    specific = _values(councils, lambda m: m.counts.specific)
-    common = _values(councils, lambda m: m.counts.common)
+    act = _values(councils, lambda m: m.counts.act)
+    area = _values(councils, lambda m: m.counts.area)
+    common = [m.counts.common for c in councils for m in c.members]
+    low, high = (min(common), max(common)) if common else (0, 0)
+    span = norsk.count(low) if low == high else f"{norsk.count(low)}–{norsk.count(high)}"
+
+    def bar(values, name, colour, text_colour, what):
+        return go.Bar(
+            y=rows,
+            x=values,
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            text=[norsk.count(v) if v else "" for v in values],
+            textposition="inside",
+            textangle=0,
+            insidetextfont={"color": text_colour},
+            hovertemplate=f"%{{y}}: %{{x}} {what}<extra></extra>",
+        )
+
     fig = go.Figure(
         [
-            go.Bar(
-                y=rows,
-                x=specific,
-                orientation="h",
-                name="Særskilte (navngitt, sted, region)",
-                marker_color=SPECIFIC_COLOUR,
-                text=[norsk.count(v) if v is not None else "" for v in specific],
-                textposition="inside",
-                textangle=0,
-                insidetextfont={"color": "#ffffff"},
-                hovertemplate="%{y}: %{x} særskilte<extra></extra>",
-            ),
-            go.Bar(
-                y=rows,
-                x=common,
-                orientation="h",
-                name="Felles for alle kommunene",
-                marker_color=COMMON_COLOUR,
-                hovertemplate="%{y}: %{x} felles<extra></extra>",
-            ),
+            bar(act, SPLIT_LABELS[Metric.ACT], SPECIFIC_COLOUR, "#ffffff", "skal bidra"),
+            bar(area, SPLIT_LABELS[Metric.AREA], AREA_COLOUR, "#111111", "gjelder området"),
         ]
     )
     fig.update_layout(
-        barmode="stack", uniformtext={"minsize": 11, "mode": "hide"}, annotations=names
+        barmode="stack",
+        uniformtext={"minsize": 11, "mode": "hide"},
+        annotations=names,
+        legend_traceorder="normal",  # as the bars read, left to right (stacks reverse it)
     )
-    return _bar_layout(fig, "Tiltak per kommune, gruppert etter råd", "Antall tiltak", font_size)
+    title = f"Særskilte tiltak per kommune (i tillegg {span} felles tiltak hver)"
+    fig = _bar_layout(fig, title, "Antall særskilte tiltak", font_size)
+    top = max((m.counts.specific for c in councils for m in c.members), default=0)
+    if top <= 12:  # whole ticks, one per measure
+        fig.update_xaxes(dtick=1, tickformat=",d")
+    return fig
 
 
 def council_per_1000_bars(

@@ -102,6 +102,7 @@ KOMMUNE_DETAIL = "kommune-detail"
 KOMMUNE_ORGANISATION = "kommune-organisation"
 KOMMUNE_BODY = "kommune-body"
 KOMMUNE_CHOSEN = "kommune-chosen"  # the common measure chosen in the table
+KOMMUNE_SHOWN = "kommune-shown"  # the table's rows after its filter and sort, and the filter
 
 # The Tiltak view
 TILTAK_SELECT = CONTROLS["tiltak"]

@@ -133,6 +133,7 @@ def config(view: View, tabs: Sequence[Tab], lazy: dict[str, list[str]] | None = 
         "lazy": lazy or {},
         "png": {tab.NAME: tab.PNG for tab in tabs},
         "numbers": view.numbers,
+        "names": view.name_by_number,
         "themes": list(view.choices.themes),
         "strategies": list(view.choices.strategies),
         "strategy_titles": strategies(view),

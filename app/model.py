@@ -26,6 +26,7 @@ from geo.terms import (
     CLASS_LABELS,
     CLASS_VIA,
     LOAD_CLASSES,
+    PART_LABELS,
     PER_1000,
     ROLE_LABELS,
     SPECIFIC_CLASSES,
@@ -47,6 +48,7 @@ NO_MEASURES = "Ingen tiltak i dette utvalget"
 ORGANISATION = str(Metric.ORGANISATION)  # the class listed apart: only an organisation's name
 KOMMUNE_GROUPS = (*(str(c) for c in LOAD_CLASSES), ORGANISATION)  # specific first
 SPECIFIC_VIAS = {str(CLASS_VIA[c]) for c in SPECIFIC_CLASSES}
+SPECIFIC_NAMES = {str(c) for c in SPECIFIC_CLASSES}
 
 
 @dataclass
@@ -410,6 +412,7 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
                     "rolle": ", ".join(
                         dict.fromkeys(ROLE_LABELS[r] for t in tags for r in t["roles"])
                     ),
+                    "hvem": "; ".join(" ".join(a.split()) for a in m["actors"]),
                     "belegg": " · ".join(pieces),
                     "belegg_marks": marks,
                 }
@@ -417,16 +420,36 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
     return rows
 
 
+ROLE_SPLIT = (str(Metric.ACT), str(Metric.AREA))  # the specific measures, by role
+
+
+@dataclass(frozen=True)
+class TableView:
+    """What a view's grid shows after its own filter and sort: the ids of its rows in order
+    (None: every row, in the table's order) and the filter in words ('' if none)."""
+
+    ids: tuple[str, ...] | None = None
+    filter: str = ""
+
+
 @dataclass(frozen=True)
 class KommuneMeasures:
-    """One municipality's measures under the filters, by class (KOMMUNE_GROUPS order)."""
+    """One municipality's measures under the filters: by class (KOMMUNE_GROUPS order), and
+    the specific ones by role first (ROLE_SPLIT), then by class. Each row says its part
+    ("del": act, area, common or organisation)."""
 
     counts: Counts
     groups: dict[str, list[dict]]
+    split: dict[str, dict[str, list[dict]]]
 
     @property
     def rows(self) -> list[dict]:
-        return [row for rows in self.groups.values() for row in rows]
+        """Every row: the specific ones by role then class, then common, then organisation."""
+        specific = [
+            r for by_class in self.split.values() for rows in by_class.values() for r in rows
+        ]
+        later = [r for cls in (str(LoadClass.COMMON), ORGANISATION) for r in self.groups[cls]]
+        return specific + later
 
 
 def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasures:
@@ -435,11 +458,27 @@ def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasur
     parts = index.partition(filters)
     row = view.numbers.index(number)
     by_id = {r["id"]: r for r in view.rows[number]}
+    act = parts.act[row]
+
+    def part_of(k: int, cls: str) -> str:
+        if cls in SPECIFIC_NAMES:
+            return str(Metric.ACT) if act[k] else str(Metric.AREA)
+        return cls
+
     groups = {
-        cls: [by_id[index.ids[k]] for k in np.flatnonzero(parts.of(cls)[row])]
+        cls: [
+            {**by_id[index.ids[k]], "del": (p := part_of(int(k), cls)), "del_tekst": PART_LABELS[p]}
+            for k in np.flatnonzero(parts.of(cls)[row])
+        ]
         for cls in KOMMUNE_GROUPS
     }
-    return KommuneMeasures(counts_of(view, filters, parts).row(row), groups)
+    split = {
+        role: {
+            str(cls): [r for r in groups[str(cls)] if r["del"] == role] for cls in SPECIFIC_CLASSES
+        }
+        for role in ROLE_SPLIT
+    }
+    return KommuneMeasures(counts_of(view, filters, parts).row(row), groups, split)
 
 
 def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:
@@ -542,6 +581,8 @@ class Council:
     touching: int  # distinct measures that concern at least one member (a union)
     naming: list[str]  # ids of measures that name the council or its region
     outside: str  # members outside the county
+    specific: int  # distinct measures specific to at least one member (a union)
+    act: int  # … of them, those at least one member is to act on
 
 
 def councils(view: View, state: PageState) -> list[Council]:
@@ -556,6 +597,8 @@ def councils(view: View, state: PageState) -> list[Council]:
     for council in view.programme.councils():
         rows = [i for i, n in enumerate(view.numbers) if n in council.members]
         union = parts.total[rows].any(axis=0)
+        specific = parts.specific[rows].any(axis=0)
+        act = parts.act[rows].any(axis=0)
         regions = set(view.programme.gazetteer.council_regions(council))
         naming = [
             m["id"]
@@ -584,6 +627,8 @@ def councils(view: View, state: PageState) -> list[Council]:
                 int(union.sum()),
                 naming,
                 ", ".join(name for _, name in council.outside),
+                int(specific.sum()),
+                int(act.sum()),
             )
         )
     return out

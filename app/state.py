@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from geo.terms import METRIC_CHOICE_LABELS, Layout, Metric, Role
+from geo.terms import DEFAULT_METRIC, METRIC_CHOICE_LABELS, Layout, Metric, Role
 
 METRICS = tuple(Metric(m) for m in METRIC_CHOICE_LABELS)  # the metrics the app offers
 LAYOUT_WORDS = {"kart": Layout.BOUNDARIES, "ruter": Layout.TILES}
@@ -25,7 +25,7 @@ MAX_QUERY = 4096  # characters of a query string worth reading
 class PageState:
     view: str = "kart"
     kommune: str | None = None
-    metric: Metric = Metric.SPECIFIC
+    metric: Metric = DEFAULT_METRIC
     plan: str | None = None  # "1", "2", "3"
     theme: str | None = None
     strategy: str | None = None

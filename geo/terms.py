@@ -176,16 +176,31 @@ SPLIT_LABELS: dict[str, str] = {
     Metric.ACT: "Kommunen skal bidra",
     Metric.AREA: "Tiltaket gjelder kommunens område",
 }
-# The choices offered in the app's "Hva kartet viser" control.
+# What each of them means, said under its heading.
+SPLIT_HINTS: dict[str, str] = {
+    Metric.ACT: "Kommunen er blant aktørene (Hvem), ved navn eller gjennom en region.",
+    Metric.AREA: "Kommunen er ikke blant aktørene: tiltaket gjelder et sted, en strekning eller "
+    "et område i kommunen.",
+}
+# A measure's part in one municipality's load, as a table column says it (lower case).
+PART_LABELS: dict[str, str] = {
+    Metric.ACT: "skal bidra",
+    Metric.AREA: "gjelder kommunens område",
+    Metric.COMMON: "felles for alle kommunene",
+    Metric.ORGANISATION: "bare i et organisasjonsnavn (telles ikke)",
+}
+# The choices offered in the app's "Hva kartet viser" control; the first is the default: what
+# the region asks the municipality to act on.
 METRIC_CHOICE_LABELS: dict[str, str] = {
-    Metric.SPECIFIC: "Særskilte tiltak (navngitt, sted, region)",
     Metric.ACT: "Særskilte der kommunen skal bidra",
     Metric.AREA: "Særskilte som bare gjelder kommunens område",
+    Metric.SPECIFIC: "Særskilte tiltak i alt (navngitt, sted, region)",
     Metric.SPECIFIC_PER_1000: "Særskilte tiltak per 1 000 innbyggere",
     Metric.NAMED: "Bare der kommunen er navngitt",
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
 }
+DEFAULT_METRIC = Metric.ACT
 
 
 def capitalised(label: str) -> str:

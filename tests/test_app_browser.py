@@ -3,8 +3,10 @@ presentation. Screenshots of every view go to build/screenshots (printed after t
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import time
 from csv import reader
 from urllib.parse import quote
 
@@ -177,11 +179,14 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     assert len(items) == 9
     first = items[0]
     assert first.text.startswith("1.3.2 Gjennomføre områdesatsing")
-    assert "Rolle: mål, aktør · Periode: 2025-2029" in first.text
+    assert "Hvem: Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner" in first.text
+    assert "· Periode: 2025-2029" in first.text
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first)
     assert top < 768 - 60, top  # at 1366×768, without scrolling
     groups = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h4")]
-    assert groups == ["Navngitt (2)", "Via sted (5)", "Via region (2)"]
+    assert groups == ["Kommunen skal bidra (4)", "Tiltaket gjelder kommunens område (5)"]
+    kinds = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h5")]
+    assert kinds == ["Navngitt (2)", "Via region (2)", "Via sted (5)"]
     mark = first.find_element("css selector", "mark")  # the matched words are highlighted
     assert mark.text == "Sarpsborg"
     colours = browser.execute_script(
@@ -213,7 +218,16 @@ def test_ipr_view_shows_three_councils(server, browser):
     tab.click()
     wait_for(browser, lambda b: len(b.find_elements("css selector", "#ipr-graph .legendtext")) == 2)
     names = [e.text for e in browser.find_elements("css selector", "#ipr-graph .legendtext")]
-    assert set(names) == {"Særskilte (navngitt, sted, region)", "Felles for alle kommunene"}
+    assert names == ["Kommunen skal bidra", "Tiltaket gjelder kommunens område"]
+    # The x-axis title clear of the legend (it overprinted it below the bars)
+    boxes = browser.execute_script(
+        "return ['.xtitle', '.legend'].map(s => document.querySelector('#ipr-graph ' + s)"
+        ".getBoundingClientRect().toJSON())"
+    )
+    title, legend = boxes
+    apart = title["bottom"] <= legend["top"] or legend["bottom"] <= title["top"]
+    assert apart or title["right"] <= legend["left"] or legend["right"] <= title["left"], boxes
+    assert "10 særskilte tiltak for rådets kommuner" in text_of(browser, "#ipr-table")
     assert len(browser.find_elements("css selector", "#ipr-table tbody")) == 3  # councils
     assert len(browser.find_elements("css selector", "#ipr-table tbody tr")) == 3 + 12
     assert "Aremark*" in text_of(browser, "#ipr-table")
@@ -342,31 +356,72 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     )
     browser.get(server + "/?view=kommune&kommune=3105&plan=3")
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
-    csv = downloaded(browser, folder, "download-csv-button", "tiltak-Sarpsborg.csv")
+    today = dt.date.today().isoformat()
+    csv = downloaded(browser, folder, "download-csv-button", f"tiltak-Sarpsborg-plan-3-{today}.csv")
     # Norwegian Excel's settings: a BOM, ';' between cells, æøå intact
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["Tiltak", "Tittel", "Hvordan", "Plan"]
-    assert len(rows) > 2 and all(r[3] == "Plan 3" for r in rows[1:])
+    assert rows[0][:6] == ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan"]
+    assert len(rows) > 2 and all(r[5] == "Plan 3" for r in rows[1:])
     assert any("områder" in r[1] for r in rows[1:])
+    # The table filtered and sorted by hand: the download holds what it shows, in its order
+    click(browser, browser.find_element("css selector", "#kommune-common summary"))
+    wait_for(browser, lambda b: b.find_elements("css selector", "#kommune-grid .ag-row"))
+    before = len(rows)
+    box = browser.find_element("css selector", "#kommune-grid .ag-floating-filter input")
+    box.send_keys("kollektiv")
+    click(
+        browser, browser.find_element("css selector", "#kommune-grid .ag-header-cell[col-id='id']")
+    )
+    click(
+        browser, browser.find_element("css selector", "#kommune-grid .ag-header-cell[col-id='id']")
+    )
+
+    def grid_ids(b):
+        cells = b.find_elements("css selector", "#kommune-grid .ag-center-cols-container .ag-row")
+        ordered = sorted(cells, key=lambda r: int(r.get_attribute("row-index")))
+        return [r.find_element("css selector", "[col-id='id']").text for r in ordered]
+
+    wait_for(browser, lambda b: 0 < len(grid_ids(b)) < 20)
+    time.sleep(1)  # the grid reports what it shows to the page
+    shown = grid_ids(browser)
+    name = f"tiltak-Sarpsborg-plan-3-tabellfilter-{today}.csv"
+    csv = downloaded(browser, folder, "download-csv-button", name)
+    rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
+    common = [r[0] for r in rows[1:] if r[2] == "felles for alle kommunene"]
+    assert common == shown and len(rows) < before, (common, shown)
+    # The Kommune view's PNG is the map with Sarpsborg outlined, titled with its figures
+    png = downloaded(browser, folder, "download-png-button", "tiltakskart-kommune-Sarpsborg.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    (SCREENSHOTS / "7b-kommune-png-nedlasting.png").parent.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "7b-kommune-png-nedlasting.png").write_bytes(png.read_bytes())
     # Kart: one row per municipality with its figures (not a header-only file)
     click(browser, browser.find_element("css selector", "#view label"))
     wait_for(browser, lambda b: "view=kart" in b.current_url)
-    csv = downloaded(browser, folder, "download-csv-button", "tiltak-per-kommune.csv")
+    csv = downloaded(
+        browser, folder, "download-csv-button", f"tiltak-per-kommune-plan-3-{today}.csv"
+    )
     rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert len(rows) == 13 and rows[0][:2] == ["Kommunenummer", "Kommune"]
     per_1000 = rows[0].index("Særskilte tiltak per 1 000 innbyggere")
     assert all("," in r[per_1000] for r in rows[1:] if r[per_1000] != "0")  # decimal comma
-    plain = downloaded(browser, folder, "download-csv-plain-button", "tiltak-per-kommune.csv")
+    plain = downloaded(
+        browser,
+        folder,
+        "download-csv-plain-button",
+        f"tiltak-per-kommune-plan-3-{today}-maskinlesbar.csv",
+    )
     assert plain.read_text(encoding="utf-8").startswith("Kommunenummer,Kommune,")
     # IPR: the councils' table, as Excel with Norwegian headers, a frozen header and a filter
     ipr = next(e for e in browser.find_elements("css selector", "#view label") if "IPR" in e.text)
     click(browser, ipr)
     wait_for(browser, lambda b: "view=ipr" in b.current_url)
-    xlsx = downloaded(browser, folder, "download-xlsx-button", "ipr-sammenligning.xlsx")
+    xlsx = downloaded(
+        browser, folder, "download-xlsx-button", f"ipr-sammenligning-plan-3-{today}.xlsx"
+    )
     sheet = openpyxl.load_workbook(xlsx)["tiltak"]
     headers = [c.value for c in sheet[1]]
-    assert headers[0] == "Råd" and headers[3] == "Kommune" and "Særskilte tiltak" in headers
+    assert headers[0] == "Råd" and "Kommune" in headers and "Særskilte tiltak" in headers
     assert sheet.max_row == 13 and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
     # PNG of the view's chart (the IPR bars here), then of the map
     png = downloaded(browser, folder, "download-png-button", "tiltakskart-ipr.png")

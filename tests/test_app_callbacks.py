@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import codecs
 import csv
+import datetime as dt
+import html
 import io
 import json
 import re
@@ -50,7 +52,7 @@ def call(app, client, output: str, values: dict, changed: list[str]):
 RAW = {
     "view": "kart",
     "kommune": None,
-    "metric": "specific",
+    "metric": "act",
     "year": None,
     "plan": None,
     "theme": None,
@@ -214,13 +216,16 @@ def test_recolour_is_a_small_patch(dash_app, client, app_bundle):
     assert len(json.dumps(out)) < 10_000
 
 
-def test_the_default_map_colours_specific_measures_from_zero(dash_app, client):
+def test_the_default_map_colours_what_each_municipality_is_to_act_on(dash_app, client):
     out = render(dash_app, client, "kart", drawn={**DRAWN, "filters": []})
     paths = ops_of(out["map"]["figure"])
     assert paths[("data", 0, "zmin")] == 0 and paths[("data", 0, "showscale")] is True
     assert paths[("data", 0, "colorbar", "tickformat")] == ",d"  # whole numbers
     assert isinstance(paths[("data", 0, "colorbar", "dtick")], int)
-    assert paths[("data", 0, "z")][2] == 9 and max(paths[("data", 0, "z")]) == 9  # Sarpsborg
+    # Sarpsborg is to act on 4 of its 9 specific measures, Fredrikstad on 5 (the most)
+    assert paths[("data", 0, "z")][2:4] == [4, 5] and max(paths[("data", 0, "z")]) == 5
+    title = paths[("data", 0, "colorbar", "title", "text")]
+    assert title == "Særskilte tiltak der kommunen skal bidra (blant aktørene)"
     words = json.dumps(out["map-words"]["children"], ensure_ascii=False)
     assert "I tillegg: 88–93 felles tiltak der kommunen er med som én av alle kommunene" in words
 
@@ -275,11 +280,21 @@ def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
         "nevner kommunen bare i et organisasjonsnavn (telles ikke)."
     )
     specific = text_of(out["kommune-specific"]["children"])
-    for group in ("Særskilte tiltak (9)", "Navngitt (2)", "Via sted (5)", "Via region (2)"):
-        assert group in specific
-    assert specific.index("Navngitt (2)") < specific.index("Via sted (5)")
-    assert specific.count('"kommune-measure"') == 9
-    assert "Rolle: mål, aktør · Periode: 2025-2029" in specific  # 1.3.2
+    # By role first (what the region asks of Sarpsborg), then by how the measure concerns it.
+    groups = [
+        "Særskilte tiltak (9)",
+        "Kommunen skal bidra (4)",
+        "Navngitt (2)",
+        "Via region (2)",
+        "Tiltaket gjelder kommunens område (5)",
+        "Via sted (5)",
+    ]
+    at = [specific.index(g) for g in groups]
+    assert at == sorted(at), groups
+    ids = re.findall(r'"children": "(\d\.\d+\.\d+)", "className": "measure-id"', specific)
+    act, area = ["1.3.2", "3.5.1", "3.11.9", "3.13.1"], ["3.3.1", "3.6.5", "3.11.8", "3.12.2"]
+    assert ids == [*act, *area, "3.12.3"]
+    assert "Hvem: " in specific and " · Periode: 2025-2029" in specific  # 1.3.2
     assert out["kommune-common-summary"]["children"].startswith(
         "Felles tiltak for alle kommunene (88)"
     )
@@ -342,8 +357,23 @@ def test_print_view_has_a_page_per_municipality(client):
     # The why/how text keeps its line breaks on paper: in a paragraph whose style keeps them.
     why = re.search(r'<p class="why">([^<]*)</p>', one)
     assert why and "\n" in why.group(1) and ".why { white-space: pre-wrap; }" in one
+    # By role first: the 4 Sarpsborg is to act on, then the 5 that concern its area
+    act, area = (
+        one.index("Kommunen skal bidra (4)"),
+        one.index("Tiltaket gjelder kommunens område (5)"),
+    )
+    assert act < one.index("1.3.2 ") < area < one.index("3.3.1 ")
     every = client.get("/utskrift").get_data(as_text=True)
     assert every.count('class="page"') == 12
+
+
+@pytest.mark.parametrize("number", ["9999", "<b>x</b>", "3105 "])
+def test_print_view_of_an_unknown_municipality_is_a_norwegian_404(client, number):
+    response = client.get("/utskrift", query_string={"kommune": number})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Fant ikke kommunen" in page
+    assert html.escape(number) in page and "<b>x</b>" not in page
+    assert 'class="page"' not in page
     filtered = client.get("/utskrift?kommune=3105&plan=1").get_data(as_text=True)
     assert "Utvalg: økt livskvalitet, deltakelse og likeverd. " in filtered
 
@@ -389,10 +419,12 @@ def test_council_comparison(dash_app, client):
     graphs = out["ipr-graphs"]["children"]
     assert [g["props"]["id"] for g in graphs] == ["ipr-graph", "ipr-per1000-graph"]
     loads = graphs[0]["props"]["figure"]
+    # Specific measures only, by role, on their own scale; the common ones in the title
     assert [t["name"] for t in loads["data"]] == [
-        "Særskilte (navngitt, sted, region)",
-        "Felles for alle kommunene",
+        "Kommunen skal bidra",
+        "Tiltaket gjelder kommunens område",
     ]
+    assert loads["layout"]["title"]["text"].endswith("(i tillegg 88–93 felles tiltak hver)")
     assert loads["layout"]["barmode"] == "stack"
     assert loads["layout"]["xaxis"]["rangemode"] == "tozero"
     names = [a["text"] for a in loads["layout"]["annotations"]]
@@ -404,15 +436,21 @@ def test_council_comparison(dash_app, client):
     rows = loads["data"][0]["y"]
     members = [r for r in rows if r.strip("\u200b")]
     assert len(members) == 12 and "Aremark*" in members  # uncertain membership marked
-    specific = dict(zip(rows, loads["data"][0]["x"], strict=True))
-    assert specific["Sarpsborg"] == 9 and specific["Moss"] == 7
+    act = dict(zip(rows, loads["data"][0]["x"], strict=True))
+    area = dict(zip(rows, loads["data"][1]["x"], strict=True))
+    assert (act["Sarpsborg"], area["Sarpsborg"]) == (4, 5)
+    assert (act["Moss"], area["Moss"]) == (3, 4)
     per_1000 = graphs[1]["props"]["figure"]
     assert per_1000["layout"]["title"]["text"] == "Særskilte tiltak per 1 000 innbyggere (2024)"
     table = text_of(out["ipr-table"])
     assert "Vestby" in table and "59 771" in table  # Sarpsborg's inhabitants, Norwegian format
+    # The councils lead with the union of their members' specific measures: 7, 5 and 10
+    for union, act_in in ((7, 3), (5, 1), (10, 5)):
+        said = f"{union} særskilte tiltak for rådets kommuner, {act_in} av dem der minst én"
+        assert said in table, said
     # Moss 96 + Råde 96 + Våler 93 tiltak, but as a union: the 93 with "kommunene" and
     # 3.3.1, 3.5.1, 3.11.8 (the other specific ones of Moss and Råde also name "kommunene").
-    assert "96 tiltak berører minst én kommune i rådet (hvert tiltak telt én gang)" in table
+    assert "96 tiltak berører minst én kommune i rådet" in table
     notes = text_of(out["ipr-notes"])
     assert "Usikkert medlemskap i Søndre Østfold regionråd: Aremark" in notes
     assert out["link"] == "?view=ipr"
@@ -425,30 +463,44 @@ def decoded(data: dict) -> bytes:
     return base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode()
 
 
-def download(app, client, button: str, **changes) -> dict:
-    values = {"state.data": {**RAW, **changes}, f"{button}.n_clicks": 1}
+TODAY = dt.date.today().isoformat()
+
+
+def download(app, client, button: str, shown=None, **changes) -> dict:
+    values = {
+        "state.data": {**RAW, **changes},
+        f"{button}.n_clicks": 1,
+        "kommune-shown.data": shown,
+    }
     body = call(app, client, "download.data", values, [f"{button}.n_clicks"])
     return body["response"]["download"]["data"]
 
 
 def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     data = download(dash_app, client, "download-csv-button", view="kommune", kommune="3105")
-    assert data["filename"] == "tiltak-Sarpsborg.csv"
+    assert data["filename"] == f"tiltak-Sarpsborg-{TODAY}.csv"
     raw = decoded(data)
     assert raw.startswith(codecs.BOM_UTF8)  # Norwegian Excel: BOM, ';', decimal comma
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    headers = ["Tiltak", "Tittel", "Hvordan", "Plan", "Periode", "Via", "Rolle", "Belegg i teksten"]
-    assert rows[0] == headers
+    headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan", "Periode", "Via"]
+    assert rows[0] == [*headers, "Rolle", "Belegg i teksten"]
     assert len(rows) == 1 + 98  # 9 specific, 88 common, 1 organisation-only
-    assert [r[2] for r in rows[1:10]] == ["navngitt"] * 2 + ["via sted"] * 5 + ["via region"] * 2
+    # As on screen: those Sarpsborg is to act on, then those that concern its area
+    assert [r[2] for r in rows[1:11]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 5 + [
+        "felles for alle kommunene"
+    ]
+    assert [r[3] for r in rows[1:10]] == ["navngitt"] * 2 + ["via region"] * 2 + ["via sted"] * 5
     assert rows[1][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
-    assert rows[-1][2] == "bare i et organisasjonsnavn"
+    assert rows[1][4].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
+    assert rows[-1][2] == "bare i et organisasjonsnavn (telles ikke)"
+    assert rows[-1][3] == "bare i et organisasjonsnavn"
 
 
 def test_csv_for_tools_is_plain(dash_app, client):
     data = download(dash_app, client, "download-csv-plain-button", metric="share")
     text = decoded(data).decode("utf-8")
-    assert data["filename"] == "tiltak-per-kommune.csv" and not text.startswith("\ufeff")
+    assert data["filename"] == f"tiltak-per-kommune-{TODAY}-maskinlesbar.csv"
+    assert not text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 13 and rows[0][:2] == ["Kommunenummer", "Kommune"]
     share = rows[0].index("Andel av tiltakene (1/n per tiltak)")
@@ -465,11 +517,67 @@ def test_csv_for_tools_is_plain(dash_app, client):
 )
 def test_each_view_downloads_what_it_shows(dash_app, client, changes, name, rows):
     data = download(dash_app, client, "download-xlsx-button", **changes)
-    assert data["filename"] == f"{name}.xlsx"
-    sheet = openpyxl.load_workbook(io.BytesIO(decoded(data)))["tiltak"]
+    assert data["filename"] == f"{name}-{TODAY}.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
+    assert book.sheetnames == ["tiltak", "Utvalg"]
+    chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
+    assert chosen["Utvalg i panelet"] == "ingen (alle tiltak)" and chosen["Rader"] == rows
+    sheet = book["tiltak"]
     assert sheet.max_row == 1 + rows and sheet["A1"].font.bold
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
     assert all(not str(c.value).islower() for c in sheet[1])  # Norwegian headers, capitalised
+
+
+GRID_FILTER = {"tittel": {"filterType": "text", "type": "contains", "filter": "vei"}}
+
+
+def test_the_kommune_download_is_the_table_as_filtered_and_sorted(dash_app, client, app_bundle):
+    """The grid reports the rows it shows after its filter and sort: the download has them in
+    that order (after the specific ones, as on screen), says the filter in its name and in the
+    sheet 'Utvalg'."""
+    view = make_view(app_bundle)
+    from app.model import kommune_measures
+
+    common = [r["id"] for r in kommune_measures(view, PageState(), "3105").groups["common"]]
+    shown = {"ids": common[:3][::-1], "filter": GRID_FILTER}
+    data = download(dash_app, client, "download-xlsx-button", shown, view="kommune", kommune="3105")
+    assert data["filename"] == f"tiltak-Sarpsborg-tabellfilter-{TODAY}.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
+    ids = [row[0] for row in book["tiltak"].iter_rows(min_row=2, values_only=True)]
+    assert len(ids) == 9 + 3 + 1 and ids[9:12] == common[:3][::-1]
+    chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
+    assert chosen["Filter i tabellen"] == "Tittel inneholder «vei» (felles tiltak: 3 av 88)"
+    assert chosen["Kommune"] == "Sarpsborg" and chosen["Rader"] == 13
+    # Each format and filter has its own name
+    names = {
+        download(dash_app, client, button, shown, view="kommune", kommune="3105", plan="3")[
+            "filename"
+        ]
+        for button in ("download-csv-button", "download-csv-plain-button")
+    }
+    assert names == {
+        f"tiltak-Sarpsborg-plan-3-tabellfilter-{TODAY}.csv",
+        f"tiltak-Sarpsborg-plan-3-tabellfilter-{TODAY}-maskinlesbar.csv",
+    }
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "x",
+        {"ids": ["9.9.9"]},  # not a row of the table
+        {"ids": ["1.1.1"] * 500},
+        {"ids": [{"$": 1}], "filter": []},
+        {"ids": None, "filter": {"tittel": {"type": "<script>", "filter": "x" * 10_000}}},
+        {"filter": {"nope": {"type": "contains", "filter": "x"}}},
+    ],
+)
+def test_a_table_report_from_the_browser_is_checked(dash_app, client, shown):
+    data = download(dash_app, client, "download-xlsx-button", shown, view="kommune", kommune="3105")
+    book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
+    assert book["tiltak"].max_row == 1 + 98  # every row: the report is not taken
+    chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
+    assert "<script>" not in str(chosen) and len(str(chosen)) < 2_000
 
 
 def test_html_map_download(dash_app, client):
@@ -591,7 +699,8 @@ def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
             assert "9 særskilte tiltak" in text and "= 97 tiltak i alt" in text
             assert text.count('"1.3.2"') == 1 and "0,15 særskilte" in text
         else:
-            assert "Moss: 7 særskilte + 89 felles = 96" in text
+            assert "7 særskilte tiltak for rådets kommuner, 3 av dem der minst én" in text
+            assert "Moss: 7 særskilte (skal bidra i 3)" in text
 
 
 # A programme whose text is a formula, served over real HTTP ------------------------------------

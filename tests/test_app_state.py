@@ -87,7 +87,7 @@ def test_kommune_link_opens_the_municipality():
 )
 def test_malformed_parameters_fall_back(search):
     state = parse(search)
-    assert state.view in ("kart", "kommune") and state.metric == "specific"
+    assert state.view in ("kart", "kommune") and state.metric == "act"
     assert state.plan is None and state.year is None
     assert state.slide == 0 and state.layout == "kart" and not state.bakgrunn
 
@@ -99,8 +99,9 @@ def test_only_ascii_digits_within_range_are_years(year):
 
 
 def test_metrics_are_those_the_app_offers():
-    assert parse("?metric=total_per_1000").metric == "total_per_1000"
-    assert parse("?metric=year").metric == "specific"  # not offered: the year is a filter
+    assert parse("?metric=specific_per_1000").metric == "specific_per_1000"
+    assert parse("?metric=year").metric == "act"  # not offered: the year is a filter
+    assert parse("?metric=total_per_1000").metric == "act"  # ranked the common measures
 
 
 def test_long_actor_is_ignored():

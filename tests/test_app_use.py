@@ -372,4 +372,4 @@ def test_the_grid_speaks_norwegian(server, browser):
     headers = [
         e.text for e in browser.find_elements("css selector", "#kommune-grid .ag-header-cell-text")
     ]
-    assert headers == ["Tiltak", "Tittel", "Periode", "Rolle"]
+    assert headers == ["Tiltak", "Tittel", "Hvem", "Periode", "Rolle"]

@@ -39,8 +39,11 @@ class Tab(Protocol):
 
     def register(self, app: Dash, view: View) -> None: ...
 
-    def table(self, view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:
-        """What its table downloads hold, and the file name; None: the first tab's table."""
+    def table(
+        self, view: View, state: PageState, shown: object = None
+    ) -> tuple[pd.DataFrame, str, str] | None:
+        """What its table downloads hold, the file name, and its grid's own filter in words
+        (`shown`: what the grid reported it shows, browser data); None: the first tab's."""
         ...
 
 
@@ -68,9 +71,12 @@ def tab_named(name: str) -> Tab:
     return next((tab for tab in TABS if name == tab.NAME), TABS[0])
 
 
-def download_table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:
-    """(table, file name) of what the state's view shows; the first tab's when it has none."""
-    found = tab_named(state.view).table(view, state)
+def download_table(
+    view: View, state: PageState, shown: object = None
+) -> tuple[pd.DataFrame, str, str]:
+    """(table, file name, its grid's filter in words) of what the state's view shows; the
+    first tab's when it has none."""
+    found = tab_named(state.view).table(view, state, shown)
     if found is None:
         found = TABS[0].table(view, state)
     assert found is not None, "the first tab always has a table"

@@ -23,9 +23,11 @@ def section(view: View) -> html.Section:
     return html.Section(
         [
             html.P(
-                "Er belastningen jevnt fordelt i rådet? Særskilte tiltak (navngitt, sted eller "
-                "region) først i hver søyle, felles tiltak etter; under: særskilte tiltak per "
-                "1 000 innbyggere. Utvalget i panelet gjelder.",
+                "Er belastningen jevnt fordelt i rådet? Søylene viser hver kommunes særskilte "
+                "tiltak (navngitt, sted eller region): først dem kommunen skal bidra i, så dem "
+                "som bare gjelder kommunens område. De felles tiltakene, som alle kommunene "
+                "har, står i tabellen. Under: særskilte tiltak per 1 000 innbyggere. Utvalget "
+                "i panelet gjelder.",
                 className="text-body-secondary",
             ),
             html.Div(id=ids.IPR_GRAPHS),  # graphs_of(), once shown
@@ -54,8 +56,8 @@ def stores(view: View) -> list[dcc.Store]:
     return []
 
 
-def table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:
-    return council_frame(view, state), "ipr-sammenligning"
+def table(view: View, state: PageState, shown: object = None) -> tuple[pd.DataFrame, str, str]:
+    return council_frame(view, state), "ipr-sammenligning", ""
 
 
 def council_frame(view: View, state: PageState) -> pd.DataFrame:
@@ -67,12 +69,16 @@ def council_frame(view: View, state: PageState) -> pd.DataFrame:
             rows.append(
                 {
                     "Råd": council.name,
+                    "Særskilte tiltak for minst én kommune i rådet": council.specific,
+                    "Av dem: minst én kommune i rådet skal bidra": council.act,
                     "Tiltak som berører minst én kommune i rådet": council.touching,
                     "Tiltak som nevner rådet eller regionen": len(council.naming),
                     "Kommune": m.name,
                     "Kommunenummer": m.number,
                     "Usikkert medlemskap": m.uncertain or "",
                     "Særskilte tiltak": c.specific,
+                    "Kommunen skal bidra": c.act,
+                    "Gjelder kommunens område": c.area,
                     "Navngitt": c.named,
                     "Via sted": c.place,
                     "Via region": c.region,
@@ -81,7 +87,9 @@ def council_frame(view: View, state: PageState) -> pd.DataFrame:
                     "Innbyggere": m.inhabitants,
                     "Innbyggertall per 1. januar": view.population_year,
                     "Særskilte per 1 000 innbyggere": round(c.specific_per_1000, 2),
-                    "Alle per 1 000 innbyggere": round(c.total_per_1000, 2),
+                    "Alle tiltak per 1 000 innbyggere (mest felles tiltak)": round(
+                        c.total_per_1000, 2
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -93,11 +101,18 @@ def _council_rows(council: Council) -> list:
         [
             html.Th(council.name, scope="rowgroup", colSpan=2),
             html.Td(
-                f"{norsk.count(council.touching)} tiltak berører minst én kommune i rådet "
-                f"(hvert tiltak telt én gang). Tiltak som nevner rådet eller regionen: "
-                f"{len(council.naming)} ({naming})."
-                + (f" Medlem utenfor fylket: {council.outside}." if council.outside else ""),
-                colSpan=5,
+                [
+                    html.Strong(
+                        f"{norsk.count(council.specific)} særskilte tiltak for rådets kommuner, "
+                        f"{norsk.count(council.act)} av dem der minst én kommune skal bidra",
+                        className="council-specific",
+                    ),
+                    f" (hvert tiltak telt én gang). Med de felles: "
+                    f"{norsk.count(council.touching)} tiltak berører minst én kommune i rådet. "
+                    f"Tiltak som nevner rådet eller regionen: {len(council.naming)} ({naming})."
+                    + (f" Medlem utenfor fylket: {council.outside}." if council.outside else ""),
+                ],
+                colSpan=6,
             ),
         ],
         className="table-light",
@@ -106,12 +121,13 @@ def _council_rows(council: Council) -> list:
         html.Tr(
             [
                 html.Td(m.name + ("*" if m.uncertain else "")),
+                html.Td(norsk.count(m.counts.act), className="text-end"),
+                html.Td(norsk.count(m.counts.area), className="text-end"),
                 html.Td(norsk.count(m.counts.specific), className="text-end"),
                 html.Td(norsk.count(m.counts.common), className="text-end"),
                 html.Td(norsk.count(m.counts.total), className="text-end"),
                 html.Td(norsk.count(m.inhabitants) if m.inhabitants else "–", className="text-end"),
                 html.Td(norsk.decimal(m.counts.specific_per_1000, 2), className="text-end"),
-                html.Td(norsk.decimal(m.counts.total_per_1000, 2), className="text-end"),
             ]
         )
         for m in council.members
@@ -128,6 +144,8 @@ def council_view(view: View, state: PageState):
         html.Tr(
             [
                 html.Th("Kommune", scope="col"),
+                html.Th("Skal bidra", scope="col", className="text-end"),
+                html.Th("Gjelder området", scope="col", className="text-end"),
                 html.Th("Særskilte", scope="col", className="text-end"),
                 html.Th("Felles", scope="col", className="text-end"),
                 html.Th("Alle", scope="col", className="text-end"),
@@ -137,7 +155,6 @@ def council_view(view: View, state: PageState):
                     className="text-end",
                 ),
                 html.Th(f"Særskilte per 1 000{suffix}", scope="col", className="text-end"),
-                html.Th(f"Alle per 1 000{suffix}", scope="col", className="text-end"),
             ]
         )
     )

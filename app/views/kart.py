@@ -50,9 +50,9 @@ def stores(view: View) -> list[dcc.Store]:
     ]
 
 
-def table(view: View, state: PageState) -> tuple[pd.DataFrame, str]:
+def table(view: View, state: PageState, shown: object = None) -> tuple[pd.DataFrame, str, str]:
     """The municipalities' figures under the filters, with Norwegian headers."""
-    return load_table(view, state).rename(columns=column_label), "tiltak-per-kommune"
+    return load_table(view, state).rename(columns=column_label), "tiltak-per-kommune", ""
 
 
 def register(app: Dash, view: View) -> None:

@@ -16,20 +16,20 @@ from app.components import dropdown, evidence, label, measure_detail
 from app.model import (
     ORGANISATION,
     KommuneMeasures,
+    TableView,
     View,
     kommune_heading,
     kommune_measures,
-    kommune_rows,
 )
 from app.router import link
 from app.state import PageState
 from geo import norsk
 from geo.records import MeasureRecord
-from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, capitalised
+from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, SPLIT_HINTS, SPLIT_LABELS, capitalised
 
 NAME = "kommune"
 LABEL = "Kommune"
-PNG = ids.MAP  # the view has no chart of its own: the PNG button saves the map
+PNG = ids.MAP  # no chart of its own: the map with the municipality outlined (app.downloads)
 LIBRARIES: tuple[str, ...] = ("dash_ag_grid",)  # its table's scripts load when the view first opens
 
 PROMPT = "Velg en kommune i listen eller klikk på kartet."
@@ -40,7 +40,9 @@ ROW_HINT = html.P("Velg en rad for å se hele tiltaket.", className="text-body-s
 KOMMUNE_EXPORT = {
     "id": "Tiltak",
     "tittel": "Tittel",
+    "del_tekst": "Kommunens del",
     "klasse_tekst": "Hvordan",
+    "hvem": "Hvem",
     "plan": "Plan",
     "periode": "Periode",
     "via": "Via",
@@ -65,6 +67,15 @@ GRID_COLUMNS = [
         "headerName": "Tittel",
         "flex": 3,
         "minWidth": 180,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": WRAP,
+    },
+    {
+        "field": "hvem",
+        "headerName": "Hvem",
+        "flex": 2,
+        "minWidth": 160,
         "wrapText": True,
         "autoHeight": True,
         "cellStyle": WRAP,
@@ -271,7 +282,7 @@ def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
                 className="measure-heading",
             ),
             html.Div(
-                f"Rolle: {row['rolle']} · Periode: {period}",
+                f"Hvem: {row['hvem'] or 'ikke oppgitt'} · Periode: {period}",
                 className="small text-body-secondary",
             ),
             html.Div(["«", *evidence(row), "»"], className="evidence small"),
@@ -285,7 +296,8 @@ def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
 
 
 def kommune_specific(measures: KommuneMeasures, view: View) -> list:
-    """The specific measures grouped by how they concern the municipality: named, place, region."""
+    """The specific measures, first by what they ask of the municipality (it is to act, or
+    the measure concerns its area), then by how they concern it: named, place, region."""
     c = measures.counts
     out: list = [html.H3(f"Særskilte tiltak ({norsk.count(c.specific)})", className="h5 mt-2")]
     if not c.specific:
@@ -296,21 +308,32 @@ def kommune_specific(measures: KommuneMeasures, view: View) -> list:
                 className="text-body-secondary",
             )
         )
-    for cls in SPECIFIC_CLASSES:
-        rows = measures.groups[str(cls)]
-        if rows:
-            out.append(
-                html.H4(
-                    f"{capitalised(CLASS_LABELS[cls])} ({norsk.count(len(rows))})",
-                    className="h6 mt-3 mb-1",
-                )
+    for role, by_class in measures.split.items():
+        n = sum(len(rows) for rows in by_class.values())
+        if not n:
+            continue
+        out.append(
+            html.H4(
+                [f"{SPLIT_LABELS[role]} ({norsk.count(n)})"],
+                className=f"h6 mt-3 mb-1 kommune-role kommune-role-{role}",
             )
-            out.append(
-                html.Ol(
-                    [kommune_item(r, view.programme.measure(r["id"])) for r in rows],
-                    className="kommune-list",
+        )
+        out.append(html.P(SPLIT_HINTS[role], className="small text-body-secondary mb-1"))
+        for cls in SPECIFIC_CLASSES:
+            rows = by_class[str(cls)]
+            if rows:
+                out.append(
+                    html.H5(
+                        f"{capitalised(CLASS_LABELS[cls])} ({norsk.count(len(rows))})",
+                        className="small fw-semibold mt-2 mb-1",
+                    )
                 )
-            )
+                out.append(
+                    html.Ol(
+                        [kommune_item(r, view.programme.measure(r["id"])) for r in rows],
+                        className="kommune-list",
+                    )
+                )
     return out
 
 
@@ -337,17 +360,88 @@ def organisation_list(measures: KommuneMeasures) -> list:
 
 
 def stores(view: View) -> list[dcc.Store]:
-    """The common measure chosen in the table."""
-    return [dcc.Store(id=ids.KOMMUNE_CHOSEN)]
+    """The common measure chosen in the table, and what the table shows (its rows after its
+    filter and sort, and the filter) for the downloads."""
+    return [dcc.Store(id=ids.KOMMUNE_CHOSEN), dcc.Store(id=ids.KOMMUNE_SHOWN)]
 
 
-def table(view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:
-    """The municipality's measures under the filters (none chosen: no table of its own)."""
+MAX_FILTER_TEXT = 200  # characters of a filter value worth saying
+HEADERS: dict[str, str] = {str(c["field"]): str(c["headerName"]) for c in GRID_COLUMNS}
+
+
+def _condition(header: str, model: object) -> str | None:
+    """One text-filter condition in words: 'Tittel inneholder «vei»'."""
+    if not isinstance(model, dict) or not isinstance(model.get("type"), str):
+        return None
+    kind = GRID_LOCALE.get(model["type"])
+    if kind is None:
+        return None
+    value = model.get("filter")
+    said = f"{header} {kind.lower()}"
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        said += f" «{' '.join(str(value).split())[:MAX_FILTER_TEXT]}»"
+    return said
+
+
+def filter_words(model: object) -> str:
+    """The grid's filter model (ag-grid's JSON, from the browser: checked here) in words;
+    '' when there is none, 'ukjent filter' for a part it cannot say."""
+    if not isinstance(model, dict) or not model:
+        return ""
+    parts = []
+    for field, column in list(model.items())[: len(HEADERS)]:
+        header = HEADERS.get(field)
+        if header is None or not isinstance(column, dict):
+            parts.append("ukjent filter")
+            continue
+        conditions = column.get("conditions")
+        if isinstance(conditions, list):
+            joiner = " eller " if column.get("operator") == "OR" else " og "
+            said = [_condition(header, c) for c in conditions[:4]]
+            parts.append(joiner.join(c or "ukjent filter" for c in said))
+        else:
+            parts.append(_condition(header, column) or "ukjent filter")
+    return "; ".join(parts)
+
+
+def table_view(raw: object, allowed: list[str]) -> TableView:
+    """What the grid reported it shows (browser data: only ids of the table's own rows are
+    taken, else every row), with its filter in words."""
+    if not isinstance(raw, dict):
+        return TableView()
+    words = filter_words(raw.get("filter"))
+    ids_ = raw.get("ids")
+    known = set(allowed)
+    if (
+        isinstance(ids_, list)
+        and len(ids_) <= len(allowed)
+        and all(isinstance(i, str) and i in known for i in ids_)
+        and len(set(ids_)) == len(ids_)
+    ):
+        return TableView(tuple(ids_), words)
+    return TableView(None, words)
+
+
+def table(
+    view: View, state: PageState, shown: object = None
+) -> tuple[pd.DataFrame, str, str] | None:
+    """The municipality's measures under the filters, as on screen: the specific ones by role
+    and class, then the common ones as the grid shows them (its filter and sort, `shown`),
+    then the organisation-only ones; with the grid's filter in words. None without a
+    municipality (no table of its own)."""
     if not state.kommune:
         return None
-    rows = kommune_rows(view, state, state.kommune)
+    measures = kommune_measures(view, state, state.kommune)
+    common = measures.groups["common"]
+    grid_view = table_view(shown, [r["id"] for r in common])
+    if grid_view.ids is not None:
+        by_id = {r["id"]: r for r in common}
+        common = [by_id[i] for i in grid_view.ids]
+    specific = [r for by_class in measures.split.values() for rs in by_class.values() for r in rs]
+    rows = [*specific, *common, *measures.groups[ORGANISATION]]
     frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
-    return frame, f"tiltak-{view.name_of(state.kommune)}"
+    said = f"{grid_view.filter} (felles tiltak: {len(common)} av {len(measures.groups['common'])})"
+    return frame, f"tiltak-{view.name_of(state.kommune)}", said if grid_view.filter else ""
 
 
 def register(app: Dash, view: View) -> None:
@@ -401,6 +495,18 @@ def register(app: Dash, view: View) -> None:
         }""",
         Output(ids.KOMMUNE_CHOSEN, "data"),
         Input(ids.KOMMUNE_GRID, "selectedRows"),
+        prevent_initial_call=True,
+    )
+
+    # What the table shows, for the downloads: ag-grid's rows after its filter and sort.
+    app.clientside_callback(
+        """function (rows, model) {
+            const ids = Array.isArray(rows) ? rows.map(r => r && r.id) : null;
+            return {ids: ids, filter: model || {}};
+        }""",
+        Output(ids.KOMMUNE_SHOWN, "data"),
+        Input(ids.KOMMUNE_GRID, "virtualRowData"),
+        Input(ids.KOMMUNE_GRID, "filterModel"),
         prevent_initial_call=True,
     )
 

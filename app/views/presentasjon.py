@@ -188,9 +188,9 @@ def council_slide(view: View, state: PageState, key: str):
     fig = figures.council_load_bars([council], font_size=SLIDE_FONT - 4)
     rows = [
         html.Li(
-            f"{m.name}{'*' if m.uncertain else ''}: {norsk.count(m.counts.specific)} særskilte + "
-            f"{norsk.count(m.counts.common)} felles = {norsk.count(m.counts.total)}; "
-            f"{norsk.decimal(m.counts.specific_per_1000, 2)} særskilte per 1 000 innbyggere"
+            f"{m.name}{'*' if m.uncertain else ''}: {norsk.count(m.counts.specific)} særskilte "
+            f"(skal bidra i {norsk.count(m.counts.act)}); "
+            f"{norsk.decimal(m.counts.specific_per_1000, 2)} per 1 000 innbyggere"
             + (f" ({view.population_year})" if view.population_year else ""),
             className="mb-1",
         )
@@ -198,8 +198,14 @@ def council_slide(view: View, state: PageState, key: str):
     ]
     body = [
         html.P(
-            f"{norsk.count(council.touching)} tiltak berører minst én kommune i rådet",
+            f"{norsk.count(council.specific)} særskilte tiltak for rådets kommuner, "
+            f"{norsk.count(council.act)} av dem der minst én kommune skal bidra",
             className="fs-3 fw-bold",
+        ),
+        html.P(
+            f"Med de felles tiltakene alle kommunene har: {norsk.count(council.touching)} "
+            "tiltak berører minst én kommune i rådet.",
+            className="fs-5",
         ),
         html.P(
             f"{len(council.naming)} nevner rådet eller regionen: "

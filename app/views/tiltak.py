@@ -72,11 +72,13 @@ def stores(view: View) -> list[dcc.Store]:
     return [dcc.Store(id=ids.drawn(NAME))]
 
 
-def table(view: View, state: PageState) -> tuple[pd.DataFrame, str] | None:
+def table(
+    view: View, state: PageState, shown: object = None
+) -> tuple[pd.DataFrame, str, str] | None:
     """The chosen measure and where it lands (none chosen: no table of its own)."""
     if not state.tiltak:
         return None
-    return measure_frame(view, state.tiltak), f"tiltak-{state.tiltak}"
+    return measure_frame(view, state.tiltak), f"tiltak-{state.tiltak}", ""
 
 
 def measure_frame(view: View, measure_id: str) -> pd.DataFrame:

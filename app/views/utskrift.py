@@ -16,7 +16,7 @@ from app.model import ORGANISATION, View, kommune_measures, kommune_summary, tit
 from app.state import MAX_QUERY, parse_state
 from geo import norsk
 from geo.records import MeasureRecord
-from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, capitalised
+from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, SPLIT_HINTS, SPLIT_LABELS, capitalised
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="nb">
@@ -32,7 +32,8 @@ TEMPLATE = """<!DOCTYPE html>
   .page:last-of-type { break-after: auto; }
   h1 { font-size: 17pt; margin: 0 0 2mm; }
   h2 { font-size: 12.5pt; margin: 5mm 0 1mm; }
-  h3 { font-size: 11pt; margin: 3mm 0 1mm; }
+  h3 { font-size: 11.5pt; margin: 4mm 0 1mm; }
+  h4 { font-size: 10.5pt; margin: 2mm 0 1mm; }
   .meta, .small { color: #444; font-size: 9pt; }
   .measure { break-inside: avoid; margin: 0 0 3mm; }
   .measure p { margin: 0.5mm 0; }
@@ -56,18 +57,21 @@ TEMPLATE = """<!DOCTYPE html>
   <p class="meta">{{ filters }}Utskrift {{ today }}. Kilde: {{ source }}</p>
   <p><strong>{{ page.summary }}</strong></p>
   <h2>Særskilte tiltak ({{ page.specific_count }})</h2>
-  {% if not page.groups %}<p>Ingen tiltak nevner kommunen, et sted i den eller en region den
+  {% if not page.roles %}<p>Ingen tiltak nevner kommunen, et sted i den eller en region den
   hører til i dette utvalget.</p>{% endif %}
-  {% for label, items in page.groups %}
-  <h3>{{ label }} ({{ items|length }})</h3>
+  {% for role, hint, groups in page.roles %}
+  <h3>{{ role }}</h3>
+  <p class="small">{{ hint }}</p>
+  {% for label, items in groups %}
+  <h4>{{ label }} ({{ items|length }})</h4>
   {% for m in items %}
   <div class="measure">
     <p><strong>{{ m.id }} {{ m.title }}</strong></p>
-    <p class="small">Rolle: {{ m.role }} · Periode: {{ m.period }} · {{ m.actors_label }}:
-      {{ m.actors }}</p>
+    <p class="small">Periode: {{ m.period }} · {{ m.actors_label }}: {{ m.actors }}</p>
     <p class="small">Belegg: «{{ m.evidence }}»</p>
     <p class="why">{{ m.why_how }}</p>
   </div>
+  {% endfor %}
   {% endfor %}
   {% endfor %}
   <h2>Felles tiltak for alle kommunene ({{ page.common|length }})</h2>
@@ -85,9 +89,17 @@ TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+# An unknown municipality is said, not answered with all twelve (the number is escaped).
+NOT_FOUND_TEMPLATE = """<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"><title>Fant ikke kommunen – utskrift</title></head>
+<body><main><h1>Fant ikke kommunen</h1>
+<p>Ingen kommune i handlingsprogrammet har nummeret «{{ number }}». Velg en kommune i
+Tiltakskart, eller fjern «kommune» fra adressen for å skrive ut alle.</p></main></body></html>
+"""
 ROUTE = ids.PRINT
 ENVIRONMENT = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 PAGE = ENVIRONMENT.from_string(TEMPLATE)
+NOT_FOUND = ENVIRONMENT.from_string(NOT_FOUND_TEMPLATE)
 
 
 def print_pages(view: View, search: str) -> str:
@@ -98,18 +110,24 @@ def print_pages(view: View, search: str) -> str:
     pages = []
     for number in numbers:
         measures = kommune_measures(view, state, number)
-        groups = []
-        for cls in SPECIFIC_CLASSES:
-            rows = measures.groups[str(cls)]
-            if rows:
-                items = [_item(view, row) for row in rows]
-                groups.append((capitalised(CLASS_LABELS[cls]), items))
+        roles = []
+        for role, by_class in measures.split.items():
+            groups = [
+                (capitalised(CLASS_LABELS[cls]), [_item(view, row) for row in rows])
+                for cls in SPECIFIC_CLASSES
+                if (rows := by_class[str(cls)])
+            ]
+            if groups:
+                n = sum(len(items) for _, items in groups)
+                roles.append(
+                    (f"{SPLIT_LABELS[role]} ({norsk.count(n)})", SPLIT_HINTS[role], groups)
+                )
         pages.append(
             {
                 "name": view.name_of(number),
                 "summary": kommune_summary(view, state, number),
                 "specific_count": norsk.count(measures.counts.specific),
-                "groups": groups,
+                "roles": roles,
                 "common": [_short(row) for row in measures.groups["common"]],
                 "organisation": [_short(row) for row in measures.groups[ORGANISATION]],
             }
@@ -135,7 +153,6 @@ def _item(view: View, row: dict) -> dict:
     return {
         "id": row["id"],
         "title": row["tittel"],
-        "role": row["rolle"],
         "period": row["periode"] or "ingen periode oppgitt",
         "actors_label": measure.get("actors_label") or "Hvem",
         "actors": ", ".join(measure.get("actors", [])) or "–",
@@ -158,6 +175,9 @@ def register(app: Dash, view: View) -> None:
 
     def print_view() -> Response:
         query = request.query_string.decode("utf-8", errors="replace")[:MAX_QUERY]
+        asked = request.args.get("kommune", "")[:40]
+        if asked and asked not in view.name_by_number:
+            return Response(NOT_FOUND.render(number=asked), status=404, mimetype="text/html")
         html = print_pages(view, "?" + query if query else "")
         return Response(html, mimetype="text/html")
 

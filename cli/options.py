@@ -106,7 +106,11 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
         help="tag kinds that count (default: all of them)",
     )
     group.add_argument("--role", choices=list(Role), help="only actor or target tags")
-    group.add_argument("--actor", help="only measures whose Hvem field holds these words")
+    group.add_argument(
+        "--actor",
+        help="only measures with this actor: a name from the county's actor list (any case, "
+        "or an alias such as ØFK); other words are looked for in the Hvem field",
+    )
 
 
 def county_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:

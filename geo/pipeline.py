@@ -26,6 +26,7 @@ from geo.reading.periods import programme_years
 from geo.records import ExtractRecord, MeasureRecord, MeasureTags
 from geo.resources import default_document
 from geo.settings import Settings
+from geo.tagging.actors import actors_for_county
 from geo.tagging.gazetteer import Area, Gazetteer, gazetteer_for_county
 from geo.tagging.tagger import Tagger
 from geo.terms import Layout
@@ -106,8 +107,9 @@ class Programme:
         return list(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
     def actors(self) -> list[str]:
-        """Every actor named in a Hvem field, the most frequent first."""
-        counts = Counter(a for m in self.measures for a in m["actors"])
+        """Every actor named in a Hvem field by its canonical name (geo.tagging.actors), the
+        most frequent first."""
+        counts = Counter(a for names in self.index.actor_names for a in names)
         return [a for a, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
     def councils(self) -> list[Area]:
@@ -157,7 +159,9 @@ def build_programme(
     document, extraction = extract_file(document_path(settings), grammar)
     tags = Tagger(gazetteer).tag(extraction.measures)
     data = extract_record(document, extraction, tags, gazetteer)
-    index = LoadIndex(data["measures"], gazetteer.pairs, programme_years(extraction.programme))
+    actors = actors_for_county(gazetteer.county)
+    years = programme_years(extraction.programme)
+    index = LoadIndex(data["measures"], gazetteer.pairs, years, actors)
     warnings = [*document.warnings, *gazetteer.warnings]
     programme = Programme(document, extraction, gazetteer, tags, data, index)
     if programme.problem is not None:

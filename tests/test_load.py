@@ -9,6 +9,7 @@ import pytest
 
 from geo.geometry.tiles import grid_layout, layout_from_centroids, tile_frame
 from geo.load.index import Filters, LoadIndex, join_shapes
+from geo.tagging.actors import actors_for_county
 
 DATASET = Path(__file__).resolve().parents[1] / "data" / "tiltak" / "tiltak.json"
 
@@ -21,7 +22,8 @@ def data():
 @pytest.fixture(scope="module")
 def index(data, gazetteer):
     pairs = [(m.number, m.name) for m in gazetteer.municipalities]
-    return LoadIndex(data["measures"], pairs, years=(2025, 2026, 2027, 2028))
+    actors = actors_for_county("31")
+    return LoadIndex(data["measures"], pairs, years=(2025, 2026, 2027, 2028), actors=actors)
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +246,15 @@ def test_filters(index, data):
     # 3.11.10, 3.12.5, 3.13.2, 3.21.2, 3.21.3, 3.21.4 name it beside "kommunene"/"kommuner".
     assert svv.loc["3114", "total"] == 16
     assert "3.12.5" in svv.loc["3114", "ids_total"]  # "Statens Vegvesen": case ignored
+    # An alias, any case: the same measures ("ØFK" stands once in the text, the county's
+    # name in 116 measures)
+    ofk = index.table(Filters(actor="ØFK")).set_index("kommunenummer")
+    county = index.table(Filters(actor="Østfold fylkeskommune")).set_index("kommunenummer")
+    assert ofk.loc["3114", "ids_total"] == county.loc["3114", "ids_total"]
+    assert ofk.loc["3114", "total"] > 50
+    for name in ("statens VEGVESEN", " Statens  vegvesen "):
+        again = index.table(Filters(actor=name)).set_index("kommunenummer")
+        assert again.loc["3114", "ids_total"] == svv.loc["3114", "ids_total"]
     in_2025 = index.table(Filters(year=2025)).set_index("kommunenummer")
     assert (
         in_2025.loc["3114", "total"]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo.load.counts import CountTable, Partition, count_table
 from geo.records import MeasureRecord
+from geo.tagging.actors import ActorList
 from geo.terms import (
     COUNT_METRICS,
     GEOGRAPHIC_VIAS,
@@ -58,9 +59,10 @@ class LoadIndex:
         measures: Sequence[MeasureRecord],
         municipalities: Sequence[tuple[str, str]],
         years: Sequence[int] = (),
+        actors: ActorList | None = None,
     ):
         """`years` are the programme's years, one load column each; a measure with no start
-        runs from the first of them."""
+        runs from the first of them. `actors` reads the Hvem fields as canonical names."""
         self.years = tuple(years)
         self.municipalities = list(municipalities)
         self.numbers = [n for n, _ in municipalities]
@@ -91,6 +93,9 @@ class LoadIndex:
             "strategy": np.array([m["strategy"] for m in measures], dtype=object),
         }
         self.actors = [" ; ".join(m["actors"]).casefold() for m in measures]
+        self.actor_list = actors or ActorList()
+        self.actor_names = [self.actor_list.read(m["actors"])[0] for m in measures]
+        self._actor_keys = [{a.casefold() for a in names} for names in self.actor_names]
         self.count_columns: list[str] = [
             *map(str, COUNT_METRICS),
             *(via_column(v) for v in Via),
@@ -111,9 +116,17 @@ class LoadIndex:
         if filters.year:
             keep &= self.active(filters.year)
         if filters.actor:
-            words = filters.actor.casefold()
-            keep &= np.array([words in a for a in self.actors], dtype=bool)
+            keep &= self.with_actor(filters.actor)
         return keep
+
+    def with_actor(self, actor: str) -> np.ndarray:
+        """Measures with this actor: by its canonical name (an alias or any case will do);
+        words that name no actor are looked for in the Hvem text."""
+        name = self.actor_list.canonical(actor).casefold()
+        if any(name in keys for keys in self._actor_keys):
+            return np.array([name in keys for keys in self._actor_keys], dtype=bool)
+        words = " ".join(actor.split()).casefold()
+        return np.array([words in a for a in self.actors], dtype=bool)
 
     def active(self, year: int) -> np.ndarray:
         """Measures running in `year`: no start means from the programme start, no end means

@@ -126,3 +126,5 @@ SLIDE_BODY = "slide-body"
 SLIDE_COUNTER = "slide-counter"
 SLIDE_PREV = "slide-prev"  # keys.js clicks these
 SLIDE_NEXT = "slide-next"
+SLIDE_FIRST = "slide-first"
+SLIDE_LAST = "slide-last"

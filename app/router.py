@@ -78,7 +78,13 @@ def config(views: Sequence[str]) -> dict:
         "views": list(views),
         "presentation": ids.PRESENTATION,
         "clicked": CLICKED,
-        "ids": {"map": ids.MAP, "bakgrunn": ids.CONTROLS["bakgrunn"], "next": ids.SLIDE_NEXT},
+        "ids": {
+            "map": ids.MAP,
+            "bakgrunn": ids.CONTROLS["bakgrunn"],
+            "next": ids.SLIDE_NEXT,
+            "first": ids.SLIDE_FIRST,
+            "last": ids.SLIDE_LAST,
+        },
         "route": {
             "arguments": _in_call_order(route_arguments(views)),
             "outputs": list(route_outputs(views)),

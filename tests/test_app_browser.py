@@ -261,9 +261,17 @@ const body = document.querySelector('#slide-body').getBoundingClientRect();
 const labels = [...document.querySelectorAll('#slide-map .scattergeo text')]
     .map(t => parseFloat(getComputedStyle(t).fontSize));
 const b = bar ? bar.getBoundingClientRect() : null;
+const texts = [...document.querySelectorAll('#slide-body *')]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+const shapes = [...document.querySelectorAll('#slide-map .choroplethlocation')]
+    .map(p => p.getBoundingClientRect());
+const drawing = shapes.length ? Math.max(...shapes.map(r => r.right))
+                                - Math.min(...shapes.map(r => r.left)) : 0;
 return {mapWidth: map.width, page: window.innerWidth, bodyLeft: body.left,
         bar: b && {left: b.left, right: b.right, top: b.top, bottom: b.bottom},
-        height: window.innerHeight, minLabel: Math.min(...labels)};
+        height: window.innerHeight, minLabel: Math.min(...labels),
+        minText: Math.min(...texts), drawing: drawing};
 """
 
 
@@ -274,10 +282,12 @@ def test_presentation_steps_with_the_keyboard(server, browser):
     assert "Handlingsprogram 2025–2028" in text_of(browser, "#slide-title")
     wait_for(browser, lambda b: b.find_elements("css selector", "#slide-map .colorbar"))
     geometry = browser.execute_script(SLIDE_GEOMETRY)
-    assert geometry["mapWidth"] >= 0.6 * geometry["page"]  # the map takes 60 % or more
+    assert geometry["mapWidth"] >= 0.45 * geometry["page"]  # the map column: 45 % or more
     bar = geometry["bar"]  # the legend and its title fully visible, clear of the text panel
     assert bar["right"] <= geometry["bodyLeft"] and 0 <= bar["top"] < bar["bottom"] <= 1080
     assert geometry["minLabel"] >= 24
+    assert geometry["minText"] >= 28, geometry  # the slide's text, read across the chamber
+    print(f"slide map drawing: {geometry['drawing'] / geometry['page']:.0%} of the width")
     assert "I tillegg: 88–93 felles tiltak" in text_of(browser, "#slide-body")
     shot(browser, "5-presentasjon-tittel-1920x1080")
     browser.find_element("css selector", "body").send_keys(Keys.ARROW_RIGHT)
@@ -295,6 +305,19 @@ def test_presentation_steps_with_the_keyboard(server, browser):
     shot(browser, "6b-presentasjon-sondre-ostfold-1920x1080")
     browser.find_element("id", "slide-next").click()
     wait_for(browser, lambda b: text_of(b, "#slide-counter") == "1 / 16")  # wraps round
+    # As in slide software and with a clicker: End, Home, Space, ↓, ↑, Page Down/Up
+    steps = [
+        (Keys.END, "16 / 16"),
+        (Keys.HOME, "1 / 16"),
+        (Keys.SPACE, "2 / 16"),
+        (Keys.ARROW_DOWN, "3 / 16"),
+        (Keys.ARROW_UP, "2 / 16"),
+        (Keys.PAGE_DOWN, "3 / 16"),
+        (Keys.PAGE_UP, "2 / 16"),
+    ]
+    for key, counter in steps:
+        browser.find_element("css selector", "body").send_keys(key)
+        wait_for(browser, lambda b, c=counter: text_of(b, "#slide-counter") == c)
 
 
 UNLABELLED = """

@@ -154,11 +154,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return [presenting, !presenting];
         },
 
-        stepSlide: function (previous, following, slide, config) {
+        stepSlide: function (previous, following, first, last, slide, config) {
             const triggered = (window.dash_clientside.callback_context.triggered || [])
                 .map(function (t) { return t.prop_id; });
+            const was = function (id) { return triggered.indexOf(id + ".n_clicks") >= 0; };
+            if (was(config.ids.first)) { return 0; }
+            if (was(config.ids.last)) { return config.slides - 1; }
             const current = Number.isInteger(slide) ? slide : 0;
-            const step = triggered.indexOf(config.ids.next + ".n_clicks") >= 0 ? 1 : -1;
+            const step = was(config.ids.next) ? 1 : -1;
             return (current + step + config.slides) % config.slides;
         },
     },

@@ -13,16 +13,15 @@ from app.model import (
     NOT_CONCERNED,
     View,
     councils,
-    kommune_counts,
+    kommune_measures,
     map_data,
     metric_label,
     per_1000_text,
-    specific_measures,
 )
 from app.state import PageState
 from geo import norsk
 from geo.pipeline import Programme
-from geo.terms import CLASS_LABELS, Via
+from geo.terms import CLASS_LABELS, SPLIT_LABELS, Via
 
 NAME = "slide"  # its stores: drawn-slide, canon-slide
 ROUTE = ids.PRESENTATION
@@ -63,10 +62,26 @@ def page(view: View) -> html.Main:
             html.Nav(
                 [
                     dbc.Button(
+                        "⇤ Første",
+                        id=ids.SLIDE_FIRST,
+                        color="secondary",
+                        size="lg",
+                        className="me-2",
+                        title="Første lysbilde (Home)",
+                    ),
+                    dbc.Button(
                         "← Forrige", id=ids.SLIDE_PREV, color="primary", size="lg", className="me-2"
                     ),
                     dbc.Button(
-                        "Neste →", id=ids.SLIDE_NEXT, color="primary", size="lg", className="me-3"
+                        "Neste →", id=ids.SLIDE_NEXT, color="primary", size="lg", className="me-2"
+                    ),
+                    dbc.Button(
+                        "Siste ⇥",
+                        id=ids.SLIDE_LAST,
+                        color="secondary",
+                        size="lg",
+                        className="me-3",
+                        title="Siste lysbilde (End)",
                     ),
                     html.Span(id=ids.SLIDE_COUNTER, className="fs-4 me-3"),
                     html.A("Tilbake til kartet", href=ids.href(view.prefix), className="fs-5"),
@@ -113,7 +128,11 @@ def title_slide(view: View, state: PageState):
         html.Ul(per_plan, className="fs-4"),
         html.P(data.baseline, className="fs-4") if data.baseline else None,
         html.P(data.note, className="fs-4 fw-bold") if data.note else None,
-        html.P("Bruk piltastene eller knappene for å bla.", className="fs-5"),
+        html.P(
+            "Bla med piltastene, mellomrom, Page Up/Page Down (fjernkontroll) eller knappene; "
+            "Home og End går til første og siste.",
+            className="fs-5",
+        ),
     ]
     title = f"Handlingsprogram {view.programme.period_label}".strip()
     subtitle = f"Særskilte tiltak per kommune i {view.programme.gazetteer.county_name}"
@@ -138,28 +157,43 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
             font_size=SLIDE_FONT,
         )
         fig.update_traces(showscale=False, selector={"type": "choropleth"})
-    listed, common, organisation = specific_measures(view, state, number)
-    counts = kommune_counts(view, state, number)
+    measures = kommune_measures(view, state, number)
+    counts = measures.counts
+    common, organisation = counts.common, counts.organisation
+    groups: list = []
+    for role, by_class in measures.split.items():
+        rows = [(r, cls) for cls, rs in by_class.items() for r in rs]
+        if not rows:
+            continue
+        groups.append(
+            html.P(f"{SPLIT_LABELS[role]} ({norsk.count(len(rows))})", className="fw-bold mb-1")
+        )
+        groups.append(
+            html.Ol(
+                [
+                    html.Li(
+                        [
+                            html.B(r["id"]),
+                            f" {r['tittel']} ",
+                            html.Span(f"({CLASS_LABELS[cls]})", className="text-body-secondary"),
+                        ],
+                        className="mb-2",
+                    )
+                    for r, cls in rows
+                ],
+                className="slide-list",
+            )
+        )
     body = [
         html.P(f"{norsk.count(counts.specific)} særskilte tiltak", className="fs-3 fw-bold mb-2"),
-        html.Ol(
-            [
-                html.Li(
-                    [
-                        html.B(m["id"]),
-                        f" {m['title']} ",
-                        html.Span(f"({CLASS_LABELS[cls]})", className="text-body-secondary"),
-                    ],
-                    className="mb-2",
+        *(
+            groups
+            or [
+                html.P(
+                    "Ingen tiltak nevner kommunen, et sted i den eller en region den hører til.",
+                    className="fs-5",
                 )
-                for m, cls in listed
-            ],
-            className="slide-list",
-        )
-        if listed
-        else html.P(
-            "Ingen tiltak nevner kommunen, et sted i den eller en region den hører til.",
-            className="fs-5",
+            ]
         ),
         html.P(
             f"+ {norsk.count(common)} felles tiltak der kommunen er med som én av alle "
@@ -247,6 +281,8 @@ def register(app: Dash, view: View) -> None:
         Output(ids.SLIDE, "data", allow_duplicate=True),
         Input(ids.SLIDE_PREV, "n_clicks"),
         Input(ids.SLIDE_NEXT, "n_clicks"),
+        Input(ids.SLIDE_FIRST, "n_clicks"),
+        Input(ids.SLIDE_LAST, "n_clicks"),
         State(ids.SLIDE, "data"),
         State(ids.CONFIG, "data"),
         prevent_initial_call=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.model import MapData
+from app.model import MapData, period_text, reflow
 from geo.records import MeasureRecord
 
 # Modebar buttons that do not help here (selection, hover modes, free pan on bars).
@@ -88,24 +88,23 @@ def words_of(data: MapData) -> list:
     ]
 
 
-def measure_detail(measure: MeasureRecord) -> list:
-    """The full measure as text (never HTML)."""
-    period = measure["period"]
-    years = "–".join(str(y) for y in (period["start"], period["end"]) if y) or "løpende"
+def measure_detail(measure: MeasureRecord, plan: str | None = None) -> list:
+    """The full measure as text (never HTML), its why/how reflowed into paragraphs; `plan`:
+    its plan as users read it (app.model.measure_plan)."""
     aliases = f" (også {', '.join(measure['aliases'])})" if measure["aliases"] else ""
     return [
         html.H3(f"{measure['id']}{aliases} {measure['title']}", className="h5"),
         html.P(
-            f"{measure['plan']} · {measure['theme'] or ''} · Strategi {measure['strategy']}"
+            f"{plan or measure['plan']} · {measure['theme'] or ''} · Strategi {measure['strategy']}"
             f" {measure['strategy_title'] or ''}",
             className="small text-body-secondary",
         ),
         html.H4("Hvorfor og hvordan", className="h6 mt-3"),
-        html.Div(measure["why_how"] or "–", className="why-how"),
+        html.Div([html.P(p, className="mb-2") for p in reflow(measure["why_how"])] or "–"),
         html.H4(measure["actors_label"] or "Hvem", className="h6 mt-3"),
         html.P(", ".join(measure["actors"]) or "–"),
         html.H4("Tidsperiode", className="h6 mt-3"),
-        html.P(f"{period['text'] or '–'} ({years})"),
+        html.P(period_text(measure["period"])),
     ]
 
 

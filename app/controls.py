@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from app import ids
 from app.components import button, dropdown, group, label
-from app.model import View
+from app.model import View, plan_label
 from geo.division import COUNTIES_2024
 from geo.terms import (
     DEFAULT_METRIC,
@@ -51,7 +51,7 @@ def controls(view: View) -> html.Div:
             dropdown(
                 ids.CONTROLS["plan"],
                 "Alle planer",
-                [{"label": f"{key}: {p.short}", "value": key} for key, p in view.plans.items()],
+                [{"label": plan_label(p), "value": key} for key, p in view.plans.items()],
                 clearable=True,
             ),
             label("Tema", ids.CONTROLS["theme"]),

@@ -8,6 +8,7 @@ concern it are specific (named, place, region) or common, and the parts add up.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -21,7 +22,7 @@ from geo.geometry.web import WebShapes
 from geo.load import Counts, CountTable, Filters, Partition, count_table
 from geo.pipeline import Programme
 from geo.reading.parse import Plan
-from geo.records import MeasureRecord
+from geo.records import MeasureRecord, PeriodRecord
 from geo.terms import (
     CLASS_LABELS,
     CLASS_VIA,
@@ -127,6 +128,18 @@ def drawn_key(state: PageState) -> dict:
     }
 
 
+def plan_label(plan: Plan) -> str:
+    """A plan as users read it everywhere (the control, slides, measures, titles, files):
+    'Plan 1: Regional plan for økt livskvalitet, deltakelse og likeverd'."""
+    return f"Plan {plan.key}: {plan.title}"
+
+
+def measure_plan(view: View, measure: MeasureRecord) -> str:
+    """The plan of a measure by plan_label (its own words if the plan is unknown)."""
+    plan = view.programme.plan_titled(measure["plan"])
+    return plan_label(plan) if plan else str(measure["plan"] or "")
+
+
 def filters_of(state: PageState, view: View) -> Filters:
     """The load filters of a page state (plan "1" resolved to the plan's name)."""
     return Filters(
@@ -156,7 +169,7 @@ def title_parts(view: View, state: PageState) -> tuple[str, str]:
     """The map's title and the active filters as plain text (escape them where HTML is read)."""
     parts = []
     if state.plan and state.plan in view.plans:
-        parts.append(view.plans[state.plan].short.removeprefix("for "))
+        parts.append(plan_label(view.plans[state.plan]))
     parts += [
         p
         for p in (
@@ -355,6 +368,43 @@ def _rounded(*values: float) -> list[float | None]:
 # --- The Kommune view -----------------------------------------------------------------------
 
 
+BULLET = re.compile(r"^\s*(?:[•\-–*▪◦]|\d{1,2}[.)])\s+")
+
+
+def reflow(text: str) -> list[str]:
+    """A measure's text as paragraphs for display: the source's hard line breaks inside a
+    paragraph become spaces; blank lines and list items (•, -, 1.) start a new one. The data
+    keeps the text as it was read."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if not line.strip() or BULLET.match(line):
+            if current:
+                paragraphs.append(" ".join(current))
+            current = [line.strip()] if line.strip() else []
+        else:
+            current.append(line.strip())
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def period_text(period: PeriodRecord) -> str:
+    """A period as the document says it, once: '2025–2028', 'Løpende (fra 2025)'; its years
+    added only where the words do not already say them."""
+    words = " ".join(str(period["text"] or "").split())
+    start, end = period["start"], period["end"]
+    years = "–".join(str(y) for y in dict.fromkeys((start, end)) if y)
+    if start and not end:
+        years = f"fra {start}"
+    shown = re.sub(r"(\d{4})\s*[-–]\s*(\d{2,4})", r"\1–\2", words)
+    if not words:
+        return years or "ingen periode oppgitt"
+    if not years or all(str(y) in shown for y in (start, end) if y):
+        return shown
+    return f"{shown} ({years})"
+
+
 def _snippet(text: str, evidence: str) -> tuple[str, list[list[int]]]:
     """A short context around the first occurrence of the evidence, with its position."""
     at = text.find(evidence)
@@ -404,8 +454,8 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
                 {
                     "id": m["id"],
                     "tittel": m["title"],
-                    "plan": f"Plan {plan.key}" if (plan := plan_of(m["plan"])) else "",
-                    "periode": m["period"]["text"].replace("\n", " "),
+                    "plan": plan_label(plan) if (plan := plan_of(m["plan"])) else "",
+                    "periode": period_text(m["period"]),
                     "klasse": cls,
                     "klasse_tekst": CLASS_LABELS.get(cls, "bare i et organisasjonsnavn"),
                     "via": ", ".join(dict.fromkeys(VIA_LABELS[t["via"]] for t in tags)),

@@ -180,7 +180,7 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     first = items[0]
     assert first.text.startswith("1.3.2 Gjennomføre områdesatsing")
     assert "Hvem: Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner" in first.text
-    assert "· Periode: 2025-2029" in first.text
+    assert "· Periode: 2025–2029" in first.text
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first)
     assert top < 768 - 60, top  # at 1366×768, without scrolling
     groups = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h4")]
@@ -385,7 +385,7 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][:6] == ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan"]
-    assert len(rows) > 2 and all(r[5] == "Plan 3" for r in rows[1:])
+    assert len(rows) > 2 and all(r[5].startswith("Plan 3: Regional plan") for r in rows[1:])
     assert any("områder" in r[1] for r in rows[1:])
     # The table filtered and sorted by hand: the download holds what it shows, in its order
     click(browser, browser.find_element("css selector", "#kommune-common summary"))
@@ -465,3 +465,42 @@ def test_document_text_in_the_map_title_reads_as_typed(hostile_app, browser):
     wait_for(browser, lambda b: "kulturmiljø" in text_of(b, title))
     assert text_of(browser, title).endswith(HOSTILE_THEME)
     assert not browser.find_elements("css selector", "#map .gtitle [style*='bold']")
+
+
+def test_the_html_map_has_a_title_a_metric_scale_and_loads_nothing_missing(
+    app_bundle, browser, tmp_path
+):
+    """The standalone HTML map, served from a folder: titled, a scale in metres only, and
+    every request it makes found (Leaflet's marker images were asked for and missing)."""
+    import functools
+    import http.server
+    import threading
+
+    from app.downloads import html_map
+    from app.views import make_view
+
+    view = make_view(app_bundle)
+    (tmp_path / "kart.html").write_text(html_map(view, view.choices.state({})), encoding="utf-8")
+    asked: list[tuple[str, int]] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_request(self, code="-", size="-"):
+            asked.append((self.path, int(code)))
+
+    handler = functools.partial(Handler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            browser.get(f"http://127.0.0.1:{server.server_address[1]}/kart.html")
+            wait_for(
+                browser, lambda b: b.find_elements("css selector", ".leaflet-control-scale-line")
+            )
+            assert len(browser.find_elements("css selector", ".kommune-label")) == 12
+            time.sleep(1)  # late requests (icons) arrive
+        finally:
+            server.shutdown()
+    assert browser.title.startswith("Særskilte tiltak der kommunen skal bidra")
+    scales = [e.text for e in browser.find_elements("css selector", ".leaflet-control-scale-line")]
+    assert len(scales) == 1 and scales[0].endswith(("km", " m")), scales
+    missing = [(path, code) for path, code in asked if code >= 400 and path != "/favicon.ico"]
+    assert asked and not missing, asked

@@ -294,7 +294,7 @@ def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
     ids = re.findall(r'"children": "(\d\.\d+\.\d+)", "className": "measure-id"', specific)
     act, area = ["1.3.2", "3.5.1", "3.11.9", "3.13.1"], ["3.3.1", "3.6.5", "3.11.8", "3.12.2"]
     assert ids == [*act, *area, "3.12.3"]
-    assert "Hvem: " in specific and " · Periode: 2025-2029" in specific  # 1.3.2
+    assert "Hvem: " in specific and " · Periode: 2025–2029" in specific  # 1.3.2, one dash
     assert out["kommune-common-summary"]["children"].startswith(
         "Felles tiltak for alle kommunene (88)"
     )
@@ -346,7 +346,7 @@ def test_selected_row_shows_the_whole_measure_as_text(dash_app, client):
         ["kommune-chosen.data"],
     )
     text = json.dumps(body, ensure_ascii=False)
-    assert "Gjennomføre områdesatsing" in text and "2025-2029" in text
+    assert "Gjennomføre områdesatsing" in text and "2025–2029" in text  # period said once
     assert "dangerously" not in text and "Markdown" not in text
 
 
@@ -354,9 +354,11 @@ def test_print_view_has_a_page_per_municipality(client):
     one = client.get("/utskrift?kommune=3105").get_data(as_text=True)
     assert one.count('class="page"') == 1 and "Sarpsborg: tiltak i handlingsprogram" in one
     assert "Særskilte tiltak (9)" in one and "Felles tiltak for alle kommunene (88)" in one
-    # The why/how text keeps its line breaks on paper: in a paragraph whose style keeps them.
-    why = re.search(r'<p class="why">([^<]*)</p>', one)
-    assert why and "\n" in why.group(1) and ".why { white-space: pre-wrap; }" in one
+    # The why/how text reflowed: the source's hard line breaks gone, its paragraphs and list
+    # items kept (3.3.1 has eight bullets)
+    whys = re.findall(r'<p class="why">([^<]*)</p>', one)
+    assert whys and not any("\n" in w for w in whys)
+    assert sum(w.startswith("• ") for w in whys) >= 8
     # By role first: the 4 Sarpsborg is to act on, then the 5 that concern its area
     act, area = (
         one.index("Kommunen skal bidra (4)"),
@@ -375,7 +377,8 @@ def test_print_view_of_an_unknown_municipality_is_a_norwegian_404(client, number
     assert html.escape(number) in page and "<b>x</b>" not in page
     assert 'class="page"' not in page
     filtered = client.get("/utskrift?kommune=3105&plan=1").get_data(as_text=True)
-    assert "Utvalg: økt livskvalitet, deltakelse og likeverd. " in filtered
+    plan = "Plan 1: Regional plan for økt livskvalitet, deltakelse og likeverd"
+    assert f"Utvalg: {plan}. " in filtered  # the plan named as in the control and on slides
 
 
 def test_print_view_shows_programme_text_as_text(hostile_app):

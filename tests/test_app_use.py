@@ -196,7 +196,7 @@ def test_each_view_reproduces_itself_from_its_link(server, browser):
         "kommune": lambda: (
             click(browser, browser.find_element("xpath", "//label[text()='Kommune']")),
             choose(browser, "kommune-select", "Hvaler", "Hvaler"),
-            choose(browser, "plan", "3", "3:"),
+            choose(browser, "plan", "3", "Plan 3:"),
         ),
         "tiltak": lambda: (
             click(browser, browser.find_element("xpath", "//label[text()='Tiltak']")),
@@ -217,7 +217,9 @@ def test_each_view_reproduces_itself_from_its_link(server, browser):
         assert here["view"] == name, here
         there = in_a_new_browser(link, lambda b, name=name: f"view={name}" in b.current_url)
         assert there == here, (link, here, there)
-    assert here["role"] == "target" and here["plan"].startswith("3:")  # the earlier choices kept
+    assert here["role"] == "target" and here["plan"].startswith(
+        "Plan 3:"
+    )  # the earlier choices kept
 
 
 # Filters that cannot lie --------------------------------------------------------------------------
@@ -227,7 +229,7 @@ def test_themes_and_strategies_are_narrowed_by_plan_and_theme(server, browser, v
     browser.get(server + "/?view=kart")
     wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
     everything = options_of(browser, "theme")
-    choose(browser, "plan", "2", "2:")
+    choose(browser, "plan", "2", "Plan 2:")
     themes = options_of(browser, "theme")
     assert themes == ["Arbeid, inkludering og kompetanse", "Grønn og rettferdig verdiskaping"]
     assert len(everything) > len(themes)
@@ -237,7 +239,7 @@ def test_themes_and_strategies_are_narrowed_by_plan_and_theme(server, browser, v
     expected = {m["strategy"] for m in tree if m["theme"] == "Grønn og rettferdig verdiskaping"}
     assert {s.split()[0] for s in strategies} == expected and len(expected) < 11
     # another plan: the theme that is not in it goes, and the URL says so
-    choose(browser, "plan", "1", "1:")
+    choose(browser, "plan", "1", "Plan 1:")
     wait_for(browser, lambda b: "theme=" not in b.current_url and "plan=1" in b.current_url)
     assert text_of(browser, "#theme-value") == "Alle tema"
 

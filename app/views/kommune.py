@@ -20,6 +20,7 @@ from app.model import (
     View,
     kommune_heading,
     kommune_measures,
+    measure_plan,
 )
 from app.router import link
 from app.state import PageState
@@ -271,7 +272,7 @@ def grid(rows: list[dict]) -> dag.AgGrid:
     )
 
 
-def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
+def kommune_item(row: dict, measure: MeasureRecord | None, plan: str = "") -> html.Li:
     """One specific measure: number and title, role and period, the words that tie it to the
     municipality, and the whole measure behind a disclosure."""
     period = row["periode"] or "ingen periode oppgitt"
@@ -287,7 +288,10 @@ def kommune_item(row: dict, measure: MeasureRecord | None) -> html.Li:
             ),
             html.Div(["«", *evidence(row), "»"], className="evidence small"),
             html.Details(
-                [html.Summary("Hele tiltaket"), *(measure_detail(measure) if measure else [])],
+                [
+                    html.Summary("Hele tiltaket"),
+                    *(measure_detail(measure, plan) if measure else []),
+                ],
                 className="small measure-more",
             ),
         ],
@@ -330,7 +334,7 @@ def kommune_specific(measures: KommuneMeasures, view: View) -> list:
                 )
                 out.append(
                     html.Ol(
-                        [kommune_item(r, view.programme.measure(r["id"])) for r in rows],
+                        [kommune_item(r, view.programme.measure(r["id"]), r["plan"]) for r in rows],
                         className="kommune-list",
                     )
                 )
@@ -518,4 +522,5 @@ def register(app: Dash, view: View) -> None:
     def show_measure_detail(chosen):
         """The common measure chosen in the table, in full."""
         measure = view.programme.measure(chosen) if isinstance(chosen, str) else None
-        return {"detail": measure_detail(measure) if measure else ROW_HINT}
+        plan = measure_plan(view, measure) if measure else ""
+        return {"detail": measure_detail(measure, plan) if measure else ROW_HINT}

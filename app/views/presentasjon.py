@@ -17,6 +17,7 @@ from app.model import (
     map_data,
     metric_label,
     per_1000_text,
+    plan_label,
 )
 from app.state import PageState
 from geo import norsk
@@ -111,9 +112,12 @@ SLIDE_FONT = 24  # px: names on a slide map, readable across a council chamber
 def title_slide(view: View, state: PageState):
     """(title, subtitle, map, body) of the presentation's first slide."""
     measures = view.programme.measures
-    plans = [plan.title for plan in view.programme.plans]
+    plans = view.programme.plans
     per_plan = [
-        html.Li(f"{plan}: {norsk.count(sum(m['plan'] == plan for m in measures))} tiltak")
+        html.Li(
+            f"{plan_label(plan)}: {norsk.count(sum(m['plan'] == plan.title for m in measures))}"
+            " tiltak"
+        )
         for plan in plans
     ]
     fig = figures.map_figure(

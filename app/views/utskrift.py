@@ -12,7 +12,14 @@ from flask import Response, request
 from jinja2 import Environment
 
 from app import ids
-from app.model import ORGANISATION, View, kommune_measures, kommune_summary, title_parts
+from app.model import (
+    ORGANISATION,
+    View,
+    kommune_measures,
+    kommune_summary,
+    reflow,
+    title_parts,
+)
 from app.state import MAX_QUERY, parse_state
 from geo import norsk
 from geo.records import MeasureRecord
@@ -37,7 +44,7 @@ TEMPLATE = """<!DOCTYPE html>
   .meta, .small { color: #444; font-size: 9pt; }
   .measure { break-inside: avoid; margin: 0 0 3mm; }
   .measure p { margin: 0.5mm 0; }
-  .why { white-space: pre-wrap; }
+  .why { margin: 0.5mm 0 1mm; }
   ol.common { columns: 2; column-gap: 8mm; font-size: 8.5pt; padding-left: 5mm; margin: 0; }
   ol.common li { break-inside: avoid; }
   mark { background: #ffe08a; color: #1a1a1a; }
@@ -69,7 +76,7 @@ TEMPLATE = """<!DOCTYPE html>
     <p><strong>{{ m.id }} {{ m.title }}</strong></p>
     <p class="small">Periode: {{ m.period }} · {{ m.actors_label }}: {{ m.actors }}</p>
     <p class="small">Belegg: «{{ m.evidence }}»</p>
-    <p class="why">{{ m.why_how }}</p>
+    {% for paragraph in m.why_how %}<p class="why">{{ paragraph }}</p>{% endfor %}
   </div>
   {% endfor %}
   {% endfor %}
@@ -157,7 +164,7 @@ def _item(view: View, row: dict) -> dict:
         "actors_label": measure.get("actors_label") or "Hvem",
         "actors": ", ".join(measure.get("actors", [])) or "–",
         "evidence": row["belegg"],
-        "why_how": measure.get("why_how") or "–",
+        "why_how": reflow(measure.get("why_how") or "") or ["–"],
     }
 
 

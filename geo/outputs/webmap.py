@@ -148,7 +148,7 @@ def build_map(
     ]
     tooltip = {"kommunenavn": "Kommune", "verdi": label, "sammendrag": "Tiltak"}
     minx, miny, maxx, maxy = frame.total_bounds
-    fmap = folium.Map(tiles=tiles, control_scale=not schematic, zoom_snap=0.25)
+    fmap = folium.Map(tiles=tiles, control_scale=False, zoom_snap=0.25)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     fmap.default_js, fmap.default_css = [], []  # no CDN: Leaflet is inlined below
     static = leaflet_dir()
@@ -158,6 +158,12 @@ def build_map(
     )
     header.add_child(
         folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"), name="leaflet_js"
+    )
+    # Markers start with an empty div as their icon: Leaflet's default one is an image that
+    # is not in the file (two 404s); the labels set their own DivIcon.
+    header.add_child(
+        folium.Element("<script>L.Marker.prototype.options.icon = L.divIcon({html: ''});</script>"),
+        name="no_default_icon",
     )
     folium.GeoJson(
         data,
@@ -187,11 +193,27 @@ def build_map(
             interactive=False,
         ).add_to(fmap)
     root = fmap.get_root()
+    root.title = title  # type: ignore[attr-defined]  # the page's <title> (a branca Figure)
     overlay = folium.Element(_overlay_html(title, label, metric, high, notice))
     root.html.add_child(overlay)  # type: ignore[attr-defined]  # a branca Figure
     if not schematic:
         fmap.add_child(_Attribution(ATTRIBUTION))
+        fmap.add_child(_MetricScale())
     return fmap
+
+
+class _MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only (Leaflet's default adds miles)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 class _Attribution(MacroElement):

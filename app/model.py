@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -509,6 +509,12 @@ def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasur
     row = view.numbers.index(number)
     by_id = {r["id"]: r for r in view.rows[number]}
     act = parts.act[row]
+    specific = parts.specific
+
+    def together(k: int) -> str:
+        """The other municipalities the measure picks out (specific for them too)."""
+        others = [view.names[i] for i in np.flatnonzero(specific[:, k]) if i != row]
+        return ", ".join(others)
 
     def part_of(k: int, cls: str) -> str:
         if cls in SPECIFIC_NAMES:
@@ -517,7 +523,12 @@ def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasur
 
     groups = {
         cls: [
-            {**by_id[index.ids[k]], "del": (p := part_of(int(k), cls)), "del_tekst": PART_LABELS[p]}
+            {
+                **by_id[index.ids[k]],
+                "del": (p := part_of(int(k), cls)),
+                "del_tekst": PART_LABELS[p],
+                "sammen": together(int(k)) if cls in SPECIFIC_NAMES else "",
+            }
             for k in np.flatnonzero(parts.of(cls)[row])
         ]
         for cls in KOMMUNE_GROUPS
@@ -529,6 +540,35 @@ def kommune_measures(view: View, state: PageState, number: str) -> KommuneMeasur
         for role in ROLE_SPLIT
     }
     return KommuneMeasures(counts_of(view, filters, parts).row(row), groups, split)
+
+
+@dataclass(frozen=True)
+class YearStrip:
+    """A municipality's measures by the programme's years: per year how many are active
+    (specific, all), and this year's starts and ends (ids)."""
+
+    years: list[tuple[int, int, int]]  # (year, specific active, all active)
+    year: int | None  # this year, when the programme runs in it
+    starting: list[str]
+    ending: list[str]
+
+
+def year_strip(view: View, state: PageState, number: str, today: int) -> YearStrip:
+    """The 'when' of a municipality's measures under the filters (a year filter aside: the
+    strip is the years)."""
+    index = view.programme.index
+    parts = index.partition(filters_of(replace(state, year=None), view))
+    row = view.numbers.index(number)
+    specific, total = parts.specific[row], parts.total[row]
+    years = [
+        (y, int((specific & index.active(y)).sum()), int((total & index.active(y)).sum()))
+        for y in index.years
+    ]
+    if today not in index.years:
+        return YearStrip(years, None, [], [])
+    starting = [index.ids[k] for k in np.flatnonzero(total & (index.start == today))]
+    ending = [index.ids[k] for k in np.flatnonzero(total & (index.end == today))]
+    return YearStrip(years, today, starting, ending)
 
 
 def kommune_rows(view: View, state: PageState, number: str) -> list[dict]:

@@ -486,7 +486,7 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     assert raw.startswith(codecs.BOM_UTF8)  # Norwegian Excel: BOM, ';', decimal comma
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan", "Periode", "Via"]
-    assert rows[0] == [*headers, "Rolle", "Belegg i teksten"]
+    assert rows[0] == [*headers, "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
     assert len(rows) == 1 + 98  # 9 specific, 88 common, 1 organisation-only
     # As on screen: those Sarpsborg is to act on, then those that concern its area
     assert [r[2] for r in rows[1:11]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 5 + [
@@ -743,3 +743,22 @@ def test_municipality_lists_are_built_once(app_bundle):
     view = make_view(app_bundle)
     assert view.names is view.names and view.numbers is view.numbers
     assert view.name_of("3105") == "Sarpsborg"
+
+
+def test_kommune_view_says_with_whom_and_when(dash_app, client, app_bundle):
+    """Each specific measure names the other municipalities it picks out; the 'when' strip
+    counts the municipality's measures per programme year as the year filter does."""
+    from app.model import kommune_counts, year_strip
+
+    out = render(dash_app, client, "kommune", kommune="3105")
+    specific = text_of(out["kommune-specific"]["children"])
+    assert "Sammen med: Halden, Moss, Råde" in specific  # 3.6.5, the pilgrim route
+    assert specific.index("Når: aktive tiltak per år") < specific.index("Særskilte tiltak (9)")
+    view = make_view(app_bundle)
+    strip = year_strip(view, PageState(), "3105", 2026)
+    assert [y for y, _, _ in strip.years] == [2025, 2026, 2027, 2028]
+    for year, specific_n, total in strip.years:
+        counts = kommune_counts(view, view.choices.state({"year": year}), "3105")
+        assert (specific_n, total) == (counts.specific, counts.total), year
+    assert strip.year == 2026 and "3.5.1" in strip.starting and "3.5.1" in strip.ending
+    assert year_strip(view, PageState(), "3105", 2031).year is None  # after the programme

@@ -4,6 +4,7 @@ and a printable page for its council."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from importlib.resources import files
 
@@ -18,9 +19,11 @@ from app.model import (
     KommuneMeasures,
     TableView,
     View,
+    YearStrip,
     kommune_heading,
     kommune_measures,
     measure_plan,
+    year_strip,
 )
 from app.router import link
 from app.state import PageState
@@ -49,6 +52,7 @@ KOMMUNE_EXPORT = {
     "via": "Via",
     "rolle": "Rolle",
     "belegg": "Belegg i teksten",
+    "sammen": "Sammen med (særskilt)",
 }
 
 # Text wraps at word boundaries: ag-grid's default breaks inside words.
@@ -286,6 +290,12 @@ def kommune_item(row: dict, measure: MeasureRecord | None, plan: str = "") -> ht
                 f"Hvem: {row['hvem'] or 'ikke oppgitt'} · Periode: {period}",
                 className="small text-body-secondary",
             ),
+            html.Div(
+                f"Sammen med: {row['sammen']}"
+                if row.get("sammen")
+                else "Ingen andre kommuner er nevnt særskilt",
+                className="small together",
+            ),
             html.Div(["«", *evidence(row), "»"], className="evidence small"),
             html.Details(
                 [
@@ -339,6 +349,35 @@ def kommune_specific(measures: KommuneMeasures, view: View) -> list:
                     )
                 )
     return out
+
+
+def when_strip(strip: YearStrip) -> html.Div:
+    """The municipality's measures by the programme's years, and what starts or ends this
+    year: when the work falls."""
+    cells = [
+        html.Li(
+            [
+                html.Span(str(year), className="fw-semibold d-block"),
+                f"{norsk.count(specific)} særskilte · {norsk.count(total)} i alt",
+            ],
+            className="when-year" + (" when-now" if year == strip.year else ""),
+            **({"aria-current": "date"} if year == strip.year else {}),
+        )
+        for year, specific, total in strip.years
+    ]
+    said = []
+    if strip.year is not None:
+        for verb, ids_ in (("Starter", strip.starting), ("Slutter", strip.ending)):
+            listed = ", ".join(ids_) if ids_ else "ingen"
+            said.append(f"{verb} i {strip.year}: {listed}.")
+    return html.Div(
+        [
+            html.H3("Når: aktive tiltak per år", className="h6 mt-2 mb-1"),
+            html.Ul(cells, className="when-strip list-unstyled d-flex flex-wrap gap-2 mb-1"),
+            html.P(" ".join(said), className="small text-body-secondary mb-0") if said else None,
+        ],
+        className="when",
+    )
 
 
 def summary_heading(heading: str, detail: str) -> list:
@@ -480,7 +519,10 @@ def register(app: Dash, view: View) -> None:
         measures = kommune_measures(view, state, state.kommune)
         return {
             "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
-            "specific": kommune_specific(measures, view),
+            "specific": [
+                when_strip(year_strip(view, state, state.kommune, dt.date.today().year)),
+                *kommune_specific(measures, view),
+            ],
             "common": common_summary(measures),
             "rows": grid(measures.groups["common"]),
             "detail": ROW_HINT,  # a new table has no row chosen

@@ -133,7 +133,7 @@ def title_slide(view: View, state: PageState):
         html.P(data.baseline, className="fs-4") if data.baseline else None,
         html.P(data.note, className="fs-4 fw-bold") if data.note else None,
         html.P(
-            "Bla med piltastene, mellomrom, Page Up/Page Down (fjernkontroll) eller knappene; "
+            "Bla med piltastene, mellomrom, en fjernkontroll (klikker) eller knappene; "
             "Home og End går til første og siste.",
             className="fs-5",
         ),

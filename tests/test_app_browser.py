@@ -171,12 +171,12 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     ActionChains(browser).move_by_offset(x, y).click().perform()
     wait_for(browser, lambda b: "Sarpsborg" in text_of(b, "#kommune-summary"))
     assert text_of(browser, "#kommune-summary").startswith(
-        "Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt"
+        "Sarpsborg: 10 særskilte tiltak og 88 felles – 98 i alt"
     )
     assert "view=kommune" in browser.current_url and "kommune=3105" in browser.current_url
     # What the region asks of Sarpsborg, above the fold: the specific measures, grouped
     items = browser.find_elements("css selector", "#kommune-specific .kommune-measure")
-    assert len(items) == 9
+    assert len(items) == 10
     first = items[0]
     assert first.text.startswith("1.3.2 Gjennomføre områdesatsing")
     assert "Hvem: Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner" in first.text
@@ -184,9 +184,9 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     top = browser.execute_script("return arguments[0].getBoundingClientRect().top", first)
     assert top < 768 - 60, top  # at 1366×768, without scrolling
     groups = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h4")]
-    assert groups == ["Kommunen skal bidra (4)", "Tiltaket gjelder kommunens område (5)"]
+    assert groups == ["Kommunen skal bidra (4)", "Tiltaket gjelder kommunens område (6)"]
     kinds = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h5")]
-    assert kinds == ["Navngitt (2)", "Via region (2)", "Via sted (5)"]
+    assert kinds == ["Navngitt (2)", "Via region (2)", "Via sted (5)", "Via region (1)"]
     mark = first.find_element("css selector", "mark")  # the matched words are highlighted
     assert mark.text == "Sarpsborg"
     colours = browser.execute_script(
@@ -227,7 +227,7 @@ def test_ipr_view_shows_three_councils(server, browser):
     title, legend = boxes
     apart = title["bottom"] <= legend["top"] or legend["bottom"] <= title["top"]
     assert apart or title["right"] <= legend["left"] or legend["right"] <= title["left"], boxes
-    assert "10 særskilte tiltak for rådets kommuner" in text_of(browser, "#ipr-table")
+    assert "11 særskilte tiltak for rådets kommuner" in text_of(browser, "#ipr-table")
     assert len(browser.find_elements("css selector", "#ipr-table tbody")) == 3  # councils
     assert len(browser.find_elements("css selector", "#ipr-table tbody tr")) == 3 + 12
     assert "Aremark*" in text_of(browser, "#ipr-table")
@@ -240,7 +240,7 @@ def test_link_lands_on_halden(server, browser):
     browser.get(server + "/?kommune=3101")
     wait_for(browser, lambda b: "Halden" in text_of(b, "#kommune-summary"))
     assert text_of(browser, "#kommune-summary").startswith(
-        "Halden: 6 særskilte tiltak og 90 felles – 96 i alt"
+        "Halden: 7 særskilte tiltak og 90 felles – 97 i alt"
     )
     assert not browser.find_element("id", "section-kommune").get_attribute("hidden")
     wait_for(browser, lambda b: "view=kommune" in b.current_url)  # the link now says the view
@@ -296,7 +296,7 @@ def test_presentation_steps_with_the_keyboard(server, browser):
     assert "slide=1" in browser.current_url
     wait_for(browser, lambda b: "1.3.2" in text_of(b, "#slide-body"))
     body = text_of(browser, "#slide-body")
-    assert body.startswith("6 særskilte tiltak") and "= 96 tiltak i alt" in body
+    assert body.startswith("7 særskilte tiltak") and "= 97 tiltak i alt" in body
     assert browser.execute_script(SLIDE_GEOMETRY)["minLabel"] >= 24
     shot(browser, "6-presentasjon-halden-1920x1080")
     browser.get(server + "/presentasjon?slide=15")

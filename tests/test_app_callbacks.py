@@ -273,27 +273,28 @@ def text_of(component: object) -> str:
 def test_kommune_view_puts_the_specific_measures_first(dash_app, client):
     out = render(dash_app, client, "kommune", kommune="3105")
     heading, detail = out["kommune-summary"]["children"]
-    assert heading == "Sarpsborg: 9 særskilte tiltak og 88 felles – 97 i alt"
+    assert heading == "Sarpsborg: 10 særskilte tiltak og 88 felles – 98 i alt"
     assert detail["props"]["children"] == (
-        "Særskilte: 2 navngitt, 5 via sted, 2 via region; kommunen skal bidra i 4, 5 gjelder "
-        "kommunens område. Per 1 000 innbyggere (2024): 0,15 særskilte · 1,62 alle. 1 til "
+        "Særskilte: 2 navngitt, 5 via sted, 3 via region; kommunen skal bidra i 4, 6 gjelder "
+        "kommunens område. Per 1 000 innbyggere (2024): 0,17 særskilte · 1,64 alle. 1 til "
         "nevner kommunen bare i et organisasjonsnavn (telles ikke)."
     )
     specific = text_of(out["kommune-specific"]["children"])
     # By role first (what the region asks of Sarpsborg), then by how the measure concerns it.
     groups = [
-        "Særskilte tiltak (9)",
+        "Særskilte tiltak (10)",
         "Kommunen skal bidra (4)",
         "Navngitt (2)",
         "Via region (2)",
-        "Tiltaket gjelder kommunens område (5)",
+        "Tiltaket gjelder kommunens område (6)",
         "Via sted (5)",
+        "Via region (1)",
     ]
     at = [specific.index(g) for g in groups]
     assert at == sorted(at), groups
     ids = re.findall(r'"children": "(\d\.\d+\.\d+)", "className": "measure-id"', specific)
-    act, area = ["1.3.2", "3.5.1", "3.11.9", "3.13.1"], ["3.3.1", "3.6.5", "3.11.8", "3.12.2"]
-    assert ids == [*act, *area, "3.12.3"]
+    act, area = ["1.3.2", "3.5.1", "3.11.9", "3.13.1"], ["3.5.2", "3.6.5", "3.11.8", "3.12.2"]
+    assert ids == [*act, *area, "3.12.3", "3.3.1"]
     assert "Hvem: " in specific and " · Periode: 2025–2029" in specific  # 1.3.2, one dash
     assert out["kommune-common-summary"]["children"].startswith(
         "Felles tiltak for alle kommunene (88)"
@@ -353,7 +354,7 @@ def test_selected_row_shows_the_whole_measure_as_text(dash_app, client):
 def test_print_view_has_a_page_per_municipality(client):
     one = client.get("/utskrift?kommune=3105").get_data(as_text=True)
     assert one.count('class="page"') == 1 and "Sarpsborg: tiltak i handlingsprogram" in one
-    assert "Særskilte tiltak (9)" in one and "Felles tiltak for alle kommunene (88)" in one
+    assert "Særskilte tiltak (10)" in one and "Felles tiltak for alle kommunene (88)" in one
     # The why/how text reflowed: the source's hard line breaks gone, its paragraphs and list
     # items kept (3.3.1 has eight bullets)
     whys = re.findall(r'<p class="why">([^<]*)</p>', one)
@@ -362,7 +363,7 @@ def test_print_view_has_a_page_per_municipality(client):
     # By role first: the 4 Sarpsborg is to act on, then the 5 that concern its area
     act, area = (
         one.index("Kommunen skal bidra (4)"),
-        one.index("Tiltaket gjelder kommunens område (5)"),
+        one.index("Tiltaket gjelder kommunens område (6)"),
     )
     assert act < one.index("1.3.2 ") < area < one.index("3.3.1 ")
     every = client.get("/utskrift").get_data(as_text=True)
@@ -441,19 +442,19 @@ def test_council_comparison(dash_app, client):
     assert len(members) == 12 and "Aremark*" in members  # uncertain membership marked
     act = dict(zip(rows, loads["data"][0]["x"], strict=True))
     area = dict(zip(rows, loads["data"][1]["x"], strict=True))
-    assert (act["Sarpsborg"], area["Sarpsborg"]) == (4, 5)
-    assert (act["Moss"], area["Moss"]) == (3, 4)
+    assert (act["Sarpsborg"], area["Sarpsborg"]) == (4, 6)
+    assert (act["Moss"], area["Moss"]) == (3, 5)
     per_1000 = graphs[1]["props"]["figure"]
     assert per_1000["layout"]["title"]["text"] == "Særskilte tiltak per 1 000 innbyggere (2024)"
     table = text_of(out["ipr-table"])
     assert "Vestby" in table and "59 771" in table  # Sarpsborg's inhabitants, Norwegian format
     # The councils lead with the union of their members' specific measures: 7, 5 and 10
-    for union, act_in in ((7, 3), (5, 1), (10, 5)):
+    for union, act_in in ((8, 3), (5, 1), (11, 5)):
         said = f"{union} særskilte tiltak for rådets kommuner, {act_in} av dem der minst én"
         assert said in table, said
-    # Moss 96 + Råde 96 + Våler 93 tiltak, but as a union: the 93 with "kommunene" and
-    # 3.3.1, 3.5.1, 3.11.8 (the other specific ones of Moss and Råde also name "kommunene").
-    assert "96 tiltak berører minst én kommune i rådet" in table
+    # Moss 97 + Råde 96 + Våler 93 tiltak, but as a union: the 93 with "kommunene" and
+    # 3.3.1, 3.5.1, 3.5.2, 3.11.8 (the other specific ones also name "kommunene").
+    assert "97 tiltak berører minst én kommune i rådet" in table
     notes = text_of(out["ipr-notes"])
     assert "Usikkert medlemskap i Søndre Østfold regionråd: Aremark" in notes
     assert out["link"] == "?view=ipr"
@@ -487,12 +488,13 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan", "Periode", "Via"]
     assert rows[0] == [*headers, "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
-    assert len(rows) == 1 + 98  # 9 specific, 88 common, 1 organisation-only
+    assert len(rows) == 1 + 99  # 10 specific, 88 common, 1 organisation-only
     # As on screen: those Sarpsborg is to act on, then those that concern its area
-    assert [r[2] for r in rows[1:11]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 5 + [
+    assert [r[2] for r in rows[1:12]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 6 + [
         "felles for alle kommunene"
     ]
-    assert [r[3] for r in rows[1:10]] == ["navngitt"] * 2 + ["via region"] * 2 + ["via sted"] * 5
+    kinds = ["navngitt"] * 2 + ["via region"] * 2 + ["via sted"] * 5 + ["via region"]
+    assert [r[3] for r in rows[1:11]] == kinds
     assert rows[1][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
     assert rows[1][4].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
     assert rows[-1][2] == "bare i et organisasjonsnavn (telles ikke)"
@@ -547,10 +549,10 @@ def test_the_kommune_download_is_the_table_as_filtered_and_sorted(dash_app, clie
     assert data["filename"] == f"tiltak-Sarpsborg-tabellfilter-{TODAY}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
     ids = [row[0] for row in book["tiltak"].iter_rows(min_row=2, values_only=True)]
-    assert len(ids) == 9 + 3 + 1 and ids[9:12] == common[:3][::-1]
+    assert len(ids) == 10 + 3 + 1 and ids[10:13] == common[:3][::-1]
     chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
     assert chosen["Filter i tabellen"] == "Tittel inneholder «vei» (felles tiltak: 3 av 88)"
-    assert chosen["Kommune"] == "Sarpsborg" and chosen["Rader"] == 13
+    assert chosen["Kommune"] == "Sarpsborg" and chosen["Rader"] == 14
     # Each format and filter has its own name
     names = {
         download(dash_app, client, button, shown, view="kommune", kommune="3105", plan="3")[
@@ -578,7 +580,7 @@ def test_the_kommune_download_is_the_table_as_filtered_and_sorted(dash_app, clie
 def test_a_table_report_from_the_browser_is_checked(dash_app, client, shown):
     data = download(dash_app, client, "download-xlsx-button", shown, view="kommune", kommune="3105")
     book = openpyxl.load_workbook(io.BytesIO(decoded(data)))
-    assert book["tiltak"].max_row == 1 + 98  # every row: the report is not taken
+    assert book["tiltak"].max_row == 1 + 99  # every row: the report is not taken
     chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
     assert "<script>" not in str(chosen) and len(str(chosen)) < 2_000
 
@@ -685,9 +687,10 @@ def test_slide_counts_add_up(app_bundle):
 
     view = make_view(app_bundle)
     listed, common, organisation = specific_measures(view, PageState(), "3101")
-    assert [m["id"] for m, _ in listed] == ["1.3.2", "3.5.1", "3.3.1", "3.6.5", "3.11.8", "3.12.2"]
+    ids = [m["id"] for m, _ in listed]
+    assert ids == ["1.3.2", "3.5.1", "3.5.2", "3.6.5", "3.11.8", "3.12.2", "3.3.1"]
     assert [cls for _, cls in listed][:2] == ["named", "named"]  # named first
-    assert len(listed) + common == 96 and organisation == 1  # Halden's total; 2.9.3 apart
+    assert len(listed) + common == 97 and organisation == 1  # Halden's total; 2.9.3 apart
 
 
 def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
@@ -697,13 +700,13 @@ def test_slides_of_a_municipality_and_a_council_add_up(dash_app, client):
         text = json.dumps(out["slide-body"], ensure_ascii=False)
         if title == "Sarpsborg":
             assert out["slide-subtitle"]["children"] == (
-                "97 tiltak berører kommunen: 9 særskilte + 88 felles"
+                "98 tiltak berører kommunen: 10 særskilte + 88 felles"
             )
-            assert "9 særskilte tiltak" in text and "= 97 tiltak i alt" in text
-            assert text.count('"1.3.2"') == 1 and "0,15 særskilte" in text
+            assert "10 særskilte tiltak" in text and "= 98 tiltak i alt" in text
+            assert text.count('"1.3.2"') == 1 and "0,17 særskilte" in text
         else:
-            assert "7 særskilte tiltak for rådets kommuner, 3 av dem der minst én" in text
-            assert "Moss: 7 særskilte (skal bidra i 3)" in text
+            assert "8 særskilte tiltak for rådets kommuner, 3 av dem der minst én" in text
+            assert "Moss: 8 særskilte (skal bidra i 3)" in text
 
 
 # A programme whose text is a formula, served over real HTTP ------------------------------------
@@ -753,7 +756,7 @@ def test_kommune_view_says_with_whom_and_when(dash_app, client, app_bundle):
     out = render(dash_app, client, "kommune", kommune="3105")
     specific = text_of(out["kommune-specific"]["children"])
     assert "Sammen med: Halden, Moss, Råde" in specific  # 3.6.5, the pilgrim route
-    assert specific.index("Når: aktive tiltak per år") < specific.index("Særskilte tiltak (9)")
+    assert specific.index("Når: aktive tiltak per år") < specific.index("Særskilte tiltak (10)")
     view = make_view(app_bundle)
     strip = year_strip(view, PageState(), "3105", 2026)
     assert [y for y, _, _ in strip.years] == [2025, 2026, 2027, 2028]

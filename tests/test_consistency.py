@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLASSES = [
     "named", "place", "region", "specific", "common", "total", "organisation", "act", "area"
 ]  # fmt: skip
-# "9 særskilte (2 navngitt, 5 via sted, 2 via region) og 88 felles" and the hover's variant
+# "10 særskilte (2 navngitt, 5 via sted, 3 via region) og 88 felles" and the hover's variant
 SPECIFIC = re.compile(
     r"(\d+) særskilte \((\d+) navngitt, (\d+) via sted, (\d+) via region\)"
     r"|Særskilte(?: tiltak)?: (\d+) \((\d+) navngitt, (\d+) via sted, (\d+) via region\)"

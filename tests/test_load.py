@@ -47,29 +47,30 @@ def table(index, population):
 HAND = {
     "3105": dict(  # Sarpsborg
         named=2,  # 1.3.2 (text and Hvem), 3.5.1 (Hvem)
-        place=5,  # 3.3.1 Oslofjorden, 3.6.5 Pilgrimsleden/Solbergtårnet, 3.11.8 the lines,
-        #           3.12.2 Østfoldbanen, 3.12.3 Østre linje
-        region=2,  # 3.11.9 bypakkesamarbeid, 3.13.1 bypakkene
-        specific=9,
+        place=5,  # 3.5.2 the coastal network along Oslofjorden, 3.6.5 Pilgrimsleden/
+        #           Solbergtårnet, 3.11.8 the lines, 3.12.2 Østfoldbanen, 3.12.3 Østre linje
+        region=3,  # 3.3.1 "Østfolds byer" (runoff "til … Oslofjorden" is no place of it),
+        #            3.11.9 bypakkesamarbeid, 3.13.1 bypakkene
+        specific=10,
         common=88,  # the 93 less 1.3.2, 3.6.5, 3.11.9, 3.12.2, 3.13.1 (specific above)
-        total=97,
+        total=98,
         organisation=1,  # 2.9.3: only "Biogass Oslofjord" (1.1.1, 2.6.1, 3.9.8 have "kommunene")
         via_place=5,
-        target=6,  # 1.3.2, 3.3.1, 3.6.5, 3.11.8, 3.12.2, 3.12.3
+        target=7,  # 1.3.2, 3.3.1, 3.5.2, 3.6.5, 3.11.8, 3.12.2, 3.12.3
         inhabitants=59771,
         population_year=2024,
-        specific_per_1000=0.15,  # 9 / 59 771 × 1 000
-        total_per_1000=1.62,  # 97 / 59 771 × 1 000
+        specific_per_1000=0.17,  # 10 / 59 771 × 1 000
+        total_per_1000=1.64,  # 98 / 59 771 × 1 000
     ),
     "3110": dict(  # Hvaler
         named=1,  # 3.5.1
-        place=1,  # 3.3.1 Oslofjorden
+        place=1,  # 3.5.2 the coastal network along Oslofjorden
         region=0,
         specific=2,
         common=93,
         total=95,
         organisation=1,  # 2.9.3
-        share=round(93 / 12 + 1 / 6 + 1 / 7, 4),  # 3.5.1 has six carriers, 3.3.1 seven
+        share=round(93 / 12 + 1 / 6 + 1 / 6, 4),  # 3.5.1 and 3.5.2 have six carriers each
     ),
     "3114": dict(  # Våler: only the collective measures
         named=0,
@@ -83,11 +84,11 @@ HAND = {
     ),
     "3101": dict(  # Halden
         named=2,  # 1.3.2, 3.5.1
-        place=4,  # 3.3.1, 3.6.5, 3.11.8, 3.12.2
-        region=0,
-        specific=6,
+        place=4,  # 3.5.2, 3.6.5, 3.11.8, 3.12.2
+        region=1,  # 3.3.1 "Østfolds byer"
+        specific=7,
         common=90,  # the 93 less 1.3.2, 3.6.5, 3.12.2
-        total=96,
+        total=97,
     ),
     "3118": dict(  # Indre Østfold: named in 1.3.2; Askim and Mysen are on Østre linje
         named=1,
@@ -121,9 +122,12 @@ def test_the_partition_adds_up_for_every_municipality(table):
 # measure's actors by name or through a region; "area": it is not (a railway line, a route or
 # the fjord passes through it; "kommunene" among the actors does not pick it out).
 SPLIT = {
-    "3105": ("1.3.2; 3.5.1; 3.11.9; 3.13.1", "3.3.1; 3.6.5; 3.11.8; 3.12.2; 3.12.3"),  # Sarpsborg
-    "3110": ("3.5.1", "3.3.1"),  # Hvaler
-    "3112": ("3.5.1", "3.3.1; 3.6.5; 3.11.8; 3.12.2"),  # Råde
+    "3105": (  # Sarpsborg
+        "1.3.2; 3.5.1; 3.11.9; 3.13.1",
+        "3.3.1; 3.5.2; 3.6.5; 3.11.8; 3.12.2; 3.12.3",
+    ),
+    "3110": ("3.5.1", "3.5.2"),  # Hvaler
+    "3112": ("3.5.1", "3.5.2; 3.6.5; 3.11.8; 3.12.2"),  # Råde
 }
 
 
@@ -184,8 +188,8 @@ def test_a_measure_counts_once_in_its_most_specific_class():
 
 def test_ids_behind_the_figures(table):
     assert table.loc["3110", "ids_named"] == "3.5.1"
-    assert table.loc["3110", "ids_place"] == "3.3.1"
-    assert table.loc["3105", "ids_region"] == "3.11.9; 3.13.1"
+    assert table.loc["3110", "ids_place"] == "3.5.2"
+    assert table.loc["3105", "ids_region"] == "3.3.1; 3.11.9; 3.13.1"
     assert table.loc["3105", "ids_organisation"] == "2.9.3"
     assert len(table.loc["3114", "ids_total"].split("; ")) == 93
 

@@ -130,8 +130,29 @@ def test_outside_names_are_reported_not_dropped(tagger):
 
 
 def test_oslofjorden_is_not_oslo(tagger):
-    assert outside_of(tagger, why_how="Avrenning til Oslofjorden.") == []
-    assert ("3110", "place", "target") in tags_of(tagger, why_how="Avrenning til Oslofjorden.")
+    assert outside_of(tagger, why_how="Et nettverk langs Oslofjorden.") == []
+    assert ("3110", "place", "target") in tags_of(tagger, why_how="Et nettverk langs Oslofjorden.")
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        # Rule: a water body named as where effects end up is not a place of the measure …
+        (
+            "Finne løsninger for å hindre avrenning til vann og vassdrag, spesielt\nOslofjorden",
+            False,
+        ),
+        ("Redusere utslipp til Oslofjorden.", False),
+        ("Tilførsler av næringssalter til Oslofjorden skal ned.", False),
+        # … a network, zone or work along it is, and the same words give the same answer
+        ("Delta i kystsonenettverket langs Oslofjorden.", True),
+        ("Avrenning er et problem. Vi rydder strandsonen langs Oslofjorden.", True),
+        ("Tiltak i Oslofjorden for å hindre avrenning.", True),  # the water after the match
+    ],
+)
+def test_a_receiving_water_is_not_a_place_of_the_measure(tagger, text, counted):
+    coast = {n for n, via, _ in tags_of(tagger, why_how=text) if via == "place"}
+    assert (coast == COAST) is counted, coast
 
 
 # Inflections and forms ------------------------------------------------------------------------
@@ -233,12 +254,16 @@ def test_a_municipality_with_kommune_among_the_actors_is_still_named(tagger):
 
 
 def test_the_inner_oslofjord_is_not_ostfolds_coast(tagger):
-    # Rule: "indre Oslofjord" is outside the county, and a measure that names it means that
-    # fjord by "Oslofjorden" and "kommunene langs Oslofjorden" too.
-    text = "Samarbeid med kommunene langs Oslofjorden om strandsonen i indre Oslofjord."
-    found, outside = tagger.tag_measure(measure(why_how=text, title="Langs Oslofjorden"))
+    # Rule: "indre Oslofjord" is outside the county, and a sentence that names it means that
+    # fjord by "Oslofjorden" and "kommunene langs Oslofjorden" too …
+    text = "Samarbeid med kommunene langs Oslofjorden om strandsonen\ni indre Oslofjord."
+    found, outside = tagger.tag_measure(measure(why_how=text))
     assert found == []
     assert [(o["name"], o["level"]) for o in outside] == [("Indre Oslofjord", "farvann")]
+    # … but not another sentence of the measure (3.5.2's title: the coastal network)
+    title = "Delta i kystsonenettverket langs Oslofjorden"
+    found, _ = tagger.tag_measure(measure(why_how=text, title=title))
+    assert {t["kommunenummer"] for t in found if t["via"] == "place"} == COAST
     # Without the inner fjord, the same words are Østfold's coast.
     coastal = vias_of(tagger, why_how="Samarbeid med kommunene langs Oslofjorden.")
     assert coastal == {"region": COAST}

@@ -59,6 +59,33 @@ CONTEXT = 40
 GLUE = 12  # "og", ", ", " / " between two names in a list
 
 
+# A sentence ends at ". ", "!", "?", a blank line or a list item; a single line break does
+# not end one (the source wraps its lines).
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n|\n\s*[•\-–]\s*")
+SENTENCE = 400  # characters looked at either side for a sentence's ends: bounded work
+WATER = "water"  # a place kind: a fjord, lake or river
+# Words that make the water named after them a recipient, not a place of the measure.
+_RECEIVING = re.compile(
+    r"\b(avrenning|avrenningen|utslipp|utslippene|tilførsel|tilførsler|tilrenning|renner ut)\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_of(match: re.Match) -> tuple[int, int]:
+    """(start, end) of the sentence a match is in (within SENTENCE characters either side)."""
+    text = match.string
+    low = max(0, match.start() - SENTENCE)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, low, match.start())]
+    start = ends[-1] if ends else low
+    after = _SENTENCE_END.search(text, match.end(), min(len(text), match.end() + SENTENCE))
+    return start, after.start() if after else min(len(text), match.end() + SENTENCE)
+
+
+def before_in_sentence(match: re.Match) -> str:
+    """The text of the match's sentence before it."""
+    return match.string[sentence_of(match)[0] : match.start()]
+
+
 def before_of(match: re.Match, width: int = CONTEXT) -> str:
     """The text just before a match; a truncated window starts with a word character so that
     '^' in a context pattern only means the true start of the text."""
@@ -230,13 +257,22 @@ class Tagger:
                 if self._organisation_by_context(entry, match, field):
                     entry = _Entry(Via.ORGANISATION, entry.target)
                 found.append((str(field), entry, match))
-        named = {_key(entry.target) for _, entry, _ in found}
-        # An entry that does not apply beside another ("Oslofjorden" beside "indre Oslofjord").
-        return [
-            (field, entry, match)
-            for field, entry, match in found
-            if not (isinstance(entry.target, Area) and set(entry.target.unless) & named)
-        ]
+        # An entry that does not apply beside another in the same sentence ("kommunene langs
+        # Oslofjorden … i indre Oslofjord"); elsewhere in the measure it does (3.5.2's title:
+        # "kystsonenettverket … langs Oslofjorden").
+        named = {(id(m.string), sentence_of(m), _key(e.target)) for _, e, m in found}
+        kept: list[tuple[str, _Entry, re.Match]] = []
+        for part, entry, match in found:
+            if isinstance(entry.target, Area):
+                here = (id(match.string), sentence_of(match))
+                if any((*here, key) in named for key in entry.target.unless):
+                    continue
+                # A water body named as where effects end up ("hindre avrenning til vann og
+                # vassdrag, spesielt Oslofjorden") is not where the measure is.
+                if entry.target.kind == WATER and _RECEIVING.search(before_in_sentence(match)):
+                    continue
+            kept.append((part, entry, match))
+        return kept
 
     def tag_measure(self, measure: Measure) -> MeasureTags:
         """Tags for one measure: municipalities in the county, and names outside it."""

@@ -109,11 +109,14 @@ def measure_detail(measure: MeasureRecord, plan: str | None = None) -> list:
 
 
 def evidence(row: dict) -> list:
-    """The evidence snippet as text, the matched words marked (never HTML)."""
+    """The evidence snippet as text, the matched words marked (never HTML); each mark's
+    tooltip says what it is and whether it counted, and marks that did not count look
+    different (struck through, grey)."""
     text, out, at = row["belegg"], [], 0
-    for start, end in sorted(row["belegg_marks"]):
+    for start, end, said, counted in sorted(row["belegg_marks"], key=lambda m: (m[0], m[1])):
         if start < at:
             continue
-        out += [text[at:start], html.Mark(text[start:end])]
+        kind = "" if counted else " mark-uncounted"
+        out += [text[at:start], html.Mark(text[start:end], title=said, className=kind.strip())]
         at = end
     return [*out, text[at:]]

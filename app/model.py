@@ -22,7 +22,7 @@ from geo.geometry.web import WebShapes
 from geo.load import Counts, CountTable, Filters, Partition, count_table
 from geo.pipeline import Programme
 from geo.reading.parse import Plan
-from geo.records import MeasureRecord, PeriodRecord
+from geo.records import MeasureRecord, PeriodRecord, TagRecord
 from geo.terms import (
     CLASS_LABELS,
     CLASS_VIA,
@@ -417,6 +417,26 @@ def _snippet(text: str, evidence: str) -> tuple[str, list[list[int]]]:
     return snippet, [[offset, offset + len(evidence)]]
 
 
+def mark_note(programme: Programme, tag: TagRecord) -> tuple[str, bool]:
+    """What an evidence mark is and whether it counted, as its tooltip says it:
+    ('Oslofjorden – via sted: Halden, Moss, …', True), ('organisasjon – ikke talt med', False)."""
+    via = tag["via"]
+    if via == Via.ORGANISATION:
+        return "organisasjon – ikke talt med", False
+    if via == Via.ALL:
+        return "kommunene – felles for alle kommunene", True
+    if via == Via.NAME:
+        return f"{tag['name']} – navngitt", True
+    names = dict(programme.municipalities)
+    said = []
+    for key in tag.get("areas", []):
+        area = next((a for a in programme.gazetteer.areas if a.key == key), None)
+        if area is not None:
+            members = ", ".join(names.get(n, n) for n in area.members)
+            said.append(f"{area.name} – {VIA_LABELS[via]}: {members}")
+    return ("; ".join(said) or f"{tag['name']} – {VIA_LABELS[via]}"), True
+
+
 def _class_of(vias: set[str]) -> str:
     """The most specific class of a measure's tags for one municipality."""
     return next((str(c) for c in LOAD_CLASSES if CLASS_VIA[c] in vias), ORGANISATION)
@@ -436,9 +456,10 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
             if number not in rows:
                 continue
             pieces: list[str] = []
-            marks: list[list[int]] = []
+            marks: list[list] = []  # [start, end, what it is, counted]
             length = 0
             for tag in tags:
+                said, counted = mark_note(programme, tag)
                 for ev in tag["evidences"]:
                     text = fields.get(ev["field"]) or next(
                         (a for a in m["actors"] if ev["text"] in a), ev["text"]
@@ -446,7 +467,8 @@ def build_rows(programme: Programme) -> dict[str, list[dict]]:
                     snippet, spans = _snippet(text, ev["text"])
                     if pieces:
                         length += 3
-                    marks += [[a + length, b + length] for a, b in spans]
+                    note = said if counted else f"{ev['text']}: {said}"
+                    marks += [[a + length, b + length, note, counted] for a, b in spans]
                     pieces.append(snippet)
                     length += len(snippet)
             cls = _class_of({t["via"] for t in tags})

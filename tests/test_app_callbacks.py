@@ -312,6 +312,15 @@ def test_evidence_is_marked_as_text(dash_app, client):
     specific = out["kommune-specific"]["children"]
     marks = [m for m in _walk(specific) if m.get("type") == "Mark"]
     assert marks and {m["props"]["children"] for m in marks} >= {"Sarpsborg"}
+    # Each mark says what it is and whether it counted; those that did not look different
+    said = {m["props"]["children"]: m["props"] for m in marks}
+    fjord = said["Oslofjorden"]  # 3.5.2
+    assert fjord["title"] == "Oslofjorden – via sted: Halden, Moss, Sarpsborg, Fredrikstad, " + (
+        "Hvaler, Råde"
+    )
+    assert not fjord.get("className")
+    uncounted = [p for p in said.values() if p.get("className") == "mark-uncounted"]
+    assert uncounted and all(p["title"].endswith("organisasjon – ikke talt med") for p in uncounted)
 
 
 def _walk(node):
@@ -324,7 +333,7 @@ def _walk(node):
 
 
 def test_kommune_view_follows_filters(dash_app, client):
-    # Hvaler in plan 3 as a target: 3.3.1 names Oslofjorden; the commons are all as actors.
+    # Hvaler in plan 3 as a target: 3.5.2 names Oslofjorden; the commons are all as actors.
     out = render(dash_app, client, "kommune", kommune="3110", plan="3", role="target")
     heading, _ = out["kommune-summary"]["children"]
     assert heading == "Hvaler: 1 særskilte tiltak og 0 felles – 1 i alt"

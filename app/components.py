@@ -81,10 +81,12 @@ def button(text: str, id_: str, title: str) -> dbc.Button:
 
 
 def words_of(data: MapData) -> list:
-    """What a map says in words: a flat map's note, and the common baseline."""
+    """What a map says in words: a flat map's note, the common baseline, and on a national
+    map what the grey municipalities are."""
     return [
         html.P(data.note, className="map-note fw-semibold mb-1") if data.note else None,
         html.P(data.baseline, className="map-baseline mb-1") if data.baseline else None,
+        html.P(data.outside, className="map-outside mb-1") if data.outside else None,
     ]
 
 

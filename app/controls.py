@@ -157,7 +157,15 @@ def county_zoom(view: View) -> list:
     options = [{"label": "Hele landet", "value": "alle"}] + [
         {"label": f"{COUNTIES_2024.get(n, n)} ({n})", "value": n} for n in counties
     ]
+    home = view.programme.gazetteer.county
     return [
         label("Vis fylke", ids.COUNTY),
-        dropdown(ids.COUNTY, "Hele landet", options, clearable=False, value="alle"),
+        # The map opens on the programme's county with its neighbours (app.figures.map_figure).
+        dropdown(
+            ids.COUNTY,
+            "Hele landet",
+            options,
+            clearable=False,
+            value=home if home in counties else "alle",
+        ),
     ]

@@ -458,8 +458,11 @@ def map_figure(
     home: bool = False,
 ):
     """The load map of a page state, its colour bar under it; `home` frames the programme's
-    municipalities (on a national map, the rest of the country stays around them)."""
+    municipalities (on a national map, the rest of the country stays around them). A national
+    map opens on the programme's county and its neighbours (the county chooser shows the
+    whole country)."""
     shapes = view.shapes_for(state)
+    bounds = shapes.home if home else (shapes.neighbourhood if shapes.others else None)
     return legend_below(
         load_map(
             shapes,
@@ -471,6 +474,6 @@ def map_figure(
             background=state.bakgrunn,
             height=height,
             font_size=font_size,
-            bounds=shapes.home if home else None,
+            bounds=bounds,
         )
     )

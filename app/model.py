@@ -265,6 +265,7 @@ class MapData:
     whole: bool  # counts of measures (integer ticks)
     note: str | None  # said in words instead of a flat map
     baseline: str | None  # the common measures, stated beside a map of specific ones
+    outside: str | None = None  # on a national map: the grey municipalities, said in words
 
     @property
     def flat(self) -> bool:
@@ -349,6 +350,13 @@ def map_data(view: View, state: PageState) -> MapData:
             "(ikke farget i kartet)"
         )
     zmax = float(finite.max()) if finite.size else 0.0
+    outside = None
+    if view.shapes_for(state).others:
+        county = view.programme.gazetteer.county_name
+        outside = (
+            f"Grå: kommuner utenfor {county}. Handlingsprogrammet gjelder ikke dem, så de har "
+            "ingen tall og er ikke med i fargeskalaen."
+        )
     return MapData(
         [round(float(v), 4) if v == v else None for v in values],
         customdata,
@@ -358,6 +366,7 @@ def map_data(view: View, state: PageState) -> MapData:
         whole,
         note,
         baseline,
+        outside,
     )
 
 

@@ -10,6 +10,8 @@ import time
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 
 from tests.conftest import CHROMEDRIVER, CHROMIUM, chromium_options, live_server
 from tests.test_app_browser import click, shot, viewport, wait_for
@@ -207,10 +209,16 @@ def test_national_map_draws_every_municipality_once(national_url, logged):
             "return p.getBoundingClientRect().width"
         )
 
+    def choose_county(name: str) -> None:
+        open_dropdown(logged, "fylke")
+        options = logged.find_elements("css selector", ".dash-dropdown-option")
+        click(logged, next(o for o in options if o.text == name))
+
+    near = width_of_halden(logged)  # it opens on Østfold and its neighbours
+    choose_county("Hele landet")
+    wait_for(logged, lambda d: width_of_halden(d) < near / 2)
     before = width_of_halden(logged)
-    open_dropdown(logged, "fylke")
-    options = logged.find_elements("css selector", ".dash-dropdown-option")
-    click(logged, next(o for o in options if o.text == "Østfold (31)"))
+    choose_county("Østfold (31)")
     wait_for(logged, lambda d: width_of_halden(d) > 4 * before)
     logged.execute_script("window.scrollTo(0, 0)")
     settle(logged)
@@ -234,3 +242,23 @@ def test_another_municipality_is_one_round_trip(app_url, logged):
     settle(logged)
     calls = [r["url"] for r in responses(logged) if "_dash-update-component" in r["url"]]
     assert len(calls) == 1, calls  # the grid's new (empty) selection sends nothing
+
+
+RANGE = "return document.querySelector('#map .js-plotly-plot')._fullLayout.geo.lonaxis.range"
+
+
+def test_national_map_opens_on_the_county_and_says_what_grey_is(national_url, logged):
+    """With one programme, the national map opens on its county and the neighbours; the grey
+    municipalities are said in words; the county chooser works by keyboard (type, Enter)."""
+    open_map(logged, national_url + "/?view=kart", 357)
+    west, east = logged.execute_script(RANGE)
+    assert 9 < west < 11 and 12 < east < 14, (west, east)  # Østfold (10,5–12) with neighbours
+    assert "Grå: kommuner utenfor Østfold" in logged.find_element("id", "map-words").text
+    assert "Østfold" in logged.find_element("id", "fylke").text
+    # By keyboard only: focus the chooser, type, Enter
+    logged.execute_script("document.getElementById('fylke').focus()")
+    ActionChains(logged).send_keys("Hele").perform()
+    time.sleep(0.5)
+    ActionChains(logged).send_keys(Keys.ENTER).perform()
+    wait_for(logged, lambda d: d.execute_script(RANGE)[0] < 6)  # the whole country
+    assert "Hele landet" in logged.find_element("id", "fylke").text

@@ -196,7 +196,7 @@ def test_html_map_opens_offline_with_12_areas(tmp_path, boundaries_file, browser
     assert "Hvaler" in labels and len(labels) == 12
     legend = browser.find_element("css selector", ".legend").text
     assert "Særskilte tiltak (navngitt, sted eller region)" in legend
-    assert legend.splitlines()[-2:] == ["0", "9"]  # the scale starts at 0
+    assert legend.splitlines()[-2:] == ["0", "10"]  # the scale starts at 0
     areas[0].click()  # a popup lists the measures with ids and evidence
     popup = WebDriverWait(browser, 10).until(
         lambda b: b.find_element("css selector", ".leaflet-popup-content").text

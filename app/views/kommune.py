@@ -520,8 +520,8 @@ def register(app: Dash, view: View) -> None:
         return {
             "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
             "specific": [
-                when_strip(year_strip(view, state, state.kommune, dt.date.today().year)),
                 *kommune_specific(measures, view),
+                when_strip(year_strip(view, state, state.kommune, dt.date.today().year)),
             ],
             "common": common_summary(measures),
             "rows": grid(measures.groups["common"]),

@@ -55,6 +55,15 @@ class WebShapes:
         return self.home_bounds or self.bounds
 
     @property
+    def neighbourhood(self) -> tuple[float, float, float, float]:
+        """The programme's municipalities with their neighbours around them: the home bounds
+        grown by half their size each way, within the whole map's bounds."""
+        minx, miny, maxx, maxy = self.home
+        dx, dy = (maxx - minx) / 2, (maxy - miny) / 2
+        bx, by, bX, bY = self.bounds
+        return (max(bx, minx - dx), max(by, miny - dy), min(bX, maxx + dx), min(bY, maxy + dy))
+
+    @property
     def source(self) -> str | dict:
         """What a figure's `geojson` names: the URL when served, else the shapes."""
         return self.url or self.geojson

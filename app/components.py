@@ -64,9 +64,12 @@ def label(text: str, for_id: str) -> html.Label:
     return html.Label(text, htmlFor=for_id, className="form-label fw-semibold mb-1 mt-3")
 
 
-def group(legend: str, control) -> html.Fieldset:
+def group(legend: str, control, className: str | None = None) -> html.Fieldset:
     """Radio buttons and check boxes grouped under a legend (read out with each option)."""
-    return html.Fieldset([html.Legend(legend, className="fs-6 fw-semibold mb-1 mt-3"), control])
+    return html.Fieldset(
+        [html.Legend(legend, className="fs-6 fw-semibold mb-1 mt-3"), control],
+        className=className,
+    )
 
 
 def dropdown(id_: str, placeholder: str, options: list, **kwargs) -> dcc.Dropdown:

@@ -19,6 +19,11 @@ from geo.terms import (
     Layout,
 )
 
+# Controls shown only where they change something (app/assets/style.css, by the view on
+# screen, which router.js writes to <html data-view>): the load map's own, and the layout
+# that the Kart and Tiltak maps both draw with.
+MAP_ONLY = "map-only"
+WITH_A_MAP = "with-a-map"
 METRIC_OPTIONS = [{"label": label, "value": m} for m, label in METRIC_CHOICE_LABELS.items()]
 
 
@@ -39,6 +44,7 @@ def controls(view: View) -> html.Div:
                 dbc.RadioItems(
                     id=ids.CONTROLS["metric"], options=METRIC_OPTIONS, value=DEFAULT_METRIC
                 ),
+                className=MAP_ONLY,
             ),
             label("År", ids.CONTROLS["year"]),
             dropdown(
@@ -100,13 +106,14 @@ def controls(view: View) -> html.Div:
                         {"label": LAYOUT_LABELS[Layout.TILES], "value": "ruter"},
                     ],
                 ),
+                className=WITH_A_MAP,
             ),
-            *county_zoom(view),
+            html.Div(county_zoom(view), className=MAP_ONLY),
             dbc.Switch(
                 id=ids.CONTROLS["bakgrunn"],
                 label="Bakgrunnskart (krever internett)",
                 value=False,
-                className="mt-2",
+                className=f"mt-2 {MAP_ONLY}",
             ),
             html.H2("Last ned det du ser", className="h5 mt-4"),
             html.Div(

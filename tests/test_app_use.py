@@ -377,3 +377,26 @@ def test_the_grid_speaks_norwegian(server, browser):
         e.text for e in browser.find_elements("css selector", "#kommune-grid .ag-header-cell-text")
     ]
     assert headers == ["Tiltak", "Tittel", "Hvem", "Periode", "Rolle"]
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/?view=kart", {"Hva kartet viser", "Kartvisning"}),
+        ("/?view=tiltak&tiltak=3.6.5", {"Kartvisning"}),
+        ("/?view=kommune&kommune=3105", set()),
+        ("/?view=ipr", set()),
+    ],
+)
+def test_map_controls_only_with_a_map(server, browser, path, shown):
+    """The load map's own controls only on the Kart view, the layout where a map is drawn."""
+    browser.get(server + path)
+    wait_for(browser, lambda b: b.execute_script("return document.documentElement.dataset.view"))
+    legends = {
+        e.text
+        for e in browser.find_elements("css selector", ".controls legend")
+        if e.is_displayed()
+    }
+    assert legends & {"Hva kartet viser", "Kartvisning"} == shown, legends
+    background = browser.find_element("id", "bakgrunn")
+    assert background.is_displayed() == (path == "/?view=kart")

@@ -84,6 +84,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             });
 
             const view = config.views.indexOf(raw.view) >= 0 ? raw.view : config.views[0];
+            document.documentElement.dataset.view = view;  // map-only controls (style.css)
             const out = {
                 state: raw, view: viewValue, kommune: kommuneValue,
                 theme_options: themeOptions, theme: raw.theme,

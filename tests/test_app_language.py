@@ -12,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from app.views import make_view
 from geo.terms import METRIC_CHOICE_LABELS
 from tests.test_app_browser import click, text_of, viewport, wait_for
+from tests.test_app_use import open_dropdown
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +99,8 @@ def test_no_view_speaks_english(app_bundle, server, browser):
         found[name] = scan(browser)
 
     visit("kart", "/", graphs_drawn)
+    open_dropdown(browser, "actor")  # an open list: its search box, options and labels
+    found["kart, a dropdown open"] = scan(browser)
     for metric in METRIC_CHOICE_LABELS:
         visit(f"kart {metric}", f"/?metric={metric}", graphs_drawn)
     visit("tiltak", "/?view=tiltak&tiltak=3.6.5", graphs_drawn)

@@ -400,3 +400,19 @@ def test_map_controls_only_with_a_map(server, browser, path, shown):
     assert legends & {"Hva kartet viser", "Kartvisning"} == shown, legends
     background = browser.find_element("id", "bakgrunn")
     assert background.is_displayed() == (path == "/?view=kart")
+
+
+@pytest.mark.parametrize("dropdown", ["plan", "actor"])
+def test_axe_finds_nothing_serious_with_a_dropdown_open(server, browser, dropdown):
+    """Dash's open dropdown: an unnamed dialog and listbox and a radio box inside each option
+    (3 serious rules) are put right by app/assets/a11y.js and style.css."""
+    browser.get(server + "/?view=kart")
+    wait_for(browser, lambda b: b.find_elements("css selector", "#map .choroplethlocation"))
+    open_dropdown(browser, dropdown)
+    results = Axe().run(browser)
+    found = {
+        v["id"]: (v["impact"], [n["html"][:160] for n in v["nodes"][:3]])
+        for v in results["violations"]
+    }
+    serious = {k: v for k, v in found.items() if v[0] in ("serious", "critical")}
+    assert serious == {}, serious

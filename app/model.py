@@ -194,14 +194,23 @@ def plotly_text(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+TITLE_LINE = 40  # characters of a map title's first line: it fits a phone at 18 px
+
+
 def map_title(view: View, state: PageState) -> str:
     """The map's title: what it shows, then the programme and the active filters on a second,
-    smaller line (short lines fit a phone; a downloaded PNG still says what it shows)."""
+    smaller line (short lines fit a phone; a downloaded PNG still says what it shows). A long
+    label's closing parenthesis goes to the second line."""
     _, filters = title_parts(view, state)
     period = view.programme.period_label
-    second = " · ".join(p for p in (f"Handlingsprogram {period}" if period else "", filters) if p)
+    label = metric_label(view, state)
+    head, bracket, tail = label.partition(" (")
+    first, extra = (head, f"({tail}") if bracket and len(label) > TITLE_LINE else (label, "")
+    second = " · ".join(
+        p for p in (extra, f"Handlingsprogram {period}" if period else "", filters) if p
+    )
     # The filter words are document text: escaped once, for Plotly.
-    title = plotly_text(metric_label(view, state))
+    title = plotly_text(first)
     return title + (f"<br><sup>{plotly_text(second)}</sup>" if second else "")
 
 

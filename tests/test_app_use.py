@@ -287,7 +287,18 @@ def test_on_a_phone_the_result_comes_first(server, browser, name):
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390, width
     if name in ("kart", "tiltak"):
-        assert_names_readable(browser, "#map" if name == "kart" else "#tiltak-map")
+        graph = "#map" if name == "kart" else "#tiltak-map"
+        assert_names_readable(browser, graph)
+        # the modebar (shown on touch) clear of the map's title
+        boxes = browser.execute_script(
+            f"return ['.modebar', '.gtitle'].map(s => document.querySelector('{graph} ' + s))"
+            ".map(e => e && e.getBoundingClientRect().toJSON())"
+        )
+        bar, title = boxes
+        assert title is None or title["right"] <= 391, title  # the title fits the phone
+        if bar and title:
+            apart = bar["top"] >= title["bottom"] or title["top"] >= bar["bottom"]
+            assert apart or bar["left"] >= title["right"], boxes
     shot(browser, f"8-{name}-390x844")
     click(browser, toggle)
     wait_for(browser, lambda b: panel.is_displayed())

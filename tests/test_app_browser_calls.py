@@ -145,7 +145,7 @@ def test_a_filter_change_is_one_round_trip(app_url, logged):
     responses(logged)
     for metric, title in (
         ("Alle tiltak (særskilte og felles)", "Alle tiltak"),
-        ("Særskilte tiltak i alt (navngitt, sted, region)", "Særskilte tiltak (navngitt"),
+        ("Særskilte tiltak i alt (navngitt, sted, region)", "Særskilte tiltak"),
     ):
         label = logged.find_element("xpath", f"//label[normalize-space()='{metric}']")
         click(logged, label)

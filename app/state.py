@@ -71,6 +71,7 @@ class Choices:
     plans: tuple[str, ...] = ()  # the plans' keys (geo.reading.parse.Plan)
     years: tuple[int, ...] = ()
     actors: tuple[str, ...] = ()
+    actor_aliases: tuple[tuple[str, str], ...] = ()  # (alias, case-folded, its canonical name)
     slides: int = 1
     has_boundaries: bool = True
 
@@ -101,7 +102,9 @@ class Choices:
         tiltak = _text(raw.get("tiltak"))
         pick("tiltak", dict(self.aliases).get(tiltak or "", tiltak), self.measure_ids)
         pick("slide", _number(raw.get("slide"), 3), range(self.slides))
-        pick("actor", _text(raw.get("actor")), self.actors)
+        actor = _text(raw.get("actor"))
+        folded = " ".join(actor.split()).casefold() if actor else ""
+        pick("actor", dict(self.actor_aliases).get(folded, actor), self.actors)
         bakgrunn = raw.get("bakgrunn")
         if bakgrunn in ("1", True):
             changes["bakgrunn"] = True

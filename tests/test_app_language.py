@@ -101,6 +101,8 @@ def test_no_view_speaks_english(app_bundle, server, browser):
     visit("kart", "/", graphs_drawn)
     open_dropdown(browser, "actor")  # an open list: its search box, options and labels
     found["kart, a dropdown open"] = scan(browser)
+    # The background map runs on Dash's full plotly.js: the locale is registered there too
+    visit("kart, background map", "/?bakgrunn=1", graphs_drawn)
     for metric in METRIC_CHOICE_LABELS:
         visit(f"kart {metric}", f"/?metric={metric}", graphs_drawn)
     visit("tiltak", "/?view=tiltak&tiltak=3.6.5", graphs_drawn)

@@ -107,3 +107,13 @@ def test_metrics_are_those_the_app_offers():
 def test_long_actor_is_ignored():
     assert parse("?actor=" + "K" * 200).actor is None
     assert parse("?actor=kommunene").actor == "kommunene"
+
+
+def test_an_actor_link_takes_an_alias_or_any_case(app_bundle):
+    """?actor=ØFK or any case of a name lands on the canonical name the filter offers."""
+    from app.views import make_view
+
+    choices = make_view(app_bundle).choices
+    for asked in ("ØFK", "østfold FYLKESKOMMUNE", " Østfold  fylkeskommune "):
+        assert choices.state({"actor": asked}).actor == "Østfold fylkeskommune", asked
+    assert choices.state({"actor": "ingen slik aktør"}).actor is None

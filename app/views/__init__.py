@@ -101,7 +101,11 @@ def make_view(
         aliases=tuple((a, m["id"]) for m in programme.measures for a in m["aliases"]),
         plans=tuple(plan.key for plan in programme.plans),
         years=programme.years,
-        actors=tuple(programme.actors()),
+        actors=(actors := tuple(programme.actors())),
+        actor_aliases=(
+            *((a.casefold(), a) for a in actors),
+            *((k, v) for k, v in programme.index.actor_list.aliases.items() if v in actors),
+        ),
         slides=presentasjon.slide_total(programme),
         has_boundaries=programme.has_boundaries,
     )

@@ -413,7 +413,12 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
     rows = list(reader(io.StringIO(csv.read_text(encoding="utf-8-sig")), delimiter=";"))
     common = [r[0] for r in rows[1:] if r[2] == "felles for alle kommunene"]
     assert common == shown and len(rows) < before, (common, shown)
-    # The Kommune view's PNG is the map with Sarpsborg outlined, titled with its figures
+    # The Kommune view's PNG is the map with Sarpsborg outlined, coloured for the view's own
+    # filters (the hidden Kart map follows them)
+    title = browser.execute_script(
+        "return document.querySelector('#map .js-plotly-plot').layout.title.text"
+    )
+    assert "Plan 3: Regional plan for areal og mobilitet" in title, title
     png = downloaded(browser, folder, "download-png-button", "tiltakskart-kommune-Sarpsborg.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     (SCREENSHOTS / "7b-kommune-png-nedlasting.png").parent.mkdir(parents=True, exist_ok=True)

@@ -92,8 +92,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             };
             config.views.forEach(function (v) {
                 const asked = arg["asked:" + v];
+                // A view whose graph is the PNG of the view on screen (the Kart map for the
+                // Kommune view) is kept up to date with it, hidden.
+                const source = v !== view && config.png[view] === config.png[v];
                 out["hidden:" + v] = v !== view;
-                out["ask:" + v] = presenting || v !== view
+                out["ask:" + v] = presenting || (v !== view && !source)
                     || JSON.stringify(asked) === JSON.stringify(raw) ? nu : raw;
             });
             // The results in the order the server named them.

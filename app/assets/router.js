@@ -90,14 +90,23 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 theme_options: themeOptions, theme: raw.theme,
                 strategy_options: strategyOptions, strategy: raw.strategy,
             };
+            // The view that owns the graph the view on screen saves as its PNG (the Kart map
+            // for the Kommune view) is kept up to date with its filters, hidden; moving to
+            // another municipality or measure does not change that map.
+            const owner = config.views.find(function (w) {
+                return config.png[w] === config.png[view];
+            });
+            const filters = function (state) {
+                const copy = Object.assign({}, state || {});
+                ["view", "kommune", "tiltak", "slide"].forEach(function (k) { delete copy[k]; });
+                return JSON.stringify(copy);
+            };
             config.views.forEach(function (v) {
                 const asked = arg["asked:" + v];
-                // A view whose graph is the PNG of the view on screen (the Kart map for the
-                // Kommune view) is kept up to date with it, hidden.
-                const source = v !== view && config.png[view] === config.png[v];
                 out["hidden:" + v] = v !== view;
-                out["ask:" + v] = presenting || (v !== view && !source)
-                    || JSON.stringify(asked) === JSON.stringify(raw) ? nu : raw;
+                const same = v === view ? JSON.stringify(asked) === JSON.stringify(raw)
+                    : v !== owner || filters(asked) === filters(raw);
+                out["ask:" + v] = presenting || same ? nu : raw;
             });
             // The results in the order the server named them.
             const result = config.route.outputs.map(function (name) { return out[name]; });

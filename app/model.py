@@ -448,10 +448,9 @@ def mark_note(programme: Programme, tag: TagRecord) -> tuple[str, bool]:
     names = dict(programme.municipalities)
     said = []
     for key in tag.get("areas", []):
-        area = next((a for a in programme.gazetteer.areas if a.key == key), None)
-        if area is not None:
-            members = ", ".join(names.get(n, n) for n in area.members)
-            said.append(f"{area.name} – {VIA_LABELS[via]}: {members}")
+        area = programme.gazetteer.area(key)
+        members = ", ".join(names.get(n, n) for n in area.members)
+        said.append(f"{area.name} – {VIA_LABELS[via]}: {members}")
     return ("; ".join(said) or f"{tag['name']} – {VIA_LABELS[via]}"), True
 
 

@@ -38,6 +38,11 @@ def slide_total(programme: Programme) -> int:
     return 1 + len(programme.municipalities) + len(programme.councils())
 
 
+def step_button(text: str, id_: str, title: str) -> dbc.Button:
+    """A button of the slide navigation (its key named in the tooltip)."""
+    return dbc.Button(text, id=id_, title=title, color="primary", size="lg", className="me-2")
+
+
 def page(view: View) -> html.Main:
     return html.Main(
         [
@@ -62,28 +67,10 @@ def page(view: View) -> html.Main:
             ),
             html.Nav(
                 [
-                    dbc.Button(
-                        "⇤ Første",
-                        id=ids.SLIDE_FIRST,
-                        color="secondary",
-                        size="lg",
-                        className="me-2",
-                        title="Første lysbilde (Home)",
-                    ),
-                    dbc.Button(
-                        "← Forrige", id=ids.SLIDE_PREV, color="primary", size="lg", className="me-2"
-                    ),
-                    dbc.Button(
-                        "Neste →", id=ids.SLIDE_NEXT, color="primary", size="lg", className="me-2"
-                    ),
-                    dbc.Button(
-                        "Siste ⇥",
-                        id=ids.SLIDE_LAST,
-                        color="secondary",
-                        size="lg",
-                        className="me-3",
-                        title="Siste lysbilde (End)",
-                    ),
+                    step_button("⇤ Første", ids.SLIDE_FIRST, "Første lysbilde (Home)"),
+                    step_button("← Forrige", ids.SLIDE_PREV, "Forrige lysbilde (←)"),
+                    step_button("Neste →", ids.SLIDE_NEXT, "Neste lysbilde (→)"),
+                    step_button("Siste ⇥", ids.SLIDE_LAST, "Siste lysbilde (End)"),
                     html.Span(id=ids.SLIDE_COUNTER, className="fs-4 me-3"),
                     html.A("Tilbake til kartet", href=ids.href(view.prefix), className="fs-5"),
                 ],

@@ -11,11 +11,11 @@ whatever its case.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.errors import GazetteerError
+from geo.tagging.gazetteer import read_authored
 
 PARENTHESES = re.compile(r"\(([^()]*)\)")
 MORE = re.compile(r"\s*\bm\.\s*(fl|flere)\b\.?\s*$", re.IGNORECASE)
@@ -95,12 +95,7 @@ def actors_for_county(county: str, data_dir: str | Path | None = None) -> ActorL
 def read_actors(path: str | Path) -> ActorList:
     """Read an authored actor list (TOML: [[actors]] name, aliases; [[splits]] text, parts)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GazetteerError("no such actor list", value=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GazetteerError(f"not valid TOML ({exc}); fix the actor list", value=path) from None
+    data = read_authored(path, "actor list")
     aliases: dict[str, str] = {}
     for actor in data.get("actors", []):
         name = actor.get("name")

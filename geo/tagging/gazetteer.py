@@ -204,17 +204,21 @@ def _areas(items: list[dict]) -> tuple[Area, ...]:
     )
 
 
+def read_authored(path: Path, what: str) -> dict:
+    """An authored TOML file (a gazetteer, an actor list) as a dict; a missing or broken
+    file is a GazetteerError naming `what` it is."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GazetteerError(f"no such {what}", value=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GazetteerError(f"not valid TOML ({exc}); fix the {what}", value=path) from None
+
+
 def read_gazetteer(path: str | Path) -> Gazetteer:
     """Read an authored county gazetteer (TOML)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GazetteerError("no such gazetteer file", value=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GazetteerError(
-            f"not valid TOML ({exc}); fix the gazetteer file", value=path
-        ) from None
+    data = read_authored(path, "gazetteer file")
     municipalities = tuple(
         Municipality(
             number=m["number"],

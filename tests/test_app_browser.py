@@ -12,10 +12,12 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+import requests
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from app.testing import find_component
 from tests.conftest import HOSTILE_THEME, SCREENSHOTS, live_server
 from tests.test_app_accessibility import contrast
 
@@ -188,7 +190,20 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     kinds = [e.text for e in browser.find_elements("css selector", "#kommune-specific > h5")]
     assert kinds == ["Navngitt (2)", "Via region (2)", "Via sted (5)", "Via region (1)"]
     mark = first.find_element("css selector", "mark")  # the matched words are highlighted
-    assert mark.text == "Sarpsborg"
+    assert mark.text == "Sarpsborg" and mark.get_attribute("title") == "Sarpsborg – navngitt"
+    # Marks that did not count look different and say so (3.3.1's "Kalnes naturbruksskole")
+    struck = browser.find_elements("css selector", "#kommune-specific mark.mark-uncounted")
+    assert struck and struck[0].get_attribute("title").endswith("organisasjon – ikke talt med")
+    style = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]);return [s.textDecorationLine, s.backgroundColor]",
+        struck[0],
+    )
+    assert style[0] == "line-through" and rgb_hex(style[1]) != rgb_hex(
+        browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", mark)
+    )
+    # With whom, and when
+    assert "Sammen med: Halden, Fredrikstad, Indre Østfold" in first.text
+    assert "Når: aktive tiltak per år" in text_of(browser, "#kommune-specific")
     colours = browser.execute_script(
         "const s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor];", mark
     )
@@ -209,6 +224,21 @@ def test_click_sarpsborg_shows_its_measures(server, browser):
     wait_for(browser, lambda b: b.find_elements("css selector", "#kommune-grid .ag-row"))
     click(browser, browser.find_element("css selector", "#kommune-grid .ag-row .ag-cell"))
     wait_for(browser, lambda b: "Hvorfor og hvordan" in text_of(b, "#kommune-detail"))
+
+
+def test_the_actor_filter_lists_each_actor_once(server, browser):
+    """The Aktør filter offers the canonical names, each once, and a link with an alias
+    lands on one."""
+    browser.get(server + "/?actor=%C3%98FK")  # ØFK
+    wait_for(browser, lambda b: "Østfold fylkeskommune" in text_of(b, "#actor"))
+    from tests.test_app_use import search
+
+    found = search(browser, "actor", "fylkeskommune")
+    assert "Østfold fylkeskommune" in found and len(found) == len({f.casefold() for f in found})
+    assert "ØSTFOLD FYLKESKOMMUNE" not in found and "Østfold Fylkeskommune" not in found
+    layout = requests.get(server + "/_dash-layout", timeout=30).json()
+    options = [o["label"] for o in find_component(layout, "actor")["options"]]
+    assert len(options) == len({o.casefold() for o in options}) == 187
 
 
 def test_ipr_view_shows_three_councils(server, browser):

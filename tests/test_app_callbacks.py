@@ -369,6 +369,8 @@ def test_print_view_has_a_page_per_municipality(client):
     whys = re.findall(r'<p class="why">([^<]*)</p>', one)
     assert whys and not any("\n" in w for w in whys)
     assert sum(w.startswith("• ") for w in whys) >= 8
+    joined = "• Begrense den negative innvirkningen drift og vedlikehold av fylkesveier har for "
+    assert any(w.startswith(joined) for w in whys)  # a bullet over two source lines: one
     # By role first: the 4 Sarpsborg is to act on, then the 5 that concern its area
     act, area = (
         one.index("Kommunen skal bidra (4)"),

@@ -430,10 +430,13 @@ def test_downloads_of_what_is_on_screen(server, browser, tmp_path):
         browser, browser.find_element("css selector", "#kommune-grid .ag-header-cell[col-id='id']")
     )
 
-    def grid_ids(b):
-        cells = b.find_elements("css selector", "#kommune-grid .ag-center-cols-container .ag-row")
-        ordered = sorted(cells, key=lambda r: int(r.get_attribute("row-index")))
-        return [r.find_element("css selector", "[col-id='id']").text for r in ordered]
+    def grid_ids(b):  # read in one script: the grid re-renders its rows as it sorts
+        return b.execute_script(
+            "return [...document.querySelectorAll("
+            "'#kommune-grid .ag-center-cols-container .ag-row')]"
+            ".sort((x, y) => x.getAttribute('row-index') - y.getAttribute('row-index'))"
+            ".map(r => r.querySelector(\"[col-id='id']\").textContent.trim())"
+        )
 
     wait_for(browser, lambda b: 0 < len(grid_ids(b)) < 20)
     time.sleep(1)  # the grid reports what it shows to the page

@@ -138,7 +138,8 @@ def document_options(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         type=Path,
         metavar="DOCUMENT",
-        help="programme text file (default: $TILTAKSKART_DOCUMENT or the bundled programme)",
+        help="programme file: text, PDF or Word (.docx) "
+        "(default: $TILTAKSKART_DOCUMENT or the bundled programme)",
     )
     parser.add_argument(
         "--grammar",

@@ -78,7 +78,7 @@ def test_report_with_out_writes_file_too(tmp_path):
 
 BAD_INPUTS = {
     "empty": (b"", "is empty"),
-    "pdf": (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "is a PDF"),
+    "pdf": (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "the PDF is damaged"),
     "binary": (b"\x7fELF\x02\x01\x01\x00\x00\x00" * 50, "binary file"),
     "no_headers": (b"Bare en vanlig tekst uten tiltak.\n", "no measure headers"),
 }

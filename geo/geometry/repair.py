@@ -13,17 +13,15 @@ may use at most REPAIR_MEMORY_BYTES.
 
 from __future__ import annotations
 
-import os
 import struct
-import subprocess
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.bounded import ChildFailed, limit_self, run_module
 from geo.errors import BoundaryError
 
 MAX_VERTICES_PER_AREA = 100_000
@@ -67,29 +65,18 @@ def make_valid_within(
     (REPAIR_SECONDS by default)."""
     seconds = REPAIR_SECONDS if seconds is None else seconds
     payload = _pack(list(shapely.to_wkb(np.asarray(geometries, dtype=object))))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_ROOT), *sys.path])}
+    args = [str(REPAIR_MEMORY_BYTES), str(seconds)]
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "geo.geometry.repair", str(REPAIR_MEMORY_BYTES), str(seconds)],
-            input=payload,
-            capture_output=True,
-            timeout=seconds,
-            check=True,
-            env=env,
-        )
-    except subprocess.TimeoutExpired:
+        answer = run_module("geo.geometry.repair", args, payload, seconds)
+    except ChildFailed as exc:
+        if exc.timeout:
+            raise BoundaryError(
+                f"invalid boundaries could not be repaired within {seconds:g} s", value=origin
+            ) from None
         raise BoundaryError(
-            f"invalid boundaries could not be repaired within {seconds:g} s", value=origin
+            f"invalid boundaries could not be repaired ({exc.reason})", value=origin
         ) from None
-    except subprocess.CalledProcessError as exc:
-        reason = exc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-        raise BoundaryError(
-            f"invalid boundaries could not be repaired ({reason[0][:200]})", value=origin
-        ) from None
-    return list(shapely.from_wkb(_unpack(done.stdout)))
-
-
-_ROOT = Path(__file__).resolve().parents[2]
+    return list(shapely.from_wkb(_unpack(answer)))
 
 
 def _pack(items: list[bytes]) -> bytes:
@@ -108,14 +95,7 @@ def _unpack(data: bytes) -> list[bytes]:
 def _child(memory: int, seconds: float) -> None:
     """Read geometries (WKB) on stdin, write them repaired on stdout, within `memory` bytes
     and `seconds` of CPU time (so it stops even when its parent was killed)."""
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        cpu = int(seconds) + 2
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    except (ImportError, ValueError, OSError):
-        pass  # no such limits here (Windows): the parent's time limit still holds
+    limit_self(memory, seconds)
     items = shapely.from_wkb(_unpack(sys.stdin.buffer.read()))
     sys.stdout.buffer.write(_pack(list(shapely.to_wkb(shapely.make_valid(items)))))
 

@@ -9,6 +9,7 @@ quote-prefix flag, so its value stays exact. The JSON export keeps the text exac
 
 from __future__ import annotations
 
+import errno
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -119,7 +120,16 @@ def write_xlsx(target: Any, sheets: Mapping[str, pd.DataFrame]) -> None:
     # Saved in memory first: openpyxl writes as it goes and, on a full disk, leaves a half-closed
     # generator that prints a traceback when collected. A workbook here is well under 1 MB.
     buffer = io.BytesIO()
-    book.save(buffer)
+    try:
+        book.save(buffer)
+    except OSError:
+        raise
+    except Exception as exc:
+        # With lxml installed (python-docx needs it) openpyxl writes each sheet through a
+        # temporary file, and lxml reports a full disk as its own SerialisationError.
+        if type(exc).__name__ != "SerialisationError":
+            raise
+        raise OSError(errno.ENOSPC, f"the workbook's temporary files ({exc})") from None
     if isinstance(target, str | Path):
         Path(target).write_bytes(buffer.getvalue())
     else:

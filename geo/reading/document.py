@@ -1,4 +1,5 @@
-"""Read the programme text from disk: encoding, and clear errors for bad input."""
+"""Read the programme from disk (text, PDF or Word): format, encoding, and clear errors for
+bad input."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.errors import InputError
+from geo.reading.formats import Format, convert, sniff
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Document:
     sha256: str
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    format: str = Format.TEXT.value  # what the file was: text, pdf or docx
 
 
 MAX_DOCUMENT_BYTES = 50_000_000  # far above any action programme; bounds time and memory
@@ -56,13 +59,7 @@ def _bad(name: str, reason: str) -> InputError:
 def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     """Decode file bytes to text; return (text, encoding, warnings) or raise InputError."""
     if not data.strip():
-        raise _bad(name, "the file is empty; give the action programme as a plain-text file")
-    if data.startswith(b"%PDF-"):
-        raise _bad(
-            name,
-            f"the file is a PDF; extract its text first (e.g. 'pdftotext -layout {name} out.txt')"
-            " and pass the .txt file",
-        )
+        raise _bad(name, "the file is empty; give the action programme as text, PDF or Word")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16", []
@@ -73,8 +70,8 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if b"\x00" in sample or controls > len(sample) // 100:
         raise _bad(
             name,
-            "looks like a binary file, not text; give the action programme as a "
-            "plain-text (UTF-8) file",
+            "looks like a binary file, not text, PDF or Word (.docx); give the action "
+            "programme in one of those",
         )
     try:
         return data.decode("utf-8-sig"), "utf-8", []
@@ -103,7 +100,8 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read and decode a programme text file, raising InputError for anything unusable."""
+    """Read and decode a programme file (text, PDF or Word); InputError for anything
+    unusable."""
     path = Path(path)
     name = str(path)
     try:
@@ -111,20 +109,24 @@ def read_document(path: str | Path) -> Document:
         if stat.S_ISREG(info.st_mode) and info.st_size > MAX_DOCUMENT_BYTES:
             raise _bad(
                 name,
-                f"is {info.st_size / 1e6:.0f} MB; a programme text is far smaller (the bundled "
+                f"is {info.st_size / 1e6:.0f} MB; a programme is far smaller (the bundled "
                 f"one is 0.3 MB, the limit {MAX_DOCUMENT_BYTES / 1e6:.0f} MB): check the file",
             )
         if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-            raise _bad(name, "is not a regular file (a device or a pipe); give a text file")
+            raise _bad(
+                name, "is not a regular file (a device or a pipe); give a text, PDF or Word file"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise _bad(
             name,
-            "no such file; give the path to the programme text, "
+            "no such file; give the path to the programme (text, PDF or Word), "
             "or leave DOCUMENT out to use the bundled programme",
         ) from None
     except IsADirectoryError:
-        raise _bad(name, "is a directory; give the path to the programme text file") from None
+        raise _bad(
+            name, "is a directory; give the path to the programme file (text, PDF or Word)"
+        ) from None
     except PermissionError:
         raise _bad(name, "permission denied; check that the file is readable") from None
     except OSError as exc:
@@ -133,8 +135,14 @@ def read_document(path: str | Path) -> Document:
 
 
 def document_from_bytes(data: bytes, name: str, display_name: str | None = None) -> Document:
-    """Decode bytes into a Document; `name` is used in error messages."""
-    text, encoding, warnings = decode(data, name)
+    """Decode bytes (text, PDF or Word) into a Document; `name` is used in error messages."""
+    fmt = sniff(data, name) if data.strip() else Format.TEXT
+    if fmt is Format.TEXT:
+        text, encoding, warnings = decode(data, name)
+    else:
+        text, encoding, warnings = convert(data, fmt, name), "utf-8", []
+        if not text.strip():
+            raise _bad(name, f"the {fmt.value.upper()} file holds no text; check the file")
     text, removed = strip_controls(text, display_name or name)
     return Document(
         name=display_name or name,
@@ -142,4 +150,5 @@ def document_from_bytes(data: bytes, name: str, display_name: str | None = None)
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         warnings=warnings + removed,
+        format=fmt.value,
     )

@@ -24,7 +24,7 @@ def extract_document(document: Document, name: str, grammar: Grammar = OSTFOLD) 
 
 
 def extract_file(path: str | Path, grammar: Grammar = OSTFOLD) -> tuple[Document, Extraction]:
-    """Read and parse a programme text file."""
+    """Read and parse a programme file (text, PDF or Word)."""
     document = read_document(path)
     return document, extract_document(document, str(path), grammar)
 

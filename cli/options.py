@@ -131,7 +131,7 @@ def boundaries_option(parser: argparse.ArgumentParser, help_text: str) -> None:
 def document_options(parser: argparse.ArgumentParser) -> None:
     """The programme to read, its shape, its county and a boundary file naming its
     municipalities."""
-    from geo.reading.grammar import DEFAULT_GRAMMAR, GRAMMARS
+    from geo.reading.grammar import AUTO, GRAMMARS
 
     parser.add_argument(
         "document",
@@ -144,8 +144,8 @@ def document_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--grammar",
         metavar="NAME",
-        help=f"the programme's shape: {', '.join(GRAMMARS)} "
-        f"(default: $TILTAKSKART_GRAMMAR or {DEFAULT_GRAMMAR})",
+        help=f"the programme's shape: {AUTO} or one of {', '.join(GRAMMARS)} "
+        f"(default: $TILTAKSKART_GRAMMAR or {AUTO}: the grammar that reads the document best)",
     )
     county_option(parser)
     boundaries_option(

@@ -20,7 +20,7 @@ from geo.load import LoadIndex
 from geo.outputs.dataset import extract_record
 from geo.reading.document import Document
 from geo.reading.extract import extract_file
-from geo.reading.grammar import grammar_named
+from geo.reading.grammar import AUTO, grammar_named
 from geo.reading.parse import Extraction, Plan
 from geo.reading.periods import programme_years
 from geo.records import ExtractRecord, MeasureRecord, MeasureTags
@@ -154,7 +154,7 @@ def build_programme(
     `before_fetch(programme)` runs after a good reading, before anything is fetched (a command
     checks its options against the programme there).
     """
-    grammar = grammar_named(settings.grammar)
+    grammar = None if settings.grammar in (None, AUTO) else grammar_named(settings.grammar)
     gazetteer = gazetteer_for(settings)
     document, extraction = extract_file(document_path(settings), grammar)
     tags = Tagger(gazetteer).tag(extraction.measures)

@@ -58,6 +58,8 @@ class MeasureRecord(TypedDict):
     strategy_refs: list[str]
     line: int
     footnotes: list[str]
+    responsible: list[str]  # the actors a label names responsible ("Ansvarlig")
+    partners: list[str]  # the actors a label names partners ("Samarbeidspartnere")
     municipalities: NotRequired[list[TagRecord]]
     outside: NotRequired[list[TagRecord]]
 

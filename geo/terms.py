@@ -39,6 +39,21 @@ class Field(StrEnum):
     PERIOD = "period"
 
 
+class ActorRole(StrEnum):
+    """What a programme's label says of the actors it lists: responsible ("Ansvarlig",
+    "Hvem har ansvar") or partners ("Samarbeidspartnere", "Hvem bør være med"); a bare "Hvem"
+    says neither."""
+
+    RESPONSIBLE = "responsible"
+    PARTNER = "partner"
+
+
+ACTOR_ROLE_LABELS: dict[ActorRole, str] = {
+    ActorRole.RESPONSIBLE: "Ansvarlig",
+    ActorRole.PARTNER: "Samarbeidspartnere",
+}
+
+
 class Layout(StrEnum):
     """What a map draws: real boundaries, the schematic tile map, or whichever can be had."""
 

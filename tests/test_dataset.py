@@ -37,6 +37,8 @@ def test_dataset_shape():
         "actors",
         "actors_label",
         "period",
+        "responsible",
+        "partners",
     }
     for measure in data["measures"]:
         assert keys <= measure.keys()

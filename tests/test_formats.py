@@ -134,7 +134,7 @@ def test_a_table_of_contents_line_becomes_a_tab_and_the_title():
     )
     assert line_text([seg(40, 400, 0, "1.2.3 Et tiltak ........ 12")]) == "\t1.2.3 Et tiltak"
     assert line_text([seg(40, 300, 0, "Tidsperiode 2025"), seg(305, 330, 0, "2028")]) == (
-        "Tidsperiode 2025 2028"  # a number close by is text
+        "Tidsperiode 2025  2028"  # a number close by is text, apart as its segment is
     )
 
 
@@ -275,3 +275,21 @@ def test_extract_load_and_the_environment_take_a_pdf_and_a_word_file(tmp_path, p
     assert result.returncode == 0, result.stderr
     rows = {row["kommunenummer"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert (rows["3105"]["total"], rows["3105"]["specific"]) == ("98", "10")  # as from the text
+
+
+@pytest.mark.parametrize(
+    "name", ["vestfold-2026-2029", "vestland-2026-2030", "trondelag-2027-2030"]
+)
+def test_programmes_of_other_shapes_read_the_same_from_pdf_and_word(name):
+    from geo.reading.extract import choose_grammar
+
+    text = (ROOT / "tests" / "data" / "programmes" / f"{name}.txt").read_text(encoding="utf-8")
+    expected = choose_grammar(text)
+    for data in (
+        documents.programme_pdf(text, columns=2, lines_per_column=10),  # pages enough to
+        # tell the running footer by its repeats
+        documents.programme_docx(text),
+    ):
+        got = choose_grammar(document_from_bytes(data, name).text)
+        assert got.grammar == expected.grammar and got.problem() is None
+        assert comparable(got.measures) == comparable(expected.measures)

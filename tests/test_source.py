@@ -30,9 +30,9 @@ def test_empty(data):
         decode(data, "x.txt")
 
 
-def test_pdf():
-    with pytest.raises(InputError, match=r"is a PDF.*pdftotext"):
-        decode(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf")
+def test_a_broken_pdf_is_named_as_one():
+    with pytest.raises(InputError, match=r"the PDF is damaged"):
+        document_from_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf")
 
 
 @pytest.mark.parametrize("data", [b"\x00\x01\x02binary\x00", bytes(range(256)) * 4])
@@ -73,9 +73,9 @@ def test_text_without_measure_headers(tmp_path):
 
 
 def test_messages_are_one_line(tmp_path):
-    for data in (b"", b"%PDF-1.4", b"\x00" * 10):
+    for data in (b"", b"%PDF-1.4", b"\x00" * 10, b"PK\x03\x04"):
         with pytest.raises(InputError) as info:
-            decode(data, "f")
+            document_from_bytes(data, "f")
         assert "\n" not in str(info.value)
 
 
@@ -103,7 +103,7 @@ def test_a_device_or_a_huge_file_is_refused_before_reading(tmp_path):
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as f:
         f.truncate(60_000_000)  # sparse: costs no disk, but would cost 60 MB of memory
-    with pytest.raises(InputError, match="is 60 MB; a programme text is far smaller"):
+    with pytest.raises(InputError, match="is 60 MB; a programme is far smaller"):
         read_document(huge)
 
 

@@ -57,8 +57,8 @@ def test_excel_cells_are_text_with_the_exact_value(tmp_path):
     write_xlsx(path, {"tabell": FRAME})
     sheet = openpyxl.load_workbook(path)["tabell"]
     column = [c for c in sheet["A"][1:]]
-    # XML reads a lone carriage return back as a line feed; all else is exact
-    assert [c.value for c in column] == [v.replace("\r", "\n") for v in FRAME["Kommune"]]
+    # exact, a lone carriage return too (lxml, which python-docx brings, writes it as &#13;)
+    assert [c.value for c in column] == list(FRAME["Kommune"])
     assert all(c.data_type == "s" for c in column)
     assert [c.quotePrefix for c in column] == [False, *[True] * 6, False]
     assert sheet["B2"].value == 1 and sheet["C3"].value == 1.5 and sheet["C4"].value is None
@@ -80,5 +80,5 @@ def test_any_text_round_trips(text):
     write_xlsx(buffer, {"a": frame})
     cell = openpyxl.load_workbook(buffer)["a"]["A2"]
     kept = ILLEGAL_CHARACTERS_RE.sub("", text)
-    assert cell.value == (kept.replace("\r", "\n") if kept else None)
+    assert cell.value == (kept if kept else None)
     assert cell.data_type == "s" or not kept

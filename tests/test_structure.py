@@ -24,6 +24,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "geo.settings",
         "geo.resources",
         "geo.atomic",
+        "geo.bounded",
         "geo.norsk",
         "geo.division",
     ),

@@ -36,6 +36,7 @@ def accounting_report(extraction: Extraction, source_name: str) -> str:
     counts = extraction.counts()
     lines = [
         f"{source_name}: {len(extraction.measures)} distinct measures",
+        f"Grammar: {extraction.grammar} ({extraction.grammar_note or 'as given'})",
         f"Header lines: {sum(counts.values())}",
     ]
     for kind, count in counts.items():

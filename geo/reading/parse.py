@@ -14,14 +14,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from geo.reading.grammar import OSTFOLD, Grammar
+from geo.reading.grammar import OSTFOLD, Grammar, Label
 from geo.reading.periods import Period, parse_period, programme_period, title_period
 from geo.records import MEASURE_FIELDS, MeasureRecord
-from geo.terms import Field
+from geo.terms import ActorRole, Field
 
 _URL = re.compile(r"^\s*https?://\S+\s*$")
 
 WHY, WHO, WHEN = Field.WHY_HOW, Field.ACTORS, Field.PERIOD
+RESPONSIBLE, PARTNER = ActorRole.RESPONSIBLE, ActorRole.PARTNER
 _RANK = {None: 0, WHY: 1, WHO: 2, WHEN: 3}
 
 # The longest period the parser accepts, in non-empty lines (the bundled programme's is 2).
@@ -90,6 +91,8 @@ class Measure:
     strategy_refs: list[str]
     line: int
     footnotes: list[str]
+    responsible: list[str] = field(default_factory=list)  # the actors a label names responsible
+    partners: list[str] = field(default_factory=list)  # and partners
 
     def as_dict(self) -> MeasureRecord:
         """The measure as the extract JSON holds it (geo.records.MEASURE_FIELDS, in order)."""
@@ -131,6 +134,13 @@ class Extraction:
     programme: tuple[int, int] | None = None  # the programme's period (title, else measures)
     stray: list[Stray] = field(default_factory=list)
     plans: tuple[Plan, ...] = ()  # in document order
+    grammar: str = OSTFOLD.name  # the grammar it was read by
+    grammar_note: str = ""  # how that grammar was chosen
+
+    @property
+    def described(self) -> int:
+        """The measures with a labelled field (why/how, actors or period)."""
+        return sum(1 for m in self.measures if m.why_how or m.actors or m.period.text)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(CLASSES, 0)
@@ -276,22 +286,29 @@ def split_fields(
     """
     end = len(body) if end is None else end
     sections: dict[Field | None, list[str]] = {None: [], WHY: [], WHO: [], WHEN: []}
+    who: list[tuple[ActorRole | None, list[str]]] = []  # the actors under each actors' label
     when_start = end
     labels: dict[str, str] = {}
+    seen: set[tuple[Field, ActorRole | None]] = set()
     current: Field | None = None
+    role: ActorRole | None = None
     j = 0
     while j < end:
         found = grammar.label_at(body, j)
-        if found and _RANK[found[0]] > _RANK[current]:
-            current, label, rest, used = found
-            labels[current] = label
-            if rest:
-                sections[current].append(rest)
-            j += used
+        if found and _opens(found, current, role, seen, grammar):
+            current, role = found.field, found.role
+            seen.add((current, role))
+            labels.setdefault(current, found.label)
+            if current == WHO:
+                who.append((role, []))
+            target = who[-1][1] if current == WHO else sections[current]
+            if found.rest:
+                target.append(found.rest)
+            j += found.used
             if current == WHEN:
-                when_start = j - (1 if rest else 0)
+                when_start = j - (1 if found.rest else 0)
             continue
-        sections[current].append(body[j])
+        (who[-1][1] if current == WHO else sections[current]).append(body[j])
         j += 1
 
     period_lines: list[str] = []
@@ -311,16 +328,38 @@ def split_fields(
             period_lines.append(text)
     footnotes = _unique(iter(footnotes))
     period_text = "\n".join(period_lines)
+    named = [(r, split_actors(join_wrapped(lines))) for r, lines in who]
     return {
         "labels": labels,
         "note": paragraphs(sections[None]),
         WHY: paragraphs(sections[WHY]),
-        WHO: split_actors(join_wrapped(sections[WHO])),
+        WHO: [a for _, actors in named for a in actors],  # as written, repeats kept
+        "responsible": [a for r, actors in named if r == RESPONSIBLE for a in actors],
+        "partners": [a for r, actors in named if r == PARTNER for a in actors],
         "actors_label": labels.get(WHO),
         WHEN: parse_period(period_text, programme),
         "footnotes": footnotes,
         "stray": stray,
     }
+
+
+def _opens(
+    found: Label,
+    current: Field | None,
+    role: ActorRole | None,
+    seen: set[tuple[Field, ActorRole | None]],
+    grammar: Grammar,
+) -> bool:
+    """Whether a label found in a measure's body opens its field: each field (and actors'
+    role) once; in the grammar's order unless it takes them in any order. Responsible and
+    partners may follow each other."""
+    if (found.field, found.role) in seen:
+        return False
+    if grammar.labels_in_any_order:
+        return True
+    if found.field == WHO and current == WHO:
+        return found.role != role
+    return _RANK[found.field] > _RANK[current]
 
 
 class _Walker:
@@ -341,6 +380,15 @@ class _Walker:
         self.headers: list[Header] = []
         self.toc: list[TocEntry] = []
         self.footers = 0
+        # A grammar whose plans are optional reads a document without plan headings as one
+        # plan, named by the document's first line (its title).
+        self.one_plan = grammar.plans_optional and not any(
+            grammar.plan.match(line.strip()) for line in lines
+        )
+        if self.one_plan:
+            title = next((line.strip() for line in lines if line.strip()), "")[:120]
+            self.plan, self.plan_number = title or "Handlingsprogrammet", 1
+            self.plans.append(Plan("1", self.plan, self.plan))
 
     def _continuation(self, stop_at_bullets: bool) -> list[str]:
         """Consume lines that continue a wrapped title, up to a blank line or structure."""
@@ -447,7 +495,9 @@ class _Walker:
             return
         self._close()
         header.title = join_wrapped([header.title, *self._continuation(False)])
-        if self.plan is None:
+        if self.one_plan:
+            header.kind = "measure"  # provisional, as below; the number names no plan
+        elif self.plan is None:
             header.note = "comes before any 'Regional plan …' heading"
         elif self.grammar.numbering.plan_of(header.numbers[0]) != str(self.plan_number):
             header.note = f"number {header.numbers[0]} does not belong to plan {self.plan_number}"
@@ -509,7 +559,7 @@ def _build_measure(
     numbers = [n for b in group for n in b.header.numbers]
     measure_id = first.header.numbers[0]
     strategy = numbering.strategy_of(measure_id)
-    if strategy not in strategies:
+    if strategy not in strategies and grammar.strategies_expected:
         warnings.append(f"line {first.header.line}: no 'Strategi {strategy}' heading found")
     fields = described.fields
     return Measure(
@@ -525,6 +575,8 @@ def _build_measure(
         why_how=fields[WHY],
         actors=fields[WHO],
         actors_label=fields["actors_label"],
+        responsible=fields["responsible"],
+        partners=fields["partners"],
         period=fields[WHEN],
         strategy_refs=_unique(n for n in numbers if numbering.is_strategy(n)),
         line=described.header.line,
@@ -586,4 +638,5 @@ def parse_text(text: str, grammar: Grammar = OSTFOLD) -> Extraction:
         programme=programme,
         stray=stray,
         plans=tuple(walker.plans),
+        grammar=grammar.name,
     )

@@ -12,7 +12,8 @@ which the layout below needs. Pure functions do the layout on positioned segment
   "kommunale"), but not a shared compound ("areal-" + "og mobilitet");
 - a table-of-contents line (a title and a page number far to its right or after dot leaders)
   becomes a tab and the title, as the parser knows table-of-contents lines;
-- a gap larger than a line's pitch becomes a blank line (a paragraph break).
+- a gap larger than a line's pitch becomes a blank line (a paragraph break), and a gap on a
+  line wider than a space two spaces (a label and its value in a table: "Hvem  Kommunene").
 
 Run it in a child process (geo.reading.formats): it parses hostile bytes.
 """
@@ -37,6 +38,7 @@ _LEADERS = re.compile(r"\s*(?:\.\s*){3,}$|\s*…+\s*$")
 _TOC_NUMBER = re.compile(r"^\d{1,4}$")
 _SHARED_COMPOUND = re.compile(r"(?:og|eller|til|enn|samt|and|or)\b")
 ZONE = 0.12  # the top and bottom share of a page where running headers and footers stand
+ZONE_POINTS = 50.0  # and at least this much (0.7 inch), on a small page
 
 
 class PdfProblem(Exception):
@@ -104,7 +106,8 @@ def running_lines(pages: list[Page]) -> set[tuple[int, float]]:
     candidates: list[tuple[int, float, str, str]] = []  # page, top, zone, shape
     for page in pages:
         lines = lines_of(page.segments)
-        top_limit, bottom_limit = page.height * ZONE, page.height * (1 - ZONE)
+        margin = min(max(page.height * ZONE, ZONE_POINTS), page.height * 0.3)
+        top_limit, bottom_limit = margin, page.height - margin
         for line in lines[:2]:
             if max(s.bottom for s in line) <= top_limit:
                 text = " ".join(s.text for s in line)
@@ -178,7 +181,7 @@ def line_text(line: list[Segment]) -> str:
         before = " ".join(texts[:-1])
         if gap > 3 * line[-1].height or _LEADERS.search(before):
             return "\t" + _LEADERS.sub("", before).strip()
-    joined = " ".join(texts)
+    joined = "  ".join(texts)  # segments stand apart: a wide gap, as in a table
     number = re.search(r"\s+(\d{1,4})$", joined)
     if number and _LEADERS.search(joined[: number.start()]):
         return "\t" + _LEADERS.sub("", joined[: number.start()]).strip()
@@ -266,6 +269,11 @@ def _segments(textpage, number: int, height: float) -> list[Segment]:
             same_line = min(box[3], bottom) - max(box[2], top) > 0.5 * min(size, bottom - top)
             if not same_line or left - box[1] > 1.2 * size or left < box[0] - 1:
                 close()
+        if box and left - box[1] > 0.45 * (box[3] - box[2]):
+            # wider than a space: two, as a text file writes a gap ("Hvem  Kommunene")
+            while chars and chars[-1] == " ":
+                chars.pop()
+            chars.append("  ")
         if box:
             box[1] = max(box[1], right)
             box[2], box[3] = min(box[2], top), max(box[3], bottom)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import pandas as pd
 from geo.outputs.report import accounting_report, municipality_listing, tags_summary
 from geo.pipeline import Programme, build_programme
+from geo.settings import DEFAULT_COUNTY
 from geo.terms import LOAD_FORMATS, Layout, Metric, Role, Via, column_year, year_column
 
 MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR]
@@ -84,10 +85,19 @@ def read(
         before_fetch=before_fetch,
     )
     warn(programme.warnings)
+    if "named in the document" in programme.county_note and (
+        programme.gazetteer.county != DEFAULT_COUNTY
+    ):  # the county the document chose, not the default: say so
+        print(
+            f"tiltakskart: county {programme.county_note}; --county NN chooses another",
+            file=sys.stderr,
+        )
     problem = programme.problem
     if problem is None:
         return programme
-    sys.stderr.write(accounting_report(programme.extraction, programme.document.name))
+    sys.stderr.write(
+        accounting_report(programme.extraction, programme.document.name, programme.notes)
+    )
     print(
         f"tiltakskart: error: {problem}; fix the text there, nothing was written",
         file=sys.stderr,
@@ -105,7 +115,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.report:
         if args.out is not None:
             write_output(text, args.out, args)
-        sys.stdout.write(accounting_report(programme.extraction, programme.document.name))
+        sys.stdout.write(
+            accounting_report(programme.extraction, programme.document.name, programme.notes)
+        )
     else:
         write_output(text, args.out, args)
     return 0

@@ -27,7 +27,8 @@ from geo.records import ExtractRecord, MeasureRecord, MeasureTags
 from geo.resources import default_document
 from geo.settings import Settings
 from geo.tagging.actors import actors_for_county
-from geo.tagging.gazetteer import Area, Gazetteer, gazetteer_for_county
+from geo.tagging.gazetteer import Area, Gazetteer
+from geo.tagging.national import gazetteer_for_county
 from geo.tagging.tagger import Tagger
 from geo.terms import Layout
 
@@ -55,6 +56,28 @@ class Programme:
     web: dict[Layout, WebShapes] = field(default_factory=dict)  # BOUNDARIES (if any), TILES
     population: Population | None = None
     warnings: tuple[str, ...] = ()
+    county_note: str = "as given"  # how the programme's county was chosen
+
+    @property
+    def notes(self) -> list[str]:
+        """What a report says of the reading beside the counts: county and gazetteer."""
+        from geo.tagging.national import NAMES_FILE
+
+        gazetteer = self.gazetteer
+        county = f"{gazetteer.county} {gazetteer.county_name}"
+        if gazetteer.source == NAMES_FILE:
+            words = (
+                f"national names only for county {county}: municipalities (Sámi and Kven "
+                "names too), former municipalities and 'kommunene'; no regions, places or "
+                f"organisations (no authored file fylke-{gazetteer.county}.toml)"
+            )
+        else:
+            words = (
+                f"{gazetteer.source} for county {county} ({len(gazetteer.regions)} regions, "
+                f"{len(gazetteer.places)} places, {len(gazetteer.organisations)} "
+                "organisations), with the national names around it"
+            )
+        return [f"County: {self.county_note}", f"Gazetteer: {words}"]
 
     @property
     def problem(self) -> str | None:
@@ -125,6 +148,22 @@ def document_path(settings: Settings) -> Path:
     return settings.document or default_document()
 
 
+def county_of(text: str, settings: Settings) -> tuple[Settings, str]:
+    """The settings with the programme's county, and how it was chosen: as set, or, when no
+    county was chosen, the one the document names (geo.tagging.national.detect_county)."""
+    from geo.division import COUNTIES_2024
+    from geo.tagging.national import detect_county
+
+    if settings.county_chosen or settings.national:
+        return settings, "as given"
+    found = detect_county(text)
+    if found is None:
+        return settings, "the default: the document names no county"
+    number, words = found
+    name = COUNTIES_2024[number]
+    return replace(settings, county=number), f"{number} {name}, named in the document ({words})"
+
+
 def gazetteer_for(settings: Settings) -> Gazetteer:
     """The gazetteer of the settings' programme county; with a boundary file, its municipalities
     are checked against (or, for a county without an authored file, taken from) the file."""
@@ -155,15 +194,18 @@ def build_programme(
     checks its options against the programme there).
     """
     grammar = None if settings.grammar in (None, AUTO) else grammar_named(settings.grammar)
-    gazetteer = gazetteer_for(settings)
     document, extraction = extract_file(document_path(settings), grammar)
+    settings, county_note = county_of(document.text, settings)
+    gazetteer = gazetteer_for(settings)
     tags = Tagger(gazetteer).tag(extraction.measures)
     data = extract_record(document, extraction, tags, gazetteer)
     actors = actors_for_county(gazetteer.county)
     years = programme_years(extraction.programme)
     index = LoadIndex(data["measures"], gazetteer.pairs, years, actors)
     warnings = [*document.warnings, *gazetteer.warnings]
-    programme = Programme(document, extraction, gazetteer, tags, data, index)
+    programme = Programme(
+        document, extraction, gazetteer, tags, data, index, county_note=county_note
+    )
     if programme.problem is not None:
         return replace(programme, warnings=tuple(warnings))
     if before_fetch is not None:

@@ -69,6 +69,9 @@ class Settings:
 
     document: Path | None = None  # None: the bundled programme
     county: str = DEFAULT_COUNTY
+    # Whether the county was chosen (a flag, a variable, a caller); if not, a document that
+    # names another county is that county's (geo.tagging.national.detect_county).
+    county_chosen: bool = True
     boundaries: Path | None = None  # a GeoJSON or GeoPackage to use instead of the API
     cache_dir: Path = field(default_factory=default_cache_dir)
     api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
@@ -122,8 +125,9 @@ class Settings:
             if environ.get(var, "").strip()
         }
         given = {name: value for name, value in flags.items() if value is not None}
+        chosen = "county" in from_environment or "county" in given
         try:
-            return cls().override(**{**from_environment, **given})
+            return cls(county_chosen=chosen).override(**{**from_environment, **given})
         except InputError as exc:  # name the variable when the bad value came from one
             if exc.setting in from_environment and exc.setting not in given:
                 exc.setting = next(v for v, f in ENVIRONMENT.items() if f == exc.setting)

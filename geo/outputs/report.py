@@ -31,12 +31,14 @@ def _first(lines: list[str]) -> list[str]:
     return lines[:LISTED] + ([f"  … and {more} more"] if more > 0 else [])
 
 
-def accounting_report(extraction: Extraction, source_name: str) -> str:
-    """A plain-text report: counts per header class, problems, and the TOC cross-check."""
+def accounting_report(extraction: Extraction, source_name: str, notes: Sequence[str] = ()) -> str:
+    """A plain-text report: counts per header class, problems, and the TOC cross-check;
+    `notes` (county, gazetteer) after the grammar."""
     counts = extraction.counts()
     lines = [
         f"{source_name}: {len(extraction.measures)} distinct measures",
         f"Grammar: {extraction.grammar} ({extraction.grammar_note or 'as given'})",
+        *notes,
         f"Header lines: {sum(counts.values())}",
     ]
     for kind, count in counts.items():

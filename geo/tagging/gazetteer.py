@@ -8,12 +8,11 @@ municipalities, towns, regions, places and organisations. `read_gazetteer` reads
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from geo.division import COUNTIES_2024, check_county, to_2024
-from geo.errors import GazetteerError, InputError
+from geo.division import to_2024
+from geo.errors import GazetteerError
 from geo.resources import gazetteer_dir
 
 # Municipality names that are also common Norwegian words: at the start of a sentence they
@@ -62,6 +61,7 @@ class Municipality:
     ambiguous: bool = False
     region_when_alone: str | None = None
     source: str = ""
+    words: tuple[str, ...] = ()  # its names that are everyday words: counted only as places
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -99,6 +99,7 @@ class Outside:
     name: str
     level: str
     patterns: tuple[str, ...]
+    common_word: bool = False  # an everyday word too: counted only where it is a place
 
     @property
     def key(self) -> str:
@@ -325,30 +326,3 @@ def authored_gazetteer(county: str, data_dir: str | Path | None = None) -> Gazet
     """The authored gazetteer of a county (`fylke-NN.toml` in `data_dir`), if there is one."""
     path = Path(data_dir or gazetteer_dir()) / f"fylke-{county}.toml"
     return read_gazetteer(path) if path.exists() else None
-
-
-def gazetteer_for_county(
-    county: str,
-    names: Sequence[tuple[str, str]] | None = None,
-    *,
-    names_source: str = "",
-    data_dir: str | Path | None = None,
-) -> Gazetteer:
-    """The gazetteer for a county: the authored file (in `data_dir`, by default the package's)
-    if there is one, its municipalities checked against (or, with no authored file, taken from)
-    `names`, the (number, name) pairs a boundary source lists (`names_source` names it)."""
-    check_county(county)
-    authored = authored_gazetteer(county, data_dir)
-    if names is None:
-        if authored is None:
-            raise InputError(
-                f"no gazetteer file fylke-{county}.toml; pass --boundaries "
-                "FILE (GeoJSON or GeoPackage with kommunenummer and kommunenavn)",
-                value=county,
-                setting="county",
-            )
-        return authored
-    pairs = list(names)
-    if authored is not None:
-        return with_municipalities(authored, pairs)
-    return gazetteer_from_names(county, COUNTIES_2024[county], pairs, source=names_source)

@@ -52,7 +52,60 @@ _LOCATIVE = re.compile(r"(?:^|\s)(?:på|ved|i)\s+$", re.IGNORECASE)
 # A capitalised word joined to a name by one space or a hyphen: "Biogass Oslofjord".
 _NAME_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÆØÅ][\w]*[ -]$")
 _NAME_AFTER = re.compile(r"^[ -][A-ZÆØÅ]\w*")
-_NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|s)?"
+
+
+def _phrase_words(text: str) -> str:
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+_NAME_SUFFIX = r"(?:\s+kommune(?:ne|ns|n|r|s)?|\s+herad|s)?"
+# Words that make a place name before them part of an organisation's name ("Tønsberg
+# kunstforening", "Bergen Brannvesen", "Oslo Brann og Redning", "Larvik havn"): the kinds of
+# body that carry a place's name, from the organisations in Østfold's programme and in the
+# three written for the tests. "X kommune" stays the municipality.
+ORGANISATION_WORDS = (
+    "kunstforening",
+    "kunstmuseum",
+    "brannvesen",
+    "brann og redning",
+    "brann- og redningstjeneste",
+    "brann- og redningsvesen",
+    "idrettslag",
+    "idrettsforening",
+    "museum",
+    "museet",
+    "havn",
+    "hamn",
+    "bibliotek",
+    "folkebibliotek",
+    "næringsforening",
+    "næringsråd",
+    "næringsselskap",
+    "sykehus",
+    "universitet",
+    "turlag",
+    "turistforening",
+    "historielag",
+    "lufthavn",
+    "energi",
+    "kraftlag",
+    "sparebank",
+)
+_ORGANISATION_AFTER = re.compile(
+    r"^\s+(?:" + "|".join(_phrase_words(w) for w in ORGANISATION_WORDS) + r")(?!\w)",
+    re.IGNORECASE,
+)
+# ... or after it: "Universitetet i Bergen", "Sykehuset i Vestfold", "Museet i Kinn".
+_ORGANISATION_BEFORE = re.compile(
+    r"(?:universitetet|høgskolen|høgskulen|sykehuset|sjukehuset|museet|musea|biblioteket|"
+    r"brannvesenet|havnevesenet)\s+(?:i|på)\s+$",
+    re.IGNORECASE,
+)
+# Where an everyday word that is also a municipality's name ("Stad", "Vik") is a place: after a
+# preposition of place, with "kommune" or "herad" (in the match), or in a list of names.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|\s)(?:i|på|fra|til|ved|mellom|rundt|utenfor|nær|om)\s+$", re.IGNORECASE
+)
 # The context rules look at most this many characters either side of a match: bounded work
 # per match, so tagging stays linear in the text however it repeats itself.
 CONTEXT = 40
@@ -113,6 +166,24 @@ class _Pattern:
 
 def _phrase(text: str) -> str:
     return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def _is_word(target: object, match: re.Match) -> bool:
+    """Whether the name matched is an everyday word too ("Stad", former "Os")."""
+    if isinstance(target, Outside):
+        return target.common_word
+    if isinstance(target, Municipality) and target.words:
+        name = re.sub(r"\s+(?:kommune\w*|herad)$", "", match.group())
+        return name in target.words or (name.endswith("s") and name[:-1] in target.words)
+    return False
+
+
+def _common_word_here(match: re.Match, before: str, after: str) -> bool:
+    """Whether a name that is also an everyday word is a place here (see _PLACE_BEFORE); the
+    list case is settled after all matches are known."""
+    return bool(
+        " kommune" in match.group() or " herad" in match.group() or _PLACE_BEFORE.search(before)
+    )
 
 
 class Tagger:
@@ -205,7 +276,29 @@ class Tagger:
             ):
                 continue
             found.append((entry, match))
+        found = self._common_words(found, text, field)
         return self._resolve_alone(found, text)
+
+    def _common_words(
+        self, found: list[tuple[_Entry, re.Match]], text: str, field: str
+    ) -> list[tuple[_Entry, re.Match]]:
+        """Names that are everyday words too, kept only where the text makes them places: by
+        a preposition of place, "kommune", a list with another name, or as a whole actor. A
+        heading word before a colon ("Stad: Florø og Førde") has none of these."""
+        kept = []
+        for k, (entry, match) in enumerate(found):
+            if _is_word(entry.target, match):
+                before, after = before_of(match), after_of(match)
+                neighbours = [found[j] for j in (k - 1, k + 1) if 0 <= j < len(found)]
+                in_list = any(
+                    other.via in (Via.NAME, OUTSIDE) and _LIST_GLUE.match(_between(text, m, match))
+                    for other, m in neighbours
+                )
+                whole = field == Field.ACTORS and match.group() == text.strip()
+                if not (_common_word_here(match, before, after) or in_list or whole):
+                    continue
+            kept.append((entry, match))
+        return kept
 
     def _resolve_alone(
         self, found: list[tuple[_Entry, re.Match]], text: str
@@ -243,6 +336,10 @@ class Tagger:
         target = entry.target
         if isinstance(target, Area) and target.kind == INSTITUTION:
             return field == Field.ACTORS or not _LOCATIVE.search(before)
+        if entry.via in (Via.NAME, Via.PLACE, Via.REGION, OUTSIDE) and (
+            _ORGANISATION_AFTER.match(after) or _ORGANISATION_BEFORE.search(before)
+        ):
+            return True  # "Tønsberg kunstforening", "Universitetet i Bergen"
         if field != Field.ACTORS or entry.via not in (Via.NAME, Via.PLACE, Via.REGION):
             return False
         return bool(_NAME_BEFORE.search(before) or _NAME_AFTER.match(after))
@@ -279,8 +376,10 @@ class Tagger:
         raw: list[TagRecord] = []
         outside: list[TagRecord] = []
         for field, entry, match in self._measure_matches(measure):
-            if entry.via == GENERIC:
-                continue
+            if entry.via == GENERIC or (
+                entry.via == Via.ORGANISATION and isinstance(entry.target, Outside)
+            ):
+                continue  # an organisation outside the county names no place of ours
             role = Role.ACTOR if field == Field.ACTORS else Role.TARGET
             via = Via.NAME if entry.via == OUTSIDE else entry.via
             area = entry.target.key if isinstance(entry.target, Area) else None

@@ -154,3 +154,38 @@ def test_the_command_says_which_county_it_took_and_why(tmp_path):
     assert "county 39 Vestfold, named in the document" in detected.stderr  # said, not silent
     chosen = run("--county", "31")
     assert chosen.returncode == 0 and "County: as given" in chosen.stdout
+
+
+# What the tagger cannot know without a county file (places named only there: Færder
+# nasjonalpark, Vestfoldbanen, Revetal, Svarstad, Florø, Bryggen, Lyseparken; Stiftinga Bryggen),
+# and Færder nasjonalpark read as the municipality's name: listed, so that any other difference
+# fails.
+KNOWN_MISSES = {
+    ("2.1", "3911", "place", "target", False),
+    *{("3.2", n, "place", "target", False) for n in ("3903", "3905", "3907", "3909")},
+    ("4.1", "3905", "place", "target", False),
+    ("4.1", "3909", "place", "target", False),
+    ("1.1.1", "4602", "place", "target", False),
+    ("1.1.2", "4601", "place", "target", False),
+    ("1.1.2", "4601", "organisation", "actor", False),
+    ("2.1.1", "4624", "place", "target", False),
+}
+KNOWN_FALSE = {("2.1", "3911", "name", "target", False)}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in PROGRAMMES.glob("*.txt")))
+def test_tags_on_other_counties_match_the_hand_annotations(name):
+    from geo.reading.extract import extract_file
+    from geo.tagging.evaluate import found_tags, read_expected, score
+
+    document, extraction = extract_file(PROGRAMMES / f"{name}.txt")
+    county = detect_county(document.text)
+    assert county is not None
+    gazetteer = gazetteer_for_county(county[0])
+    found_all = Tagger(gazetteer).tag(extraction.measures)
+    expected = read_expected(PROGRAMMES / f"{name}.tags.toml", gazetteer)
+    assert set(expected) == {m.id for m in extraction.measures}  # every measure annotated
+    found = {m: found_tags(m, *found_all[m]) for m in expected}
+    total = score(expected, found)["total"]
+    assert set(total["false_negatives"]) <= KNOWN_MISSES
+    assert set(total["false_positives"]) <= KNOWN_FALSE

@@ -172,7 +172,10 @@ def with_nation(gazetteer: Gazetteer, authored: bool) -> Gazetteer:
             Outside("/".join(numbers), label, "kommune", (former.name,), former.common_word)
         )
         taken.add(former.name)
-    for number, name in [*COUNTIES_2024.items(), *FORMER_COUNTIES.items()]:
+    # An authored file chose which of the 2020–2023 counties to name (Østfold's: none, as its
+    # programme names Viken only in organisations' names).
+    former_counties = {} if authored else FORMER_COUNTIES
+    for number, name in [*COUNTIES_2024.items(), *former_counties.items()]:
         if number != county and name not in taken:
             outside.append(Outside(number, name, "fylke", (name,)))
     return replace(

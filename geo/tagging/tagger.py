@@ -95,10 +95,10 @@ _ORGANISATION_AFTER = re.compile(
     r"^\s+(?:" + "|".join(_phrase_words(w) for w in ORGANISATION_WORDS) + r")(?!\w)",
     re.IGNORECASE,
 )
-# ... or after it: "Universitetet i Bergen", "Sykehuset i Vestfold", "Museet i Kinn".
+# ... or after it: "Universitetet i Bergen", "Statsforvalteren i Vestfold og Telemark".
 _ORGANISATION_BEFORE = re.compile(
     r"(?:universitetet|høgskolen|høgskulen|sykehuset|sjukehuset|museet|musea|biblioteket|"
-    r"brannvesenet|havnevesenet)\s+(?:i|på)\s+$",
+    r"brannvesenet|havnevesenet|statsforvalteren|fylkesmannen)\s+(?:i|på)\s+$",
     re.IGNORECASE,
 )
 # Where an everyday word that is also a municipality's name ("Stad", "Vik") is a place: after a
@@ -340,7 +340,7 @@ class Tagger:
             _ORGANISATION_AFTER.match(after) or _ORGANISATION_BEFORE.search(before)
         ):
             return True  # "Tønsberg kunstforening", "Universitetet i Bergen"
-        if field != Field.ACTORS or entry.via not in (Via.NAME, Via.PLACE, Via.REGION):
+        if field != Field.ACTORS or entry.via not in (Via.NAME, Via.PLACE, Via.REGION, OUTSIDE):
             return False
         return bool(_NAME_BEFORE.search(before) or _NAME_AFTER.match(after))
 

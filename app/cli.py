@@ -6,6 +6,7 @@ import argparse
 import errno
 import socket
 import sys
+from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -43,15 +44,24 @@ def check_listen(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.main import build_app_programme, create_app
+    from app.several import build_apps, documents_of
 
     check_listen(args.host, args.port)
-    programme = build_app_programme(settings_from(args), refresh=args.refresh)
-    warn(programme.warnings)
-    if programme.notice:
-        warn([programme.notice])
-    app = create_app(programme)
+    settings = settings_from(args)
+    documents = documents_of(settings, args.document)
+    programmes = []
+    for document in documents:
+        programme = build_app_programme(
+            settings if document is None else replace(settings, document=document),
+            refresh=args.refresh,
+        )
+        warn(programme.warnings)
+        if programme.notice:
+            warn([programme.notice])
+        programmes.append(programme)
+    server = create_app(programmes[0]).server if len(programmes) == 1 else build_apps(programmes)
     print(f"Tiltakskart: http://{args.host}:{args.port}/  (Ctrl+C to stop)", file=sys.stderr)
-    SingleUser(app.server, args.host, args.port).run()
+    SingleUser(server, args.host, args.port).run()
     return 0
 
 
@@ -79,7 +89,7 @@ class SingleUser(BaseApplication):
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
-    document_options(parser)
+    document_options(parser, several=True)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
         "--port",

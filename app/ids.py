@@ -20,6 +20,7 @@ def href(prefix: str, route: str = "", search: str = "") -> str:
 
 URL = "url"
 MAIN_PAGE = "main-page"
+PROGRAMMES = "programmes"  # the chooser between the programmes served (app.several)
 PRESENTATION_PAGE = "presentation-page"  # keys.js steps slides only while it is shown
 VIEW = "view"  # the view switch
 CONTROLS_TOGGLE = "controls-toggle"

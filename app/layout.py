@@ -40,6 +40,34 @@ def population_credit(view: View) -> str:
     return f" Innbyggertall 1. januar {population.year}: SSB (CC BY 4.0)."
 
 
+def programme_chooser(view: View) -> html.Nav | None:
+    """With several programmes served, a link to each (this one marked as current)."""
+    return chooser(view.programmes, view.prefix)
+
+
+def chooser(programmes: Sequence[tuple[str, str]], current: str) -> html.Nav | None:
+    """A link to each programme served, (label, prefix), the `current` one marked: the
+    programme is in the URL's path, so a link, a bookmark and the back button all keep it."""
+    if len(programmes) < 2:
+        return None
+    links = [
+        html.A(
+            label,
+            href=prefix,
+            className="btn btn-sm "
+            + ("btn-light active" if prefix == current else "btn-outline-light"),
+            **({"aria-current": "page"} if prefix == current else {}),
+        )
+        for label, prefix in programmes
+    ]
+    return html.Nav(
+        [html.Span("Program:", className="me-2"), *links],
+        id=ids.PROGRAMMES,
+        className="programme-chooser d-flex flex-wrap gap-2 align-items-center mt-1",
+        **{"aria-label": "Velg handlingsprogram"},
+    )
+
+
 def main_page(view: View, tabs: Sequence[Tab]) -> html.Div:
     notice = view.programme.notice
     return html.Div(
@@ -53,6 +81,7 @@ def main_page(view: View, tabs: Sequence[Tab]) -> html.Div:
                             "regionale planer: hvilke tiltak berører hvilken kommune?",
                             className="mb-0 lead-line",
                         ),
+                        programme_chooser(view),
                     ],
                     fluid=True,
                 ),

@@ -100,13 +100,20 @@ def build_app_programme(settings: Settings, refresh: bool = False) -> Programme:
     return programme
 
 
-def create_app(programme: Programme, store: Store | None = None) -> Dash:
+def create_app(
+    programme: Programme,
+    store: Store | None = None,
+    prefix: str | None = None,
+    programmes: tuple[tuple[str, str], ...] = (),
+) -> Dash:
     """A Dash app over a programme built with its web shapes (geo.pipeline.build_programme,
     `web=True`); `store` is where data that changes while the app runs is read (default: an
-    empty read-only one)."""
+    empty read-only one). With several programmes served (app.several), `prefix` is this one's
+    path and `programmes` the (label, prefix) of each, for the header's chooser."""
     county = programme.gazetteer.county_name
     app = TiltakskartDash(
         __name__,
+        **({"url_base_pathname": prefix} if prefix else {}),
         title=f"Tiltakskart – {county}",
         update_title=None,
         compress=True,
@@ -132,7 +139,7 @@ def create_app(programme: Programme, store: Store | None = None) -> Dash:
     app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
-    view = make_view(programme, urls, prefix, store)
+    view = make_view(programme, urls, prefix, store, programmes)
     lazy = {
         tab.NAME: [url for library in tab.LIBRARIES for url in defer_scripts(app, library)]
         for tab in TABS

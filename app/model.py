@@ -66,6 +66,8 @@ class View:
     shapes: dict[Layout, WebShapes] = field(default_factory=dict)  # with the URLs they are at
     prefix: str = "/"  # the app's path prefix: links start with it
     store: Store = field(default_factory=MemoryStore)  # data that changes: read per request
+    # Every programme served beside this one: (label, its prefix), this one's among them.
+    programmes: tuple[tuple[str, str], ...] = ()
 
     # Cached: callbacks index these per municipality, which must not rebuild them (quadratic).
     @cached_property

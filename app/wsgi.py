@@ -1,6 +1,7 @@
 """WSGI entry point for production: `gunicorn 'app.wsgi:server'`.
 
-Settings come from the environment, as for every command: TILTAKSKART_DOCUMENT,
+Settings come from the environment, as for every command: TILTAKSKART_DOCUMENT (a file, a
+folder of them, or several separated by ':': each served under /program/<county>-<year>/),
 TILTAKSKART_COUNTY, TILTAKSKART_BOUNDARIES, TILTAKSKART_API_URL, TILTAKSKART_SSB_URL,
 TILTAKSKART_CACHE_DIR and TILTAKSKART_GRAMMAR (all optional; geo.settings.ENVIRONMENT).
 Start-up warnings go to the log (gunicorn's error log by default).
@@ -9,8 +10,10 @@ Start-up warnings go to the log (gunicorn's error log by default).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from app.main import build_app_programme, create_app
+from app.several import build_apps, documents_of
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -25,16 +28,24 @@ def _configure_logging() -> None:
 def make_server():
     """The Flask server of the app, built from the environment's settings."""
     _configure_logging()
+    settings = Settings.from_env()
+    programmes = []
     try:
-        programme = build_app_programme(Settings.from_env())
+        for document in documents_of(settings):
+            programme = build_app_programme(
+                settings if document is None else replace(settings, document=document)
+            )
+            programmes.append(programme)
+            for warning in programme.warnings:
+                log.warning("%s", warning)
+            if programme.notice:
+                log.warning("%s", programme.notice)
     except TiltakskartError as exc:
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
-    for warning in programme.warnings:
-        log.warning("%s", warning)
-    if programme.notice:
-        log.warning("%s", programme.notice)
-    server = create_app(programme).server
+    if len(programmes) > 1:
+        return build_apps(programmes)
+    server = create_app(programmes[0]).server
     # Dash registers its scripts on the first request; make it here, before gunicorn's threads
     # can race on it (under load some first requests got 404s for Dash's own scripts).
     server.test_client().get("/")

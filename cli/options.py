@@ -42,8 +42,9 @@ def number_between(low: float, high: float, kind: type = float) -> Callable[[str
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The environment's settings with this command's flags on top."""
+    document = getattr(args, "document", None)
     return Settings.from_env(
-        document=getattr(args, "document", None),
+        document=None if isinstance(document, list) else document,
         county=getattr(args, "county", None),
         boundaries=getattr(args, "boundaries", None),
         cache_dir=getattr(args, "cache_dir", None),
@@ -128,18 +129,24 @@ def boundaries_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--boundaries", type=Path, metavar="FILE", help=help_text)
 
 
-def document_options(parser: argparse.ArgumentParser) -> None:
-    """The programme to read, its shape, its county and a boundary file naming its
-    municipalities."""
+def document_options(parser: argparse.ArgumentParser, several: bool = False) -> None:
+    """The programme to read (`several`: any number, or folders of them), its shape, its
+    county and a boundary file naming its municipalities."""
     from geo.reading.grammar import AUTO, GRAMMARS
 
     parser.add_argument(
         "document",
-        nargs="?",
+        nargs="*" if several else "?",
         type=Path,
         metavar="DOCUMENT",
-        help="programme file: text, PDF or Word (.docx) "
-        "(default: $TILTAKSKART_DOCUMENT or the bundled programme)",
+        help=(
+            "programme files (text, PDF or Word) or folders of them, each served under its own "
+            "path with a chooser between them (default: $TILTAKSKART_DOCUMENT, which may name "
+            "a folder or several files separated by ':', or the bundled programme)"
+            if several
+            else "programme file: text, PDF or Word (.docx) "
+            "(default: $TILTAKSKART_DOCUMENT or the bundled programme)"
+        ),
     )
     parser.add_argument(
         "--grammar",

@@ -154,14 +154,19 @@ def county_of(text: str, settings: Settings) -> tuple[Settings, str]:
     from geo.division import COUNTIES_2024
     from geo.tagging.national import detect_county
 
-    if settings.county_chosen or settings.national:
+    if settings.national and settings.home_county:
+        return settings, "as given"
+    if settings.county_chosen and not settings.national:
         return settings, "as given"
     found = detect_county(text)
     if found is None:
         return settings, "the default: the document names no county"
     number, words = found
     name = COUNTIES_2024[number]
-    return replace(settings, county=number), f"{number} {name}, named in the document ({words})"
+    note = f"{number} {name}, named in the document ({words})"
+    if settings.national:  # the map is Norway's; the programme is the named county's
+        return replace(settings, home_county=number), note
+    return replace(settings, county=number), note
 
 
 def gazetteer_for(settings: Settings) -> Gazetteer:

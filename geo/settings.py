@@ -72,6 +72,9 @@ class Settings:
     # Whether the county was chosen (a flag, a variable, a caller); if not, a document that
     # names another county is that county's (geo.tagging.national.detect_county).
     county_chosen: bool = True
+    # With a national map (county "all"): the county whose programme it is (None: the default,
+    # or the one the document names).
+    home_county: str | None = None
     boundaries: Path | None = None  # a GeoJSON or GeoPackage to use instead of the API
     cache_dir: Path = field(default_factory=default_cache_dir)
     api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
@@ -111,8 +114,8 @@ class Settings:
 
     @property
     def programme_county(self) -> str:
-        """The county whose gazetteer tags the programme (the default one when national)."""
-        return DEFAULT_COUNTY if self.national else self.county
+        """The county whose gazetteer tags the programme (when national: its home county)."""
+        return (self.home_county or DEFAULT_COUNTY) if self.national else self.county
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **flags: object) -> Settings:

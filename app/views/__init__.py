@@ -88,9 +88,11 @@ def make_view(
     urls: dict[Layout, str] | None = None,
     prefix: str = "/",
     store: Store | None = None,
+    programmes: tuple[tuple[str, str], ...] = (),
 ) -> View:
     """The start-up tables of a programme; `urls` names where each layout's geometry is
-    served, `prefix` the app's path prefix, `store` where data that changes is read."""
+    served, `prefix` the app's path prefix, `store` where data that changes is read,
+    `programmes` the (label, prefix) of each programme served beside it."""
     attribution = "Kommunegrenser © Kartverket" if programme.has_boundaries else None
     choices = Choices(
         views=VIEWS,
@@ -121,4 +123,5 @@ def make_view(
         shapes,
         prefix,
         store or MemoryStore(),
+        programmes,
     )

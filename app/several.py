@@ -1,0 +1,127 @@
+"""Several programmes served at once: one app per programme, each under its own path
+(`/program/31-2025/`), and a router in front that hands each request to the app whose path it
+is under; `/` goes to the first programme. The programme is in the URL's path, so every view,
+download and slide of an app is its programme's."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.errors import InputError
+from geo.pipeline import Programme
+from geo.settings import Settings
+from geo.terms import Layout
+
+ROOT = "/program/"
+OVERVIEW = ROOT + "alle/"  # 'Alle program', with a national map
+_KINDS = (".txt", ".pdf", ".docx")
+
+
+def documents_in(paths: Iterable[Path]) -> list[Path]:
+    """The programme files named: files as given, a folder's text, PDF and Word files in name
+    order; a folder with none is an error."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.casefold() in _KINDS)
+            if not found:
+                raise InputError(
+                    "holds no programme (.txt, .pdf or .docx); name the files or another folder",
+                    value=path,
+                    setting="document",
+                )
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def slug(programme: Programme, taken: set[str]) -> str:
+    """A short, stable path part for a programme: its county and first year ("31-2025")."""
+    years = programme.extraction.programme
+    base = programme.gazetteer.county + (f"-{years[0]}" if years else "")
+    name, k = base, 2
+    while name in taken:
+        name, k = f"{base}-{k}", k + 1
+    return name
+
+
+def label(programme: Programme) -> str:
+    """The chooser's text for a programme: its county and period ("Østfold 2025–2028")."""
+    years = programme.extraction.programme
+    period = f" {years[0]}–{years[1]}" if years else ""
+    return f"{programme.gazetteer.county_name}{period}"
+
+
+@dataclass(frozen=True)
+class Router:
+    """A WSGI app handing each request to the programme app whose path it is under."""
+
+    apps: dict[str, Callable[..., Any]]  # prefix -> WSGI app
+    first: str
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "") or "/"
+        for prefix, app in self.apps.items():
+            if path.startswith(prefix):
+                return app(environ, start_response)
+            if path + "/" == prefix:
+                return _redirect(environ, start_response, prefix)
+        if path == "/":
+            return _redirect(environ, start_response, self.first)
+        body = b"Siden finnes ikke. Velg et handlingsprogram fra forsiden."
+        start_response(
+            "404 NOT FOUND",
+            [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+        )
+        return [body]
+
+
+def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
+    query = environ.get("QUERY_STRING", "")
+    location = to + (f"?{query}" if query and re.fullmatch(r"[\w=&%.+\-]*", query) else "")
+    start_response("302 FOUND", [("Location", location), ("Content-Length", "0")])
+    return [b""]
+
+
+def build_apps(programmes: list[Programme], store=None) -> Router:
+    """One app per programme under /program/<slug>/, with the chooser between them."""
+    from app.main import create_app
+    from app.overview import TITLE, create_overview
+
+    taken: set[str] = set()
+    prefixes = []
+    for programme in programmes:
+        name = slug(programme, taken)
+        taken.add(name)
+        prefixes.append(f"{ROOT}{name}/")
+    choices = tuple((label(p), prefix) for p, prefix in zip(programmes, prefixes, strict=True))
+    national = all(
+        Layout.BOUNDARIES in p.web and p.web[Layout.BOUNDARIES].others for p in programmes
+    )
+    if national:  # one map of Norway, each county by its own programme
+        choices += ((TITLE, OVERVIEW),)
+    apps: dict[str, Any] = {}
+    for programme, prefix in zip(programmes, prefixes, strict=True):
+        server = create_app(programme, store, prefix=prefix, programmes=choices).server
+        server.test_client().get(prefix)  # Dash registers its scripts on the first request
+        apps[prefix] = server
+    if national:
+        apps[OVERVIEW] = create_overview(programmes, OVERVIEW, choices).server
+    return Router(apps, prefixes[0])
+
+
+def documents_of(settings: Settings, given: list[Path] | None = None) -> list[Path | None]:
+    """The programmes to serve: the files and folders given, else the setting's (a file, a
+    folder, or several separated by ':'), else the bundled one (None)."""
+    if given:
+        return list(documents_in(given))
+    if settings.document is None:
+        return [None]
+    parts = [Path(p) for p in str(settings.document).split(os.pathsep) if p]
+    return list(documents_in(parts))

@@ -63,7 +63,7 @@ def main() -> None:
         source = read_boundary_file(args.kommuner / name, county).frame
         raw = geojson_text(source)
         start = time.perf_counter()
-        simplified, displacement = simplify_coverage(source, args.tolerance)
+        simplified, displacement = simplify_coverage(source, args.tolerance, measure=True)
         seconds = time.perf_counter() - start
         text = geojson_text(simplified)
         print(

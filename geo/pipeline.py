@@ -199,7 +199,7 @@ def build_programme(
     checks its options against the programme there).
     """
     grammar = None if settings.grammar in (None, AUTO) else grammar_named(settings.grammar)
-    document, extraction = extract_file(document_path(settings), grammar)
+    document, extraction = extract_file(document_path(settings), grammar, settings.cache_dir)
     settings, county_note = county_of(document.text, settings)
     gazetteer = gazetteer_for(settings)
     tags = Tagger(gazetteer).tag(extraction.measures)

@@ -293,3 +293,32 @@ def test_programmes_of_other_shapes_read_the_same_from_pdf_and_word(name):
         got = choose_grammar(document_from_bytes(data, name).text)
         assert got.grammar == expected.grammar and got.problem() is None
         assert comparable(got.measures) == comparable(expected.measures)
+
+
+def test_a_converted_text_is_kept_by_content_hash_and_read_back(programme_text, tmp_path):
+    """A start with the same PDF reads its text from the cache, not the PDF engine."""
+    from geo.reading import document as document_module
+
+    data = documents.programme_pdf(programme_text)
+    first = document_from_bytes(data, "p.pdf", cache_dir=tmp_path)
+    cached = list(tmp_path.glob("document-*.txt"))
+    assert [p.name for p in cached] == [f"document-{first.sha256}-pdf-1.txt"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(document_module, "convert", lambda *a: pytest.fail("converted again"))
+        again = document_from_bytes(data, "p.pdf", cache_dir=tmp_path)
+    assert again.text == first.text and again.format == "pdf"
+    other = documents.programme_pdf(programme_text, columns=2)  # another file: its own entry
+    document_from_bytes(other, "q.pdf", cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("document-*.txt"))) == 2
+
+
+def test_a_planted_link_in_the_cache_is_left_alone(programme_text, tmp_path):
+    data = documents.programme_pdf(programme_text[:3000])
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("NOT A PROGRAMME", encoding="utf-8")
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    (tmp_path / f"document-{digest}-pdf-1.txt").symlink_to(target)
+    text = document_from_bytes(data, "p.pdf", cache_dir=tmp_path).text
+    assert "NOT A PROGRAMME" not in text and target.read_text() == "NOT A PROGRAMME"

@@ -47,7 +47,7 @@ def make_snapshot(
     its sidecar `kommuner-NN.json`; refuse (InputError) if the result exceeds 150 kB."""
     boundaries = read_boundary_file(source, county, numbers)
     frame = boundaries.frame[boundaries.frame[NUMBER_COLUMN].isin(numbers)]
-    simplified, displacement = simplify_coverage(frame, tolerance_m)
+    simplified, displacement = simplify_coverage(frame, tolerance_m, measure=True)
     simplified = simplified[[NUMBER_COLUMN, NAME_COLUMN, "geometry"]]
     text = geojson_text(simplified.sort_values(NUMBER_COLUMN)) + "\n"
     size = len(text.encode("utf-8"))

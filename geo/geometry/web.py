@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from geo.atomic import is_plain_file, private_folder, write_cache_atomic
@@ -86,10 +88,12 @@ def county_borders(frame: gpd.GeoDataFrame) -> list[list[tuple[float, float]]]:
     lines of (lon, lat): where two counties' municipalities meet, coasts left out, so they
     lie exactly on the simplified municipal borders and stay small enough to send as lines."""
     groups = frame.groupby(frame["kommunenummer"].str[:2], sort=True)
-    counties = [shapely.make_valid(shapely.union_all(g.geometry.values)) for _, g in groups]
+    # The municipalities are a coverage (simplified as one): its union is much faster than a
+    # general union (seconds for Norway's 15 counties).
+    counties = [shapely.make_valid(_union(g.geometry.values)) for _, g in groups]
     lines = []
     for i, county in enumerate(counties):
-        others = shapely.union_all([c for j, c in enumerate(counties) if j > i])
+        others = _union([c for j, c in enumerate(counties) if j > i])
         if others is None or others.is_empty:
             continue
         shared = shapely.line_merge(shapely.intersection(county.boundary, others.boundary))
@@ -97,6 +101,11 @@ def county_borders(frame: gpd.GeoDataFrame) -> list[list[tuple[float, float]]]:
             if part.geom_type == "LineString" and part.length > 0:
                 lines.append([(round(x, 4), round(y, 4)) for x, y in part.coords])
     return lines
+
+
+def _union(geometries) -> BaseGeometry:
+    """The union of areas that form a coverage (edge-matched, not overlapping)."""
+    return shapely.coverage_union_all(np.asarray(geometries, dtype=object))
 
 
 def drop_islets(frame: gpd.GeoDataFrame, min_area_m2: float) -> gpd.GeoDataFrame:

@@ -4,13 +4,17 @@ bad input."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.atomic import is_plain_file, private_folder, write_cache_atomic
 from geo.errors import InputError
 from geo.reading.formats import Format, convert, sniff
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,12 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     return text, encoding, [warning]
 
 
-def read_document(path: str | Path) -> Document:
+READER_VERSION = (
+    "1"  # in the cache key of converted text: raise when the PDF or Word reader changes
+)
+
+
+def read_document(path: str | Path, cache_dir: Path | None = None) -> Document:
     """Read and decode a programme file (text, PDF or Word); InputError for anything
     unusable."""
     path = Path(path)
@@ -131,24 +140,49 @@ def read_document(path: str | Path) -> Document:
         raise _bad(name, "permission denied; check that the file is readable") from None
     except OSError as exc:
         raise _bad(name, f"cannot be read ({exc.strerror}); check the path") from None
-    return document_from_bytes(data, name, display_name=path.name)
+    return document_from_bytes(data, name, display_name=path.name, cache_dir=cache_dir)
 
 
-def document_from_bytes(data: bytes, name: str, display_name: str | None = None) -> Document:
-    """Decode bytes (text, PDF or Word) into a Document; `name` is used in error messages."""
+def document_from_bytes(
+    data: bytes, name: str, display_name: str | None = None, cache_dir: Path | None = None
+) -> Document:
+    """Decode bytes (text, PDF or Word) into a Document; `name` is used in error messages. The
+    text of a PDF or Word file is kept in `cache_dir` by the file's content hash, so a start
+    with the same file reads it back instead of converting it again."""
     fmt = sniff(data, name) if data.strip() else Format.TEXT
+    digest = hashlib.sha256(data).hexdigest()
     if fmt is Format.TEXT:
         text, encoding, warnings = decode(data, name)
     else:
-        text, encoding, warnings = convert(data, fmt, name), "utf-8", []
+        text, encoding, warnings = _converted(data, fmt, name, digest, cache_dir), "utf-8", []
         if not text.strip():
             raise _bad(name, f"the {fmt.value.upper()} file holds no text; check the file")
     text, removed = strip_controls(text, display_name or name)
     return Document(
         name=display_name or name,
         text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         encoding=encoding,
         warnings=warnings + removed,
         format=fmt.value,
     )
+
+
+def _converted(data: bytes, fmt: Format, name: str, digest: str, cache_dir: Path | None) -> str:
+    """A PDF's or Word file's text: from the cache when converted before, else converted (in a
+    bounded child process) and cached. A cache that cannot be read or written is skipped."""
+    if cache_dir is None:
+        return convert(data, fmt, name)
+    path = Path(cache_dir) / f"document-{digest}-{fmt.value}-{READER_VERSION}.txt"
+    if is_plain_file(path):
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            log.warning("the cached text %s cannot be read; converting %s again", path, name)
+    text = convert(data, fmt, name)
+    try:
+        private_folder(path.parent)
+        write_cache_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        log.warning("the converted text of %s is not cached (%s)", name, exc)
+    return text

@@ -56,9 +56,12 @@ def extract_document(document: Document, name: str, grammar: Grammar | None = No
     return extraction
 
 
-def extract_file(path: str | Path, grammar: Grammar | None = None) -> tuple[Document, Extraction]:
-    """Read and parse a programme file (text, PDF or Word)."""
-    document = read_document(path)
+def extract_file(
+    path: str | Path, grammar: Grammar | None = None, cache_dir: Path | None = None
+) -> tuple[Document, Extraction]:
+    """Read and parse a programme file (text, PDF or Word; `cache_dir` keeps the text of a PDF
+    or Word file by its content hash)."""
+    document = read_document(path, cache_dir)
     return document, extract_document(document, str(path), grammar)
 
 

@@ -172,13 +172,24 @@ def county_of(text: str, settings: Settings) -> tuple[Settings, str]:
 def gazetteer_for(settings: Settings) -> Gazetteer:
     """The gazetteer of the settings' programme county; with a boundary file, its municipalities
     are checked against (or, for a county without an authored file, taken from) the file."""
-    county = settings.programme_county
-    if settings.boundaries is None:
-        return gazetteer_for_county(county)
-    from geo.geometry.boundaries import read_municipality_names
+    from geo.fetch.klass import get_former_names
 
-    names = read_municipality_names(settings.boundaries, county)
-    return gazetteer_for_county(county, names, names_source=Path(settings.boundaries).name)
+    county = settings.programme_county
+    got = get_former_names(settings)
+    if settings.boundaries is None:
+        gazetteer = gazetteer_for_county(county, former=got.value)
+    else:
+        from geo.geometry.boundaries import read_municipality_names
+
+        names = read_municipality_names(settings.boundaries, county)
+        gazetteer = gazetteer_for_county(
+            county, names, names_source=Path(settings.boundaries).name, former=got.value
+        )
+    if got.source == "snapshot":  # the bundled list is whole: not being online is no news
+        for warning in got.warnings:
+            log.info("%s", warning)
+        return gazetteer
+    return replace(gazetteer, warnings=(*gazetteer.warnings, *got.warnings))
 
 
 def build_programme(

@@ -20,6 +20,7 @@ DEFAULT_COUNTY = "31"
 ALL_COUNTIES = "all"  # the map shows every municipality in Norway around the programme's county
 DEFAULT_API_URL = "https://api.kartverket.no/kommuneinfo/v1"
 DEFAULT_SSB_URL = "https://data.ssb.no/api/v0/no"
+DEFAULT_KLASS_URL = "https://data.ssb.no/api/klass/v1"  # SSB's classifications (Klass)
 OFFLINE = ("off", "none", "offline")  # values of an API URL that mean "do not fetch"
 
 # Environment variable -> Settings field.
@@ -30,6 +31,7 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_CACHE_DIR": "cache_dir",
     "TILTAKSKART_API_URL": "api_url",
     "TILTAKSKART_SSB_URL": "ssb_url",
+    "TILTAKSKART_KLASS_URL": "klass_url",
     "TILTAKSKART_GRAMMAR": "grammar",
 }
 # Settings field -> the command-line flag that sets it (for error messages).
@@ -79,6 +81,7 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     api_url: str | None = DEFAULT_API_URL  # None: never fetch (offline)
     ssb_url: str | None = DEFAULT_SSB_URL  # SSB's PxWeb API v0; None: never fetch
+    klass_url: str | None = DEFAULT_KLASS_URL  # former municipalities; None: the bundled list
     grammar: str | None = None  # the programme's shape (geo.reading.grammar); None: the default
     connect_timeout: float = 1.5  # seconds; an unreachable network fails within this
     read_timeout: float = 20.0
@@ -90,7 +93,11 @@ class Settings:
     cache_max_age_days: int = 30  # a younger cache is used without asking the API
 
     def __post_init__(self) -> None:
-        for name, default in (("api_url", DEFAULT_API_URL), ("ssb_url", DEFAULT_SSB_URL)):
+        for name, default in (
+            ("api_url", DEFAULT_API_URL),
+            ("ssb_url", DEFAULT_SSB_URL),
+            ("klass_url", DEFAULT_KLASS_URL),
+        ):
             value = getattr(self, name)
             if value is not None and not _is_http_url(value):
                 raise InputError(
@@ -144,7 +151,7 @@ class Settings:
                 continue
             if name in ("document", "boundaries", "cache_dir"):
                 value = Path(str(value)).expanduser()
-            elif name in ("api_url", "ssb_url"):
+            elif name in ("api_url", "ssb_url", "klass_url"):
                 value = None if str(value).strip().lower() in OFFLINE else str(value).strip()
             changes[name] = value
         return dataclasses.replace(self, **changes) if changes else self

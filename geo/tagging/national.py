@@ -114,11 +114,17 @@ def county_names(county: str) -> list[tuple[str, str]]:
     return [(m.number, m.official) for m in national().municipalities if m.county == county]
 
 
-def with_nation(gazetteer: Gazetteer, authored: bool) -> Gazetteer:
+def with_nation(
+    gazetteer: Gazetteer, authored: bool, former_names: tuple[FormerName, ...] | None = None
+) -> Gazetteer:
     """A county's gazetteer with the rest of Norway around it: former names of its own
     municipalities as their names, every other municipality (and former one) as a name outside
-    the county, everyday words marked. An authored gazetteer keeps its own entries first."""
+    the county, everyday words marked. An authored gazetteer keeps its own entries first.
+    `former_names`: the former municipalities (default: the bundled list; geo.fetch.klass
+    fetches them)."""
     nation = national()
+    if former_names is not None:
+        nation = replace(nation, former=former_names)
     county = gazetteer.county
     own = set(gazetteer.numbers)
     former_of: dict[str, list[str]] = defaultdict(list)
@@ -207,7 +213,9 @@ def _divided(former: FormerName, own: set[str], nation: National) -> Area:
     )
 
 
-def national_county_gazetteer(county: str) -> Gazetteer:
+def national_county_gazetteer(
+    county: str, former: tuple[FormerName, ...] | None = None
+) -> Gazetteer:
     """A county without an authored file: its municipalities' names (and Sámi and Kven
     forms) from the national list; no regions, places or organisations."""
     municipalities = tuple(
@@ -216,7 +224,7 @@ def national_county_gazetteer(county: str) -> Gazetteer:
         if m.county == county
     )
     gazetteer = Gazetteer(county, COUNTIES_2024[county], municipalities, source=NAMES_FILE)
-    return with_nation(gazetteer, authored=False)
+    return with_nation(gazetteer, authored=False, former_names=former)
 
 
 # How a document names its county: "Vestfold fylkeskommune", "Trøndelag fylke", "Regionplan
@@ -252,6 +260,7 @@ def gazetteer_for_county(
     *,
     names_source: str = "",
     data_dir: str | Path | None = None,
+    former: tuple[FormerName, ...] | None = None,
 ) -> Gazetteer:
     """The gazetteer for a county: the authored file (in `data_dir`, by default the package's)
     if there is one, its municipalities checked against (or, with no authored file, taken from)
@@ -261,10 +270,10 @@ def gazetteer_for_county(
     authored = authored_gazetteer(county, data_dir)
     if names is None:
         if authored is None:
-            return national_county_gazetteer(county)
-        return with_nation(authored, authored=True)
+            return national_county_gazetteer(county, former)
+        return with_nation(authored, authored=True, former_names=former)
     pairs = list(names)
     if authored is not None:
-        return with_nation(with_municipalities(authored, pairs), authored=True)
+        return with_nation(with_municipalities(authored, pairs), authored=True, former_names=former)
     named = gazetteer_from_names(county, COUNTIES_2024[county], pairs, source=names_source)
-    return with_nation(named, authored=False)
+    return with_nation(named, authored=False, former_names=former)

@@ -21,13 +21,25 @@ OSTFOLD, VESTFOLD_PREFIX = "/program/31-2025/", "/program/39-2026/"
 
 
 @pytest.fixture(scope="module")
-def router(app_bundle) -> Router:
+def router(app_bundle, tmp_path_factory) -> Router:
+    """Østfold's programme (text) and Vestfold's, served from a PDF made of its text."""
     from app.main import build_app_programme
+    from tests.documents import programme_pdf
 
+    pdf = tmp_path_factory.mktemp("pdf") / "vestfold.pdf"
+    pdf.write_bytes(programme_pdf(VESTFOLD.read_text(encoding="utf-8"), lines_per_column=25))
     vestfold = build_app_programme(
-        Settings(document=VESTFOLD, api_url=None, ssb_url=None, county_chosen=False)
+        Settings(
+            document=pdf,
+            api_url=None,
+            ssb_url=None,
+            klass_url=None,
+            county_chosen=False,
+            cache_dir=tmp_path_factory.mktemp("cache"),
+        )
     )
     assert vestfold.gazetteer.county == "39"  # named in the document
+    assert vestfold.document.format == "pdf" and len(vestfold.measures) == 9
     return build_apps([app_bundle, vestfold])
 
 

@@ -71,15 +71,27 @@ def search(browser, dropdown: str, words: str) -> list[str]:
     box = wait_for(browser, ready)
     box.clear()
     box.send_keys(words)
-    return [e.text for e in browser.find_elements("css selector", OPTIONS)]
+    # Read in one script: the list re-renders as it filters, and an element found before a
+    # re-render is stale when its text is read (a flake under load in CI).
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", OPTIONS
+    )
+
+
+# Find and click the first option whose text starts with arguments[1], in one script.
+CLICK_OPTION = """
+const option = [...document.querySelectorAll(arguments[0])]
+    .find(e => e.innerText.startsWith(arguments[1]));
+if (!option) return false;
+option.scrollIntoView({block: 'center'});
+option.click();
+return true;
+"""
 
 
 def choose(browser, dropdown: str, words: str, option_start: str) -> None:
     search(browser, dropdown, words)
-    option = next(
-        e for e in browser.find_elements("css selector", OPTIONS) if e.text.startswith(option_start)
-    )
-    click(browser, option)
+    wait_for(browser, lambda b: b.execute_script(CLICK_OPTION, OPTIONS, option_start))
     if browser.find_elements("css selector", ".dash-dropdown-content"):
         close_dropdown(browser)
 

@@ -44,11 +44,14 @@ def check_listen(host: str, port: int) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.main import build_app_programme, create_app
-    from app.several import build_apps, documents_of
+    from app.several import build_apps, documents_of, skipped_warning
 
     check_listen(args.host, args.port)
     settings = settings_from(args)
-    documents = documents_of(settings, args.document)
+    skipped: list = []
+    documents = documents_of(settings, args.document, skipped)
+    if skipped:
+        warn([skipped_warning(skipped)])
     programmes = []
     for document in documents:
         programme = build_app_programme(

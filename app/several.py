@@ -22,13 +22,16 @@ OVERVIEW = ROOT + "alle/"  # 'Alle program', with a national map
 _KINDS = (".txt", ".pdf", ".docx")
 
 
-def documents_in(paths: Iterable[Path]) -> list[Path]:
+def documents_in(paths: Iterable[Path], skipped: list[Path] | None = None) -> list[Path]:
     """The programme files named: files as given, a folder's text, PDF and Word files in name
-    order; a folder with none is an error."""
+    order (its other files added to `skipped`); a folder with none is an error."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.casefold() in _KINDS)
+            files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            found = [p for p in files if p.suffix.casefold() in _KINDS]
+            if skipped is not None:
+                skipped += [p for p in files if p not in found]
             if not found:
                 raise InputError(
                     "holds no programme (.txt, .pdf or .docx); name the files or another folder",
@@ -72,7 +75,7 @@ class Router:
                 return app(environ, start_response)
             if path + "/" == prefix:
                 return _redirect(environ, start_response, prefix)
-        if path == "/":
+        if path in ("/", ROOT, ROOT.rstrip("/")):
             return _redirect(environ, start_response, self.first)
         body = b"Siden finnes ikke. Velg et handlingsprogram fra forsiden."
         start_response(
@@ -116,12 +119,24 @@ def build_apps(programmes: list[Programme], store=None) -> Router:
     return Router(apps, prefixes[0])
 
 
-def documents_of(settings: Settings, given: list[Path] | None = None) -> list[Path | None]:
+def documents_of(
+    settings: Settings, given: list[Path] | None = None, skipped: list[Path] | None = None
+) -> list[Path | None]:
     """The programmes to serve: the files and folders given, else the setting's (a file, a
-    folder, or several separated by ':'), else the bundled one (None)."""
+    folder, or several separated by ':'), else the bundled one (None); files in a folder that
+    are not programmes are added to `skipped`."""
     if given:
-        return list(documents_in(given))
+        return list(documents_in(given, skipped))
     if settings.document is None:
         return [None]
     parts = [Path(p) for p in str(settings.document).split(os.pathsep) if p]
-    return list(documents_in(parts))
+    return list(documents_in(parts, skipped))
+
+
+def skipped_warning(skipped: list[Path]) -> str:
+    """What a folder held that is not served, and how to serve it."""
+    names = ", ".join(p.name for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    return (
+        f"{len(skipped)} file(s) in the folder are not programmes and are not served ({names}); "
+        "save a programme as .txt, .pdf or .docx to serve it"
+    )

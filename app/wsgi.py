@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 
 from app.main import build_app_programme, create_app
-from app.several import build_apps, documents_of
+from app.several import build_apps, documents_of, skipped_warning
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -31,7 +31,11 @@ def make_server():
     settings = Settings.from_env()
     programmes = []
     try:
-        for document in documents_of(settings):
+        skipped: list = []
+        documents = documents_of(settings, skipped=skipped)
+        if skipped:
+            log.warning("%s", skipped_warning(skipped))
+        for document in documents:
             programme = build_app_programme(
                 settings if document is None else replace(settings, document=document)
             )

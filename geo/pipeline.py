@@ -152,7 +152,7 @@ def county_of(text: str, settings: Settings) -> tuple[Settings, str]:
     """The settings with the programme's county, and how it was chosen: as set, or, when no
     county was chosen, the one the document names (geo.tagging.national.detect_county)."""
     from geo.division import COUNTIES_2024
-    from geo.tagging.national import detect_county
+    from geo.tagging.national import county_mentions, detect_county
 
     if settings.national and settings.home_county:
         return settings, "as given"
@@ -160,6 +160,15 @@ def county_of(text: str, settings: Settings) -> tuple[Settings, str]:
         return settings, "as given"
     found = detect_county(text)
     if found is None:
+        counts, examples = county_mentions(text)
+        tied = [n for n, c in counts.items() if c == max(counts.values(), default=0)]
+        if len(tied) > 1:
+            named = " and ".join(f"{n} {COUNTIES_2024[n]} ({examples[n]})" for n in tied)
+            raise InputError(
+                f"the document names {named} equally often; give --county NN "
+                "(or TILTAKSKART_COUNTY) to say whose programme it is",
+                value=settings.document or "the programme",
+            )
         return settings, "the default: the document names no county"
     number, words = found
     name = COUNTIES_2024[number]

@@ -327,3 +327,53 @@ def odt_like() -> bytes:
         package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         package.writestr("content.xml", "<office:document-content/>")
     return out.getvalue()
+
+
+_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def revised_docx() -> bytes:
+    """A Word draft as sent out for comments: a measure heading and an actor in unaccepted
+    tracked insertions, an actor in an inline content control, another in a field, and text
+    deleted with tracked changes (not text any more)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    def inserted(text: str) -> object:
+        return parse_xml(
+            f'<w:ins {_NS} w:id="1" w:author="Fylket" w:date="2026-01-01T00:00:00Z">'
+            f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:ins>'
+        )
+
+    document = docx.Document()
+    for line in ("Handlingsprogram 2026–2029", "Vestfold fylkeskommune", ""):
+        document.add_paragraph(line)
+    document.add_paragraph("1.1 Etablere et kompetanseforum")
+    paragraph = document.add_paragraph("Ansvarlig: ")
+    paragraph._p.append(inserted("Larvik kommune"))
+    paragraph = document.add_paragraph("Samarbeidspartnere: ")
+    paragraph._p.append(
+        parse_xml(
+            f"<w:sdt {_NS}><w:sdtContent><w:r><w:t>Sandefjord kommune</w:t></w:r>"
+            "</w:sdtContent></w:sdt>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:fldSimple {_NS} w:instr="DOCPROPERTY Partner"><w:r><w:t>, Horten kommune'
+            "</w:t></w:r></w:fldSimple>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:del {_NS} w:id="3" w:author="Fylket" w:date="2026-01-01T00:00:00Z">'
+            "<w:r><w:delText>, Færder kommune</w:delText></w:r></w:del>"
+        )
+    )
+    document.add_paragraph("Periode: 2026")
+    document.add_paragraph("")._p.append(inserted("1.2 Styrke fagskolen i Horten"))
+    document.add_paragraph("Ansvarlig: Horten kommune")
+    document.add_paragraph("Periode: 2027")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

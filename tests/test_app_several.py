@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.several import Router, build_apps, documents_of
+from app.several import Router, build_apps, documents_of, skipped_warning
 from app.testing import find_component
 from geo.settings import Settings
 from tests.conftest import live_server
@@ -58,6 +58,8 @@ def test_each_programme_has_its_path_and_the_root_goes_to_the_first(router):
     assert client.get(OSTFOLD).status_code == 200
     assert client.get(VESTFOLD_PREFIX + "presentasjon").status_code == 200
     assert client.get(VESTFOLD_PREFIX[:-1]).headers["Location"] == VESTFOLD_PREFIX
+    for path in ("/program", "/program/"):  # the programmes' common path: the first one
+        assert client.get(path).headers["Location"] == OSTFOLD
     assert client.get("/utskrift").status_code == 404  # nothing outside a programme's path
     page = client.get(VESTFOLD_PREFIX + "utskrift?kommune=3905").get_data(as_text=True)
     assert "Tønsberg" in page and "3.1" in page
@@ -83,7 +85,12 @@ def test_folders_and_path_lists_name_the_programmes(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "b.pdf").write_bytes(b"%PDF-")
     (tmp_path / "notes.md").write_text("x")
-    assert documents_of(Settings(), [tmp_path]) == [tmp_path / "a.txt", tmp_path / "b.pdf"]
+    (tmp_path / "old.doc").write_bytes(b"x")
+    skipped: list[Path] = []
+    found = documents_of(Settings(), [tmp_path], skipped)
+    assert found == [tmp_path / "a.txt", tmp_path / "b.pdf"]
+    assert skipped == [tmp_path / "notes.md", tmp_path / "old.doc"]  # said, not silent
+    assert "2 file(s) in the folder are not programmes" in skipped_warning(skipped)
     listed = Settings(document=Path(f"{tmp_path / 'a.txt'}{os.pathsep}{VESTFOLD}"))
     assert documents_of(listed) == [tmp_path / "a.txt", VESTFOLD]
     assert documents_of(Settings()) == [None]  # the bundled programme

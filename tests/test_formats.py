@@ -17,6 +17,7 @@ from geo.errors import InputError
 from geo.reading.document import document_from_bytes
 from geo.reading.docx import format_number
 from geo.reading.formats import Format, sniff
+from geo.reading.grammar import TWO_LEVEL
 from geo.reading.parse import parse_text
 from geo.reading.pdf import Page, Segment, join_hyphenated, layout_text, line_text
 from tests import documents
@@ -322,3 +323,28 @@ def test_a_planted_link_in_the_cache_is_left_alone(programme_text, tmp_path):
     (tmp_path / f"document-{digest}-pdf-1.txt").symlink_to(target)
     text = document_from_bytes(data, "p.pdf", cache_dir=tmp_path).text
     assert "NOT A PROGRAMME" not in text and target.read_text() == "NOT A PROGRAMME"
+
+
+def test_word_text_in_tracked_insertions_controls_and_fields_is_read_and_deleted_text_not():
+    text = read(documents.revised_docx(), "utkast.docx")
+    measures = {m.id: m for m in parse_text(text, TWO_LEVEL).measures}
+    assert list(measures) == ["1.1", "1.2"]  # 1.2's heading is a tracked insertion
+    assert measures["1.1"].responsible == ["Larvik kommune"]
+    assert measures["1.1"].partners == ["Sandefjord kommune", "Horten kommune"]
+    assert "Færder" not in text  # deleted with tracked changes
+
+
+def test_a_bad_value_in_a_word_file_is_said_to_be_damaged():
+    import io
+    import zipfile
+
+    source = io.BytesIO(documents.numbered_docx())
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "word/numbering.xml":
+                data = data.replace(b'w:ilvl="1"', b'w:ilvl="one"', 1)
+            new.writestr(item, data)
+    with pytest.raises(InputError, match="the Word file is damaged and cannot be read"):
+        document_from_bytes(out.getvalue(), "nummerering.docx")

@@ -189,3 +189,24 @@ def test_tags_on_other_counties_match_the_hand_annotations(name):
     total = score(expected, found)["total"]
     assert set(total["false_negatives"]) <= KNOWN_MISSES
     assert set(total["false_positives"]) <= KNOWN_FALSE
+
+
+def test_a_document_naming_two_counties_equally_is_asked_which(tmp_path):
+    """Not tagged as the default county in silence: one line naming both, exit 2."""
+    document = tmp_path / "to-fylker.txt"
+    document.write_text(
+        "Handlingsprogram 2026\nVestfold fylkeskommune og Telemark fylkeskommune\n\n"
+        "1.1 Et tiltak\nBeskrivelse: Tekst.\nPeriode: 2026\n",
+        encoding="utf-8",
+    )
+    env = {"PATH": "/usr/bin:/bin", "TILTAKSKART_CACHE_DIR": str(tmp_path / "cache")}
+    run = [sys.executable, "-m", "cli", "extract", str(document)]
+    asked = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert asked.returncode == 2 and asked.stdout == ""
+    (line,) = asked.stderr.splitlines()
+    assert "names 39 Vestfold ('Vestfold fylkeskommune') and 40 Telemark" in line
+    assert "give --county NN" in line
+    chosen = subprocess.run(
+        [*run, "--county", "39"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert chosen.returncode == 0, chosen.stderr

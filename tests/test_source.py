@@ -126,3 +126,17 @@ def test_line_separators_and_direction_marks_do_not_hide_words(programme_text):
     document = document_from_bytes(text.encode("utf-8"), "t.txt")
     assert "Gjennomføre områdesatsing" in document.text
     assert "\u200f" not in document.text and "\u2028" not in document.text
+
+
+def test_several_files_in_one_path_are_named_as_such(tmp_path):
+    import os
+
+    from geo.reading.document import read_document
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("x", encoding="utf-8")
+    b.write_text("y", encoding="utf-8")
+    with pytest.raises(InputError, match="names 2 files; this command reads one programme"):
+        read_document(f"{a}{os.pathsep}{b}")
+    with pytest.raises(InputError, match="no such file"):
+        read_document(f"{a}{os.pathsep}{tmp_path / 'missing.txt'}")

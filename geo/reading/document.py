@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -127,6 +128,13 @@ def read_document(path: str | Path, cache_dir: Path | None = None) -> Document:
             )
         data = path.read_bytes()
     except FileNotFoundError:
+        parts = [p for p in name.split(os.pathsep) if p]
+        if len(parts) > 1 and all(Path(p).exists() for p in parts):
+            raise _bad(
+                name,
+                f"names {len(parts)} files; this command reads one programme (serve takes "
+                "several): give one of them",
+            ) from None
         raise _bad(
             name,
             "no such file; give the path to the programme (text, PDF or Word), "

@@ -204,6 +204,34 @@ def _blocks(document) -> Iterator[object]:
     yield from walk(document, document.element.body)
 
 
+_TEXT, _TAB, _BREAKS = f"{_W}t", f"{_W}tab", (f"{_W}br", f"{_W}cr")
+_BOX = f"{_W}txbxContent"  # a text box's paragraphs are read as their own
+
+
+def paragraph_text(paragraph) -> str:
+    """All of a paragraph's text in order: runs, and the runs inside tracked insertions,
+    content controls, fields, smart tags and hyperlinks (python-docx's `text` leaves some of
+    these out). Text deleted with tracked changes is held in w:delText, which is not read."""
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        for child in element.iterchildren():
+            tag = child.tag
+            if tag == _BOX:
+                continue
+            if tag == _TEXT:
+                parts.append(child.text or "")
+            elif tag == _TAB:
+                parts.append("\t")
+            elif tag in _BREAKS:
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(paragraph._p)
+    return "".join(parts)
+
+
 def read_docx(data: bytes) -> str:
     """The programme text of a Word (.docx) file's bytes, or DocxProblem."""
     check_zip(data)
@@ -220,7 +248,7 @@ def read_docx(data: bytes) -> str:
             if lines and lines[-1]:
                 lines.append("")
             continue
-        text = "\n".join(part.strip() for part in block.text.split("\n"))  # type: ignore[attr-defined]
+        text = "\n".join(part.strip() for part in paragraph_text(block).split("\n"))
         found = styles.num_pr(block)
         label = numbering.label(*found) if found else ""
         if not text.strip():

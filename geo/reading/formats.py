@@ -118,6 +118,9 @@ def _child(fmt: str, memory: int, seconds: float) -> None:
         answer = {"problem": exc.kind, "detail": exc.detail}
     except MemoryError:
         answer = {"problem": "damaged", "detail": "it needs more memory than any document"}
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        # a value the reader cannot use (a list level "one"): a damaged file, said as such
+        answer = {"problem": "damaged", "detail": f"{type(exc).__name__}: {exc}"[:120]}
     sys.stdout.write(json.dumps(answer, ensure_ascii=False))
 
 

@@ -239,19 +239,27 @@ _COUNTY_FORMS = (
 
 def detect_county(text: str) -> tuple[str, str] | None:
     """The county the document is about, and the words that say so: the county whose name
-    stands most often in a form that names a county; None when none does or two tie."""
-    counts: Counter[str] = Counter()
-    example: dict[str, str] = {}
-    for number, name in COUNTIES_2024.items():
-        forms = "|".join(f.format(name=re.escape(name)) for f in _COUNTY_FORMS)
-        for match in re.finditer(rf"\b(?:{forms})\b", text):
-            counts[number] += 1
-            example.setdefault(number, " ".join(match.group().split()))
+    stands most often in a form that names a county; None when none does or two tie
+    (county_mentions says which)."""
+    counts, examples = county_mentions(text)
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     number, count = ranked[0]
-    return number, f"'{example[number]}'" + (f" and {count - 1} more" if count > 1 else "")
+    return number, examples[number] + (f" and {count - 1} more" if count > 1 else "")
+
+
+def county_mentions(text: str) -> tuple[Counter[str], dict[str, str]]:
+    """Per county number, how often the document names it as a county, and the first words
+    that do."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for number, name in COUNTIES_2024.items():
+        forms = "|".join(f.format(name=re.escape(name)) for f in _COUNTY_FORMS)
+        for match in re.finditer(rf"\b(?:{forms})\b", text):
+            counts[number] += 1
+            examples.setdefault(number, "'" + " ".join(match.group().split()) + "'")
+    return counts, examples
 
 
 def gazetteer_for_county(

@@ -781,3 +781,10 @@ def specific_measures(
     ]
     counts = counts_of(view, filters, parts).row(row)
     return listed, counts.common, counts.organisation
+
+
+def programme_label(programme: Programme) -> str:
+    """The chooser's text for a programme: its county and period ("Østfold 2025–2028")."""
+    years = programme.extraction.programme
+    period = f" {years[0]}–{years[1]}" if years else ""
+    return f"{programme.gazetteer.county_name}{period}"

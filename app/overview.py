@@ -13,6 +13,7 @@ from dash import Dash, dcc, html
 from app import served
 from app.components import graph_config
 from app.figures import COLORSCALE, FONT, OUTSIDE_COLOUR, tick_decimals, tick_step
+from app.model import programme_label
 from geo import norsk
 from geo.geometry.web import WebShapes
 from geo.load.index import Filters
@@ -36,22 +37,22 @@ def values(programmes: list[Programme]) -> tuple[dict[str, float], dict[str, str
     found: dict[str, float] = {}
     source: dict[str, str] = {}
     for programme, table in zip(programmes, tables, strict=True):
-        name = programme_title(programme)
+        name = programme_label(programme)
         for number, value in zip(table["kommunenummer"], table[column], strict=True):
             found[str(number)] = float(value)
             source[str(number)] = name
     return found, source, per_1000
 
 
-def programme_title(programme: Programme) -> str:
-    years = programme.extraction.programme
-    period = f" {years[0]}–{years[1]}" if years else ""
-    return f"{programme.gazetteer.county_name}{period}"
-
-
-def overview_figure(programmes: list[Programme], shapes: WebShapes, url: str) -> go.Figure:
-    """The national map (see the module doc); `url` is where `shapes`' geometry is served."""
-    found, source, per_1000 = values(programmes)
+def overview_figure(
+    programmes: list[Programme],
+    shapes: WebShapes,
+    url: str,
+    counted: tuple[dict[str, float], dict[str, str], bool],
+) -> go.Figure:
+    """The national map (see the module doc); `url` is where `shapes`' geometry is served,
+    `counted` the programmes' `values`."""
+    found, source, per_1000 = counted
     everyone = sorted({*shapes.labels})
     names = dict(shapes.others) | {n: name for p in programmes for n, name in p.municipalities}
     coloured = [n for n in everyone if n in found]
@@ -60,7 +61,7 @@ def overview_figure(programmes: list[Programme], shapes: WebShapes, url: str) ->
     step = tick_step(zmax, not per_1000)
     label = "Særskilte tiltak per 1 000 innbyggere" if per_1000 else "Særskilte tiltak"
     number_format = f",.{tick_decimals(step)}f" if per_1000 else ",d"
-    counted = go.Choropleth(
+    coloured_trace = go.Choropleth(
         geojson=url,
         featureidkey="properties.kommunenummer",
         locations=coloured,
@@ -93,7 +94,7 @@ def overview_figure(programmes: list[Programme], shapes: WebShapes, url: str) ->
         marker={"line": {"color": "#9a9a9a", "width": 0.3}},
     )
     minx, miny, maxx, maxy = shapes.bounds
-    figure = go.Figure([context, counted])
+    figure = go.Figure([context, coloured_trace])
     figure.update_geos(
         visible=False,
         projection_type="mercator",
@@ -115,7 +116,7 @@ def overview_figure(programmes: list[Programme], shapes: WebShapes, url: str) ->
 
 def legend_note(programmes: list[Programme], per_1000: bool) -> str:
     """What the colours count, in words."""
-    listed = ", ".join(programme_title(p) for p in programmes)
+    listed = ", ".join(programme_label(p) for p in programmes)
     what = "per 1 000 innbyggere" if per_1000 else "i tall (innbyggertall mangler)"
     return (
         f"Farget: kommunene i fylker med et handlingsprogram her ({listed}), hver med sine "
@@ -142,8 +143,9 @@ def create_overview(
     )
     geometry = served.geometry(shapes.text)
     url = served.url_of(prefix, geometry)
-    _, _, per_1000 = values(programmes)
-    figure = overview_figure(programmes, shapes, url)
+    counted = values(programmes)
+    figure = overview_figure(programmes, shapes, url, counted)
+    per_1000 = counted[2]
     app.layout = html.Div(
         [
             html.Header(

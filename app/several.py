@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.model import programme_label
 from geo.errors import InputError
 from geo.pipeline import Programme
 from geo.settings import Settings
@@ -52,13 +53,6 @@ def slug(programme: Programme, taken: set[str]) -> str:
     while name in taken:
         name, k = f"{base}-{k}", k + 1
     return name
-
-
-def label(programme: Programme) -> str:
-    """The chooser's text for a programme: its county and period ("Østfold 2025–2028")."""
-    years = programme.extraction.programme
-    period = f" {years[0]}–{years[1]}" if years else ""
-    return f"{programme.gazetteer.county_name}{period}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +97,9 @@ def build_apps(programmes: list[Programme], store=None) -> Router:
         name = slug(programme, taken)
         taken.add(name)
         prefixes.append(f"{ROOT}{name}/")
-    choices = tuple((label(p), prefix) for p, prefix in zip(programmes, prefixes, strict=True))
+    choices = tuple(
+        (programme_label(p), prefix) for p, prefix in zip(programmes, prefixes, strict=True)
+    )
     national = all(
         Layout.BOUNDARIES in p.web and p.web[Layout.BOUNDARIES].others for p in programmes
     )

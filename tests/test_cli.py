@@ -22,13 +22,17 @@ from tests.conftest import HOSTILE_TITLE
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run(
+    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """`tiltakskart ARGS` as a real process (in `env`, else this one's environment)."""
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=60,
+        env=env,
+        timeout=timeout,
     )
 
 

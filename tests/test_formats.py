@@ -7,8 +7,6 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from geo.reading.grammar import TWO_LEVEL
 from geo.reading.parse import parse_text
 from geo.reading.pdf import Page, Segment, join_hyphenated, layout_text, line_text
 from tests import documents
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -228,13 +227,7 @@ def test_hostile_files_are_refused_by_the_command_and_cost_bounded_memory(tmp_pa
     path.write_bytes(maker())
     out = tmp_path / "good.json"
     out.write_text("GOOD", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "extract", str(path), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    result = run("extract", str(path), "--out", str(out), timeout=300)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -255,24 +248,12 @@ def test_extract_load_and_the_environment_take_a_pdf_and_a_word_file(tmp_path, p
     word = tmp_path / "program.docx"
     word.write_bytes(documents.programme_docx(programme_text))
     for path in (pdf, word):
-        result = subprocess.run(
-            [sys.executable, "-m", "cli", "extract", str(path)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-        )
+        result = run("extract", str(path), timeout=120)
         assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)
         assert len(data["measures"]) == 125 and data["source"]["file"] == path.name
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "load", "--format", "csv"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        env={**os.environ, "TILTAKSKART_DOCUMENT": str(pdf)},
-    )
+    env = {**os.environ, "TILTAKSKART_DOCUMENT": str(pdf)}
+    result = run("load", "--format", "csv", env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     rows = {row["kommunenummer"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert (rows["3105"]["total"], rows["3105"]["specific"]) == ("98", "10")  # as from the text

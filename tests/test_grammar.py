@@ -25,6 +25,7 @@ from geo.reading.grammar import (
 )
 from geo.reading.parse import parse_text
 from geo.terms import Field
+from tests.test_cli import run
 
 # A programme in Østfold's layout but with nynorsk label words: one more grammar reads it.
 NYNORSK_TEXT = """Handlingsprogram 2026-2029
@@ -207,20 +208,10 @@ def test_two_level_numbers_need_a_capital_title_and_a_strategy_word_a_boundary()
 @pytest.mark.parametrize("name, grammar", [("vestland-2026-2030", "three-level")])
 def test_the_command_reports_the_grammar_and_takes_an_override(name, grammar):
     path = PROGRAMMES / f"{name}.txt"
-    auto = subprocess.run(
-        [sys.executable, "-m", "cli", "extract", str(path), "--report"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    auto = run("extract", str(path), "--report", timeout=120)
     assert auto.returncode == 0, auto.stderr
     assert f"Grammar: {grammar} (chosen from the document: 6 of 6 measures" in auto.stdout
-    forced = subprocess.run(
-        [sys.executable, "-m", "cli", "extract", str(path), "--report", "--grammar", "ostfold"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    forced = run("extract", str(path), "--report", "--grammar", "ostfold", timeout=120)
     assert "Grammar: ostfold (as given)" in forced.stdout + forced.stderr
     assert forced.returncode == 0 and "0 of" not in forced.stdout
     assert "6 distinct measures" in forced.stdout  # headers found, but no fields read

@@ -3,8 +3,6 @@ everyday words, two municipalities of one name, and the county a document is abo
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from geo.tagging.national import (
     national,
 )
 from geo.tagging.tagger import Tagger
+from tests.test_cli import run
 from tests.test_tagging import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,24 +134,15 @@ def test_the_county_is_detected_from_the_document(text, county):
 def test_the_command_says_which_county_it_took_and_why(tmp_path):
     path = PROGRAMMES / "vestfold-2026-2029.txt"
 
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "cli", "extract", str(path), "--report", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=120,
-            env={"PATH": "/usr/bin:/bin", "TILTAKSKART_CACHE_DIR": str(tmp_path)},
-        )
-
-    detected = run()
+    env = {"PATH": "/usr/bin:/bin", "TILTAKSKART_CACHE_DIR": str(tmp_path)}
+    detected = run("extract", str(path), "--report", env=env, timeout=120)
     assert detected.returncode == 0, detected.stderr
     assert "County: 39 Vestfold, named in the document ('Vestfold fylkeskommune'" in (
         detected.stdout
     )
     assert "national names only for county 39 Vestfold" in detected.stdout
     assert "county 39 Vestfold, named in the document" in detected.stderr  # said, not silent
-    chosen = run("--county", "31")
+    chosen = run("extract", str(path), "--report", "--county", "31", env=env, timeout=120)
     assert chosen.returncode == 0 and "County: as given" in chosen.stdout
 
 
@@ -200,13 +190,10 @@ def test_a_document_naming_two_counties_equally_is_asked_which(tmp_path):
         encoding="utf-8",
     )
     env = {"PATH": "/usr/bin:/bin", "TILTAKSKART_CACHE_DIR": str(tmp_path / "cache")}
-    run = [sys.executable, "-m", "cli", "extract", str(document)]
-    asked = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    asked = run("extract", str(document), env=env, timeout=120)
     assert asked.returncode == 2 and asked.stdout == ""
     (line,) = asked.stderr.splitlines()
     assert "names 39 Vestfold ('Vestfold fylkeskommune') and 40 Telemark" in line
     assert "give --county NN" in line
-    chosen = subprocess.run(
-        [*run, "--county", "39"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
-    )
+    chosen = run("extract", str(document), "--county", "39", env=env, timeout=120)
     assert chosen.returncode == 0, chosen.stderr

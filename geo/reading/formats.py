@@ -27,7 +27,7 @@ class Format(StrEnum):
 def sniff(data: bytes, name: str) -> Format:
     """The format of a programme file from its first bytes (not its name); an InputError for a
     format we cannot read (old .doc, another zip such as .odt or .xlsx)."""
-    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+    if b"%PDF-" in data[:1024]:  # the header, after any junk a PDF reader skips too
         return Format.PDF
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise InputError(

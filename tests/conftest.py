@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import threading
 from collections.abc import Iterator
@@ -134,6 +135,31 @@ def chromium_options(width: int = 1366, height: int = 768):
     return options
 
 
+def start_chromium(options, profile: Path | None = None, attempts: int = 3):
+    """A Selenium session on Debian's Chromium, retried: on a loaded machine Chromium now and
+    then fails to write its DevTools port in time ("session not created"), which says nothing
+    about the app. Each attempt gets a fresh profile folder, so a half-started one is not
+    reused."""
+    import time
+
+    from selenium import webdriver
+    from selenium.common.exceptions import SessionNotCreatedException
+    from selenium.webdriver.chrome.service import Service
+
+    for attempt in range(1, attempts + 1):
+        tried = options
+        if profile is not None:
+            tried = copy.deepcopy(options)
+            tried.add_argument(f"--user-data-dir={profile}-{attempt}")
+        try:
+            return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=tried)
+        except SessionNotCreatedException:
+            if attempt == attempts:
+                raise
+            time.sleep(2 * attempt)
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def browser(tmp_path):
     """Debian's headless Chromium driven by Selenium (installed by .ci/run)."""
@@ -143,12 +169,7 @@ def browser(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("chromium and chromium-driver are not installed; .ci/run installs them")
         pytest.skip("chromium and chromium-driver are not installed (apt-get install them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = chromium_options()
-    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = start_chromium(chromium_options(), tmp_path / "chromium-profile")
     yield driver
     driver.quit()
 

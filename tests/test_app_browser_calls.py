@@ -8,12 +8,10 @@ import json
 import time
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.conftest import CHROMEDRIVER, CHROMIUM, chromium_options, live_server
+from tests.conftest import CHROMEDRIVER, CHROMIUM, chromium_options, live_server, start_chromium
 from tests.test_app_browser import click, shot, viewport, wait_for
 from tests.test_app_use import open_dropdown
 
@@ -28,9 +26,8 @@ def logged(tmp_path):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("chromium and chromium-driver are not installed (apt-get install them)")
     options = chromium_options()
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver = start_chromium(options, tmp_path / "profile")
     viewport(driver, 1366, 768)
     yield driver
     driver.quit()

@@ -10,12 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 from axe_core_python.selenium import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.conftest import CHROMEDRIVER, SCREENSHOTS, chromium_options
+from tests.conftest import SCREENSHOTS, chromium_options, start_chromium
 from tests.test_app_browser import (
     assert_names_readable,
     click,
@@ -182,7 +180,7 @@ def settled(browser, condition) -> dict:
 
 def in_a_new_browser(url: str, condition) -> dict:
     options = chromium_options()
-    fresh = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    fresh = start_chromium(options)
     try:
         viewport(fresh, 1366, 768)
         fresh.get(url)

@@ -21,6 +21,7 @@ from cli.options import (
     shape_options,
     warn,
 )
+from followup.commands import COMMANDS as FOLLOWUP_COMMANDS
 from geo.errors import InputError
 
 
@@ -113,7 +114,7 @@ SERVE = Command(
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv, commands=(*COMMANDS, SERVE))
+    return cli_main(argv, commands=(*COMMANDS, SERVE, *FOLLOWUP_COMMANDS))
 
 
 if __name__ == "__main__":

@@ -172,3 +172,11 @@ def ensure_schema(engine: Engine, create: bool) -> None:
 def _reason(exc: SQLAlchemyError) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return " ".join(text.split())[:160]
+
+
+def open_database(url: str | None, data_dir: Path | None, *, create: bool) -> Engine:
+    """The engine for the configured database, its schema checked (with `create`, an empty
+    database is migrated first: the embedded default on first start)."""
+    engine = make_engine(database_url(url, data_dir))
+    ensure_schema(engine, create)
+    return engine

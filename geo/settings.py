@@ -33,7 +33,14 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_SSB_URL": "ssb_url",
     "TILTAKSKART_KLASS_URL": "klass_url",
     "TILTAKSKART_GRAMMAR": "grammar",
+    # The follow-up (followup/): where its database is, the session secret, and who may read.
+    "TILTAKSKART_DATA_DIR": "data_dir",
+    "TILTAKSKART_DATABASE_URL": "database_url",
+    "TILTAKSKART_SECRET_KEY": "secret_key",
+    "TILTAKSKART_DEVELOPMENT": "development",
+    "TILTAKSKART_LOGIN_TO_READ": "login_to_read",
 }
+TRUE_WORDS = ("1", "true", "yes", "ja", "on")
 # Settings field -> the command-line flag that sets it (for error messages).
 FLAGS: dict[str, str] = {
     "county": "--county",
@@ -91,6 +98,11 @@ class Settings:
     command_deadline: float = 300.0  # seconds for all the requests of one command
     max_response_bytes: int = 50_000_000  # far above a county's boundaries at full resolution
     cache_max_age_days: int = 30  # a younger cache is used without asking the API
+    data_dir: Path | None = None  # the follow-up's SQLite file is here (None: user data folder)
+    database_url: str | None = None  # PostgreSQL (or another SQLite file) instead
+    secret_key: str | None = field(default=None, repr=False)  # signs session cookies
+    development: bool = False  # allows a missing or weak secret and cookies over plain http
+    login_to_read: bool = False  # anonymous visitors see nothing but the login
 
     def __post_init__(self) -> None:
         for name, default in (
@@ -149,7 +161,9 @@ class Settings:
         for name, value in values.items():
             if value is None:
                 continue
-            if name in ("document", "boundaries", "cache_dir"):
+            if name in ("development", "login_to_read") and isinstance(value, str):
+                value = value.strip().lower() in TRUE_WORDS
+            elif name in ("document", "boundaries", "cache_dir", "data_dir"):
                 value = Path(str(value)).expanduser()
             elif name in ("api_url", "ssb_url", "klass_url"):
                 value = None if str(value).strip().lower() in OFFLINE else str(value).strip()

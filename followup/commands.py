@@ -1,0 +1,174 @@
+"""`tiltakskart db|users|status`: the follow-up's database, accounts and data from the command
+line. Passwords are read from the terminal (or standard input with --password-stdin), never
+from a flag that `ps` would show."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from cli.options import Command, settings_from
+from followup import db
+from followup.auth import Accounts
+from followup.errors import FollowupError
+from followup.exchange import export_bytes, import_file
+from followup.records import ROLE_LABELS, UserRole
+from geo.atomic import write_atomic
+from geo.errors import InputError
+
+
+def _engine(args: argparse.Namespace, create: bool = False):
+    settings = settings_from(args)
+    return db.open_database(settings.database_url, settings.data_dir, create=create)
+
+
+# --- db ---------------------------------------------------------------------------------------
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    url = db.database_url(settings.database_url, settings.data_dir)
+    engine = db.make_engine(url)
+    where = engine.url.render_as_string(hide_password=True)
+    if args.action == "upgrade":
+        before, after = db.upgrade(engine)
+        said = "already at" if before == after else f"upgraded from {before or 'empty'} to"
+        print(f"{where}: {said} revision {after}")
+        return 0
+    current = db.current_revision(engine)
+    head = db.head_revision()
+    state = "up to date" if current == head else f"expected {head}: run `tiltakskart db upgrade`"
+    print(f"{where}: revision {current or 'none (empty)'} ({state})")
+    return 0 if current == head else 1
+
+
+def _db_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "action",
+        choices=("upgrade", "current"),
+        help="upgrade: migrate the schema to this version's; current: say where it is",
+    )
+
+
+DB = Command(
+    "db",
+    "create or migrate the follow-up database",
+    "The follow-up database: TILTAKSKART_DATABASE_URL, or a SQLite file in "
+    "TILTAKSKART_DATA_DIR (default: the user data folder).",
+    _db_options,
+    cmd_db,
+)
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InputError("no terminal to ask the password on; pipe it with --password-stdin")
+    first = getpass.getpass("Passord: ")
+    if getpass.getpass("Gjenta passordet: ") != first:
+        raise InputError("the passwords differ; nothing was changed")
+    return first
+
+
+def _kommuner(args: argparse.Namespace) -> list[str]:
+    return [k for value in args.kommune or [] for k in value.split(",")]
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    accounts = Accounts(_engine(args, create=True))
+    if args.action == "list":
+        for user in accounts.list():
+            where = ", ".join(sorted(user.kommuner)) or ("alle" if user.admin else "ingen")
+            print(f"{user.username}\t{ROLE_LABELS[user.role]}\t{where}")
+        return 0
+    if not args.username:
+        raise InputError(f"`users {args.action}` needs a user name")
+    if args.action == "add":
+        role = UserRole.ADMIN if args.admin else UserRole.EDITOR
+        user = accounts.add(args.username, _password(args), role, _kommuner(args))
+        print(f"added {user.username} ({ROLE_LABELS[user.role]})")
+    elif args.action == "remove":
+        accounts.remove(args.username)
+        print(f"removed {args.username}")
+    elif args.action == "set-password":
+        accounts.set_password(args.username, _password(args))
+        print(f"new password for {args.username}; their sessions are ended")
+    else:  # assign
+        role = UserRole.ADMIN if args.admin else (UserRole.EDITOR if args.editor else None)
+        user = accounts.assign(args.username, _kommuner(args), role=role)
+        print(f"{user.username}: {', '.join(sorted(user.kommuner)) or 'ingen kommuner'}")
+    return 0
+
+
+def _users_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("add", "list", "remove", "set-password", "assign"))
+    parser.add_argument("username", nargs="?", help="the user's name (not for `list`)")
+    parser.add_argument(
+        "--kommune",
+        action="append",
+        metavar="NUMBER[,NUMBER…]",
+        help="a municipality the editor may change (repeat or separate with commas)",
+    )
+    role = parser.add_mutually_exclusive_group()
+    role.add_argument("--admin", action="store_true", help="a county administrator")
+    role.add_argument("--editor", action="store_true", help="an editor (the default for add)")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+USERS = Command(
+    "users",
+    "manage who may log in and change statuses",
+    "Add, list and remove users, set passwords, and assign municipalities.",
+    _users_options,
+    cmd_users,
+)
+
+
+# --- status -----------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    path = Path(args.file)
+    if args.action == "export":
+        fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError("give a .csv or .xlsx file to export to", value=path)
+        data = export_bytes(engine, fmt, args.programme)
+        write_atomic(path, lambda tmp: tmp.write_bytes(data))
+        print(f"wrote {path}")
+        return 0
+    if not path.is_file():
+        raise InputError("no such file", value=path)
+    try:
+        statuses, changes = import_file(engine, path)
+    except FollowupError as exc:
+        raise InputError(f"{exc}", value=path) from None
+    print(f"imported {statuses} statuses and {changes} changes from {path}")
+    return 0
+
+
+def _status_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("export", "import"))
+    parser.add_argument("file", help="a .csv (Norwegian Excel) or .xlsx file")
+    parser.add_argument("--programme", help="only this programme's (e.g. 31-2025)")
+
+
+STATUS = Command(
+    "status",
+    "export or import statuses and their history",
+    "Every status and every kept change as CSV (Norwegian Excel) or Excel; an import is "
+    "checked whole before anything is written.",
+    _status_options,
+    cmd_status,
+)
+
+COMMANDS = (DB, USERS, STATUS)

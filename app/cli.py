@@ -46,6 +46,7 @@ def check_listen(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.main import build_app_programme, create_app
     from app.several import build_apps, documents_of, skipped_warning
+    from app.tracking import open_followup
 
     check_listen(args.host, args.port)
     settings = settings_from(args)
@@ -63,7 +64,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if programme.notice:
             warn([programme.notice])
         programmes.append(programme)
-    server = create_app(programmes[0]).server if len(programmes) == 1 else build_apps(programmes)
+    followup = open_followup(settings, programmes, local=True)
+    if len(programmes) == 1:
+        server = create_app(programmes[0], followup=followup).server
+    else:
+        server = build_apps(programmes, followup=followup)
     print(f"Tiltakskart: http://{args.host}:{args.port}/  (Ctrl+C to stop)", file=sys.stderr)
     SingleUser(server, args.host, args.port).run()
     return 0

@@ -7,8 +7,10 @@ from importlib.resources import files
 
 from dash import Dash
 
+from app import access as logins
 from app import downloads, guard, layout, router, served
 from app.store import Store
+from app.tracking import Followup
 from app.views import PAGES, TABS, make_view
 from geo.errors import InputError
 from geo.pipeline import Programme, build_programme
@@ -105,11 +107,17 @@ def create_app(
     store: Store | None = None,
     prefix: str | None = None,
     programmes: tuple[tuple[str, str], ...] = (),
+    followup: Followup | None = None,
 ) -> Dash:
     """A Dash app over a programme built with its web shapes (geo.pipeline.build_programme,
     `web=True`); `store` is where data that changes while the app runs is read (default: an
     empty read-only one). With several programmes served (app.several), `prefix` is this one's
-    path and `programmes` the (label, prefix) of each, for the header's chooser."""
+    path and `programmes` the (label, prefix) of each, for the header's chooser. With
+    `followup` (app.tracking.open_followup), statuses come from its database and users log
+    in to change them."""
+    access = None
+    if followup is not None:
+        store, access = followup.store_for(programme), followup.access
     county = programme.gazetteer.county_name
     app = TiltakskartDash(
         __name__,
@@ -139,7 +147,7 @@ def create_app(
     app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
-    view = make_view(programme, urls, prefix, store, programmes)
+    view = make_view(programme, urls, prefix, store, programmes, access)
     lazy = {
         tab.NAME: [url for library in tab.LIBRARIES for url in defer_scripts(app, library)]
         for tab in TABS
@@ -155,7 +163,11 @@ def create_app(
     for page in PAGES:
         page.register(app, view)
     downloads.register(app, view)
-    guard.install(app.server, app.callback_map, prefix, ("", *(page.ROUTE for page in PAGES)))
+    routes = ("", *(page.ROUTE for page in PAGES))
+    if access is not None:
+        routes += (logins.LOGIN, logins.LOGOUT)
+        logins.install(app.server, access, prefix, prefix.rstrip("/") + guard.CALLBACK_PATH)
+    guard.install(app.server, app.callback_map, prefix, routes)
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that

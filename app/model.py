@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from app.access import Access
 from app.state import Choices, PageState
 from app.store import MemoryStore, Store
 from geo import norsk
@@ -68,6 +69,7 @@ class View:
     store: Store = field(default_factory=MemoryStore)  # data that changes: read per request
     # Every programme served beside this one: (label, its prefix), this one's among them.
     programmes: tuple[tuple[str, str], ...] = ()
+    access: Access | None = None  # logins (None: no follow-up database, read-only)
 
     # Cached: callbacks index these per municipality, which must not rebuild them (quadratic).
     @cached_property

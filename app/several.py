@@ -47,8 +47,7 @@ def documents_in(paths: Iterable[Path], skipped: list[Path] | None = None) -> li
 
 def slug(programme: Programme, taken: set[str]) -> str:
     """A short, stable path part for a programme: its county and first year ("31-2025")."""
-    years = programme.extraction.programme
-    base = programme.gazetteer.county + (f"-{years[0]}" if years else "")
+    base = programme.key
     name, k = base, 2
     while name in taken:
         name, k = f"{base}-{k}", k + 1
@@ -86,7 +85,7 @@ def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
     return [b""]
 
 
-def build_apps(programmes: list[Programme], store=None) -> Router:
+def build_apps(programmes: list[Programme], store=None, followup=None) -> Router:
     """One app per programme under /program/<slug>/, with the chooser between them."""
     from app.main import create_app
     from app.overview import TITLE, create_overview
@@ -107,7 +106,9 @@ def build_apps(programmes: list[Programme], store=None) -> Router:
         choices += ((TITLE, OVERVIEW),)
     apps: dict[str, Any] = {}
     for programme, prefix in zip(programmes, prefixes, strict=True):
-        server = create_app(programme, store, prefix=prefix, programmes=choices).server
+        server = create_app(
+            programme, store, prefix=prefix, programmes=choices, followup=followup
+        ).server
         server.test_client().get(prefix)  # Dash registers its scripts on the first request
         apps[prefix] = server
     if national:

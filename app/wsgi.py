@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from app.main import build_app_programme, create_app
 from app.several import build_apps, documents_of, skipped_warning
+from app.tracking import open_followup
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -44,12 +45,13 @@ def make_server():
                 log.warning("%s", warning)
             if programme.notice:
                 log.warning("%s", programme.notice)
+        followup = open_followup(settings, programmes, local=False)
     except TiltakskartError as exc:
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
     if len(programmes) > 1:
-        return build_apps(programmes)
-    server = create_app(programmes[0]).server
+        return build_apps(programmes, followup=followup)
+    server = create_app(programmes[0], followup=followup).server
     # Dash registers its scripts on the first request; make it here, before gunicorn's threads
     # can race on it (under load some first requests got 404s for Dash's own scripts).
     server.test_client().get("/")

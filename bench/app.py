@@ -168,6 +168,7 @@ def main() -> None:
     for label, serve_args in maps:
         with tempfile.TemporaryDirectory() as cache:
             env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+            env["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
             env.update({"TILTAKSKART_CACHE_DIR": cache, "TILTAKSKART_API_URL": "off"})
             env["TILTAKSKART_SSB_URL"] = "off"
             empty, _, _ = cold_start(serve_args, env)

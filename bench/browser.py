@@ -100,6 +100,7 @@ def free_port() -> int:
 def start_server(kommuner: Path) -> tuple[str, subprocess.Popen]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+    env["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
     env.update(TILTAKSKART_API_URL="off", TILTAKSKART_SSB_URL="off")
     log = open(os.path.join(tempfile.gettempdir(), "tiltakskart-bench-browser.log"), "ab")  # noqa: SIM115
     boundaries = str(kommuner / "ostfold-kommuner-2024.geojson")

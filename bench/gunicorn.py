@@ -273,6 +273,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+    env["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
     env["TILTAKSKART_BOUNDARIES"] = str(args.kommuner / "ostfold-kommuner-2024.geojson")
     env["TILTAKSKART_API_URL"] = env["TILTAKSKART_SSB_URL"] = "off"
     log = open(os.path.join(tempfile.gettempdir(), "tiltakskart-bench-gunicorn.log"), "ab")  # noqa: SIM115

@@ -173,6 +173,7 @@ def start_server(name: str, target: str, env: dict[str, str]) -> Server:
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"tiltakskart-bench-pageload-{name}.log"
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TILTAKSKART_", "NAIVE_"))}
+    clean["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
     with open(log, "wb") as out:
         process = subprocess.Popen(
             gunicorn_command(port, target),

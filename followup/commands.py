@@ -100,8 +100,8 @@ def cmd_users(args: argparse.Namespace) -> int:
         accounts.set_password(args.username, _password(args))
         print(f"new password for {args.username}; their sessions are ended")
     else:  # assign
-        role = UserRole.ADMIN if args.admin else (UserRole.EDITOR if args.editor else None)
-        user = accounts.assign(args.username, _kommuner(args), role=role)
+        given = UserRole.ADMIN if args.admin else (UserRole.EDITOR if args.editor else None)
+        user = accounts.assign(args.username, _kommuner(args), role=given)
         print(f"{user.username}: {', '.join(sorted(user.kommuner)) or 'ingen kommuner'}")
     return 0
 

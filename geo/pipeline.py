@@ -59,6 +59,13 @@ class Programme:
     county_note: str = "as given"  # how the programme's county was chosen
 
     @property
+    def key(self) -> str:
+        """A short, stable name: the county and the first year ("31-2025"); the follow-up
+        keeps statuses under it."""
+        years = self.extraction.programme
+        return self.gazetteer.county + (f"-{years[0]}" if years else "")
+
+    @property
     def notes(self) -> list[str]:
         """What a report says of the reading beside the counts: county and gazetteer."""
         from geo.tagging.national import NAMES_FILE

@@ -20,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TILTAKSKART_TEST_SHARED") or ROOT.parent / "shared")
 
 
+def pytest_configure(config) -> None:
+    """Apps the tests start (in this process or as servers) keep their follow-up database and
+    login secret in a folder of this run, never in the user's data folder."""
+    import secrets
+    import tempfile
+
+    os.environ.setdefault("TILTAKSKART_DATA_DIR", tempfile.mkdtemp(prefix="tiltakskart-data-"))
+    os.environ.setdefault("TILTAKSKART_SECRET_KEY", secrets.token_urlsafe(48))
+
+
 @pytest.fixture(scope="session")
 def programme_path() -> Path:
     return default_document()

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import Dash
 from dash.development.base_component import Component
 
+from app.access import Access
 from app.model import View, build_rows
 from app.state import Choices, PageState
 from app.store import MemoryStore, Store
@@ -89,6 +90,7 @@ def make_view(
     prefix: str = "/",
     store: Store | None = None,
     programmes: tuple[tuple[str, str], ...] = (),
+    access: Access | None = None,
 ) -> View:
     """The start-up tables of a programme; `urls` names where each layout's geometry is
     served, `prefix` the app's path prefix, `store` where data that changes is read,
@@ -124,4 +126,5 @@ def make_view(
         prefix,
         store or MemoryStore(),
         programmes,
+        access,
     )

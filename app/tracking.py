@@ -1,0 +1,87 @@
+"""The follow-up as the app uses it: what a programme lets be reported (its scope), the
+database and logins opened from the settings, and progress per municipality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.access import Access, session_secret
+from followup import db
+from followup.auth import Accounts
+from followup.records import PROGRESS, Scope
+from followup.store import DatabaseStore
+from geo.load.index import Filters
+from geo.pipeline import Programme
+from geo.settings import Settings
+
+
+def scope_of(programme: Programme) -> Scope:
+    """Its measures, the pairs where the municipality is asked to act, every counted pair."""
+    index = programme.index
+    parts = index.partition(Filters())
+    numbers, ids = index.numbers, index.ids
+
+    def pairs(matrix: np.ndarray) -> frozenset[tuple[str, str]]:
+        rows, cols = np.nonzero(matrix)
+        return frozenset((ids[c], numbers[r]) for r, c in zip(rows, cols, strict=True))
+
+    return Scope(programme.key, frozenset(ids), pairs(parts.act), pairs(parts.total))
+
+
+@dataclass(frozen=True)
+class Followup:
+    """The database and logins the app's views share."""
+
+    access: Access
+    stores: dict[str, DatabaseStore]  # programme key -> its store
+
+    def store_for(self, programme: Programme) -> DatabaseStore:
+        return self.stores[programme.key]
+
+
+def open_followup(settings: Settings, programmes: list[Programme], *, local: bool) -> Followup:
+    """Open (on first start: create) the database, check its schema, and build the stores
+    and logins; `local` is the one-user `serve`, which may keep its own secret."""
+    engine = db.open_database(settings.database_url, settings.data_dir, create=True)
+    secret = session_secret(
+        settings.secret_key,
+        development=settings.development,
+        data_dir=settings.data_dir,
+        local=local,
+    )
+    access = Access(
+        Accounts(engine),
+        secret,
+        secure=not settings.development,
+        login_to_read=settings.login_to_read,
+    )
+    stores = {p.key: DatabaseStore(engine, scope_of(p)) for p in programmes}
+    return Followup(access, stores)
+
+
+def progress_counts(
+    statuses, reportable, numbers, ids, specific: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Per municipality, over its specific measures that can carry a status: how many are
+    reported, in progress or done, and not reported."""
+    column = {m: j for j, m in enumerate(ids)}
+    row = {n: i for i, n in enumerate(numbers)}
+    open_ = np.zeros_like(specific, dtype=bool)
+    for measure, kommune in reportable:
+        if measure in column and kommune in row:
+            open_[row[kommune], column[measure]] = True
+    open_ &= specific
+    moving = np.zeros_like(open_)
+    reported = np.zeros_like(open_)
+    for (measure, kommune), status in statuses.items():
+        if kommune in row and measure in column and open_[row[kommune], column[measure]]:
+            reported[row[kommune], column[measure]] = True
+            moving[row[kommune], column[measure]] = status.status in PROGRESS
+    return {
+        "open": open_.sum(axis=1),
+        "reported": reported.sum(axis=1),
+        "progress": moving.sum(axis=1),
+        "unreported": (open_ & ~reported).sum(axis=1),
+    }

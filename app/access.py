@@ -13,8 +13,8 @@ import html
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, redirect, request

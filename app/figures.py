@@ -65,6 +65,8 @@ def colour_axis(data: MapData) -> dict:
     tick setting is given, so a recolour never keeps the last figure's."""
     if data.flat:
         return {"colorscale": FLAT_SCALE, "zmin": 0, "zmax": 1, "showscale": False}
+    if data.scale is not None:
+        return data.scale
     step = tick_step(data.zmax, data.whole)
     return {
         "colorscale": COLORSCALE,
@@ -77,6 +79,8 @@ def colour_axis(data: MapData) -> dict:
             "tick0": 0,
             "dtick": step,
             "tickformat": ",d" if data.whole else f",.{tick_decimals(step)}f",
+            "tickvals": None,
+            "ticktext": None,
         },
     }
 

@@ -140,10 +140,35 @@ def bad_request(reason: str) -> Response:
     return Response(f"Ugyldig forespørsel: {reason}", status=400, mimetype="text/plain")
 
 
+def _id_matches(given: Any, expected: str) -> bool:
+    """Whether a component id from the browser is the callback's: the same string, or for a
+    pattern id ('{"measure":["MATCH"],"type":"status-save"}') a dict with the same keys, the
+    same fixed values and one plain value where the pattern says MATCH."""
+    if isinstance(given, str) or not expected.startswith("{"):
+        return given == expected
+    if not isinstance(given, dict):
+        return False
+    try:
+        pattern = json.loads(expected)
+    except ValueError:
+        return False
+    if not isinstance(pattern, dict) or set(given) != set(pattern):
+        return False
+    for key, want in pattern.items():
+        have = given[key]
+        if want == ["MATCH"]:
+            plain = isinstance(have, str | int | float) and not isinstance(have, bool)
+            if not plain or (isinstance(have, str) and len(have) > 100):
+                return False
+        elif have != want:
+            return False
+    return True
+
+
 def _is_ref(item: Any, expected: Mapping[str, Any]) -> bool:
     return (
         isinstance(item, dict)
-        and item.get("id") == expected["id"]
+        and _id_matches(item.get("id"), expected["id"])
         and item.get("property") == expected["property"]
     )
 

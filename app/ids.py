@@ -47,6 +47,12 @@ COUNTY = "fylke"  # the county chooser of a national map
 CONFIG = "config"
 STATE = "state"
 SYNCED = "synced"
+# The follow-up: the store's version (views are asked again when it changes), its poll, and
+# who is logged in (the header's login link or name).
+FOLLOWUP_VERSION = "followup-version"
+FOLLOWUP_POLL = "followup-poll"
+FOLLOWUP_POLL_MS = 5000
+WHO = "who"
 SLIDE = "slide"
 URL_WRITTEN = "url-written"
 ZOOMED = "zoomed"

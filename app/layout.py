@@ -82,6 +82,9 @@ def main_page(view: View, tabs: Sequence[Tab]) -> html.Div:
                             className="mb-0 lead-line",
                         ),
                         programme_chooser(view),
+                        html.Div(id=ids.WHO, className="who small")
+                        if view.access is not None
+                        else None,
                     ],
                     fluid=True,
                 ),
@@ -188,6 +191,12 @@ def stores(
         *(dcc.Store(id=ids.canon(v)) for v in views),
         dcc.Store(id=ids.URL_WRITTEN),
         *(dcc.Store(id=ids.ask(v)) for v in views),
+        dcc.Store(id=ids.FOLLOWUP_VERSION),
+        *(
+            [dcc.Interval(id=ids.FOLLOWUP_POLL, interval=ids.FOLLOWUP_POLL_MS)]
+            if view.access is not None
+            else []
+        ),
         *(store for tab in tabs for store in tab.stores(view)),
         *(store for page in pages for store in page.stores(view)),
     ]

@@ -18,6 +18,8 @@ import pandas as pd
 from app.access import Access
 from app.state import Choices, PageState
 from app.store import MemoryStore, Store
+from app.tracking import progress_counts
+from followup.records import UNREPORTED_LABEL
 from geo import norsk
 from geo.geometry.web import WebShapes
 from geo.load import Counts, CountTable, Filters, Partition, count_table
@@ -120,16 +122,21 @@ class View:
         return self.name_by_number.get(number, number)
 
 
-def drawn_key(state: PageState) -> dict:
+def drawn_key(state: PageState, asked: object = None) -> dict:
     """What a drawn load map depends on: its shapes and background, and the filters that
-    colour it. Equal keys mean the map on screen already shows the state."""
-    return {
+    colour it (and for progress, the follow-up's version the router passed in `asked`). Equal
+    keys mean the map on screen already shows the state."""
+    key: dict = {
         "shapes": [state.layout, state.bakgrunn],
         "filters": [
             *(str(state.metric), state.year, state.plan, state.theme, state.strategy),
             *(state.actor, str(state.role) if state.role else None),
         ],
     }
+    if state.metric == Metric.PROGRESS and isinstance(asked, dict):
+        version = asked.get("v")
+        key["followup"] = version if isinstance(version, str) and len(version) < 40 else None
+    return key
 
 
 def plan_label(plan: Plan) -> str:
@@ -279,6 +286,7 @@ class MapData:
     note: str | None  # said in words instead of a flat map
     baseline: str | None  # the common measures, stated beside a map of specific ones
     outside: str | None = None  # on a national map: the grey municipalities, said in words
+    scale: dict | None = None  # a colour axis of its own (progress: "Ikke rapportert" as a class)
 
     @property
     def flat(self) -> bool:
@@ -314,8 +322,98 @@ def hover_template(view: View, label: str, whole: bool) -> str:
     )
 
 
+def progress_of(view: View, state: PageState) -> dict[str, np.ndarray]:
+    """Per municipality, under the page's filters: its specific measures that can carry a
+    status, how many are reported, in progress or done, and not reported (read now from the
+    store)."""
+    index = view.programme.index
+    specific = index.partition(filters_of(state, view)).specific
+    return progress_counts(
+        view.store.statuses(), view.store.reportable(), index.numbers, index.ids, specific
+    )
+
+
+def progress_text(counts: dict[str, np.ndarray], i: int) -> str:
+    """One municipality's follow-up in words."""
+    total = int(counts["open"][i])
+    if not total:
+        return "ingen tiltak med rapportering i dette utvalget"
+    share = f"{norsk.decimal(100 * counts['progress'][i] / total, 0)} %"
+    return (
+        f"{norsk.count(counts['progress'][i])} av {norsk.count(total)} påbegynt eller "
+        f"gjennomført ({share}); {norsk.count(counts['unreported'][i])} ikke rapportert"
+    )
+
+
+UNREPORTED_BAND = 10.0  # the colour bar's band below 0 % for "Ikke rapportert"
+
+
+def progress_scale(label: str) -> dict:
+    """Progress from 0 to 100 %, with "Ikke rapportert" as its own grey class below 0."""
+    low = -UNREPORTED_BAND
+    cut = UNREPORTED_BAND / (100 - low)
+    grey = "#cfcfcf"
+    green = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
+    stops = [[0.0, grey], [cut, grey]]
+    stops += [[cut + (1 - cut) * k / (len(green) - 1), c] for k, c in enumerate(green)]
+    stops[2][0] = cut + 1e-6
+    return {
+        "colorscale": stops,
+        "zmin": low,
+        "zmax": 100,
+        "showscale": True,
+        "colorbar": {
+            "title": {"text": label, "side": "top"},
+            "tickmode": "array",
+            "tickvals": [low / 2, 0, 25, 50, 75, 100],
+            "ticktext": [UNREPORTED_LABEL, "0 %", "25 %", "50 %", "75 %", "100 %"],
+            "dtick": None,
+            "tick0": None,
+            "tickformat": "",
+        },
+    }
+
+
+def progress_data(view: View, state: PageState, base: MapData) -> MapData:
+    """The map of progress: the share in progress or done; a municipality with nothing
+    reported in its grey class "Ikke rapportert"."""
+    counts = progress_of(view, state)
+    values: list[float | None] = []
+    for i in range(len(view.numbers)):
+        total, reported = int(counts["open"][i]), int(counts["reported"][i])
+        share = 100 * counts["progress"][i] / total if total else 0.0
+        values.append(round(float(share), 1) if reported else -UNREPORTED_BAND / 2)
+    label = metric_label(view, state)
+    customdata = [[*row, progress_text(counts, i)] for i, row in enumerate(base.customdata)]
+    template = (
+        "<b>%{customdata[0]}</b><br>Oppfølging: %{customdata[11]}<br>"
+        "Særskilte: %{customdata[1]}<extra></extra>"
+    )
+    reported = int(counts["reported"].sum())
+    note = None if counts["open"].any() else "Ingen tiltak med rapportering i dette utvalget"
+    said = (
+        f"Fremdrift: andel av kommunens særskilte tiltak med rapportering (der kommunen skal "
+        f"bidra, og tiltak fylket har åpnet) som er påbegynt eller gjennomført. Grå: ikke "
+        f"rapportert. {norsk.count(reported)} statuser rapportert i dette utvalget."
+    )
+    return replace(
+        base,
+        values=values,
+        customdata=customdata,
+        hovertemplate=template,
+        label=label,
+        zmax=100.0,
+        whole=False,
+        note=note,
+        baseline=said,
+        scale=None if note else progress_scale(label),
+    )
+
+
 def map_data(view: View, state: PageState) -> MapData:
     """Values (scale from 0), hover figures, and what is said in words beside the map."""
+    if state.metric == Metric.PROGRESS:
+        return progress_data(view, state, map_data(view, replace(state, metric=Metric.ACT)))
     index = view.programme.index
     filters = filters_of(state, view)
     key = metric_key(view, state)

@@ -65,6 +65,7 @@ def route_arguments(views: Sequence[str]) -> dict[str, Input | State]:
         **{name: Input(component, "value") for name, component in ids.CONTROLS.items()},
         "click": Input(ids.MAP, "clickData"),
         "synced": Input(ids.SYNCED, "data"),
+        "followup": Input(ids.FOLLOWUP_VERSION, "data"),
         "pathname": State(ids.URL, "pathname"),
         **{f"asked:{v}": State(ids.ask(v), "data") for v in views},
         "config": State(ids.CONFIG, "data"),
@@ -133,6 +134,20 @@ def register(app: Dash, view: View) -> None:
         [a for a in arguments.values() if isinstance(a, State)],
         prevent_initial_call=True,
     )
+    if view.access is not None:
+
+        @app.callback(
+            Output(ids.FOLLOWUP_VERSION, "data"),
+            Input(ids.FOLLOWUP_POLL, "n_intervals"),
+            State(ids.FOLLOWUP_VERSION, "data"),
+            prevent_initial_call=True,
+        )
+        def poll_followup(_n, seen):
+            """The follow-up's version, when it changed: the router then asks the view on
+            screen again, so others' changes show within a poll."""
+            version = view.store.version()
+            return no_update if version == seen else version
+
     app.clientside_callback(
         ClientsideFunction("tiltakskart", "writeUrl"),
         Output(ids.URL_WRITTEN, "data"),

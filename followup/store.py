@@ -41,10 +41,10 @@ def clean_text(value: object, limit: int, what: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise FollowupError(f"{what} må være tekst")
+        raise FollowupError(f"{what} må være tekst.")
     text = "".join(c for c in value if c.isprintable() or c == "\n").strip()
     if len(text) > limit:
-        raise FollowupError(f"{what} er for lang (over {limit} tegn); kort den ned")
+        raise FollowupError(f"{what} er for lang (over {limit} tegn): kort den ned.")
     return text
 
 
@@ -59,9 +59,9 @@ def clean_date(value: object) -> dt.date | None:
         try:
             value = dt.date.fromisoformat(text[:10])
         except ValueError:
-            raise FollowupError(f"datoen «{text[:20]}» er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+            raise FollowupError(f"Datoen «{text[:20]}» er ikke en dato (ÅÅÅÅ-MM-DD).") from None
     if not isinstance(value, dt.date) or not FIRST_DATE <= value <= LAST_DATE:
-        raise FollowupError("datoen må være mellom 2000 og 2100")
+        raise FollowupError("Datoen må være mellom 2000 og 2100.")
     return value
 
 
@@ -173,10 +173,10 @@ class DatabaseStore:
         """Refuse a measure the programme does not have, or a pair not open for reporting."""
         measure, kommune = key
         if measure not in self.scope.measures:
-            raise FollowupError(f"tiltak {measure[:32]} finnes ikke i programmet")
+            raise FollowupError(f"Tiltak {measure[:32]} finnes ikke i programmet.")
         if kommune is not None and (measure, kommune) not in self.reportable():
             raise FollowupError(
-                f"tiltak {measure} er ikke åpnet for rapportering for kommune {kommune[:8]}"
+                f"Tiltak {measure} er ikke åpnet for rapportering for kommune {kommune[:8]}."
             )
 
     def save(
@@ -200,9 +200,9 @@ class DatabaseStore:
         self.check_key(key)
         value = StatusValue(status) if status in STATUS_LABELS else None
         if value is None:
-            raise FollowupError(f"ukjent status «{str(status)[:20]}»; velg en fra listen")
+            raise FollowupError(f"Ukjent status «{str(status)[:20]}»: velg en fra listen.")
         if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-            raise FollowupError("ugyldig versjon")
+            raise FollowupError("Ugyldig versjon: last siden på nytt.")
         fields = {
             "status": str(value),
             "comment": clean_text(comment, MAX_COMMENT, "Kommentaren"),
@@ -286,7 +286,7 @@ class DatabaseStore:
         pairs = list(pairs)
         for pair in pairs:
             if pair not in self.scope.counted:
-                raise FollowupError(f"tiltak {pair[0]} gjelder ikke kommune {pair[1]}")
+                raise FollowupError(f"Tiltak {pair[0]} gjelder ikke kommune {pair[1]}.")
         with writing(self.engine) as conn:
             for measure, kommune in pairs:
                 where = and_(

@@ -104,6 +104,9 @@ class Metric(StrEnum):
     TARGET = "target"  # … named in the title or the why/how text
     SHARE = "share"  # each measure in total weighs 1/n on its n municipalities
     YEAR = "year"  # measures in total active in a year
+    # Follow-up: of the specific measures that can carry a status (the municipality is asked
+    # to act, or the county opened it), the share in progress or done (followup.records).
+    PROGRESS = "progress"
 
 
 PER_1000 = {Metric.SPECIFIC_PER_1000: Metric.SPECIFIC, Metric.TOTAL_PER_1000: Metric.TOTAL}
@@ -184,6 +187,7 @@ METRIC_LABELS: dict[str, str] = {
     Metric.TARGET: "Tiltak rettet mot kommunen",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.YEAR: "Aktive tiltak i {year}",
+    Metric.PROGRESS: "Fremdrift: andel påbegynt eller gjennomført (%)",
 }
 # A municipality's specific measures by role (geo.load.counts): what it is asked to do, and
 # what only concerns its area.
@@ -214,6 +218,7 @@ METRIC_CHOICE_LABELS: dict[str, str] = {
     Metric.NAMED: "Bare der kommunen er navngitt",
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
+    Metric.PROGRESS: "Fremdrift i oppfølgingen (påbegynt eller gjennomført)",
 }
 DEFAULT_METRIC = Metric.ACT
 

@@ -497,8 +497,11 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     raw = decoded(data)
     assert raw.startswith(codecs.BOM_UTF8)  # Norwegian Excel: BOM, ';', decimal comma
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan", "Periode", "Via"]
-    assert rows[0] == [*headers, "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
+    headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Status", "Hvem", "Plan", "Periode"]
+    assert rows[0] == [*headers, "Via", "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
+    assert {r[4] for r in rows[1:]} == {
+        ""
+    }  # no follow-up database: no statuses (test_followup_app)
     assert len(rows) == 1 + 99  # 10 specific, 88 common, 1 organisation-only
     # As on screen: those Sarpsborg is to act on, then those that concern its area
     assert [r[2] for r in rows[1:12]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 6 + [
@@ -507,7 +510,7 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     kinds = ["navngitt"] * 2 + ["via region"] * 2 + ["via sted"] * 5 + ["via region"]
     assert [r[3] for r in rows[1:11]] == kinds
     assert rows[1][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
-    assert rows[1][4].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
+    assert rows[1][5].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
     assert rows[-1][2] == "bare i et organisasjonsnavn (telles ikke)"
     assert rows[-1][3] == "bare i et organisasjonsnavn"
 

@@ -102,7 +102,7 @@ def test_only_reportable_pairs_and_known_values_are_taken(store):
         store.save(ADMIN, ("9.9.9", "3105"), "pagar", version=0)
     with pytest.raises(FollowupError, match="ikke åpnet"):
         store.save(ADMIN, ("2.1.1", "3105"), "pagar", version=0)
-    with pytest.raises(FollowupError, match="ukjent status"):
+    with pytest.raises(FollowupError, match="Ukjent status"):
         store.save(ADMIN, ("1.1.1", "3105"), "ferdig", version=0)
     with pytest.raises(FollowupError, match="for lang"):
         store.save(ADMIN, ("1.1.1", "3105"), "pagar", version=0, comment="x" * 2001)

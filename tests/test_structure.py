@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.offline
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("geo", "cli", "app")
+PACKAGES = ("geo", "cli", "app", "followup")
 
 # The library's floors, lowest first: a module imports only from its own floor or lower ones.
 FLOORS: tuple[tuple[str, ...], ...] = (
@@ -162,6 +162,25 @@ def test_the_library_never_imports_the_command_line_or_the_app():
         if m.startswith("cli")
         for t in ts
         if t.startswith("app")
+    ] == []
+
+
+def test_the_follow_up_stands_beside_the_app():
+    """The follow-up never imports the app or the pipeline, and the library never imports the
+    follow-up: the app reads it through its store."""
+    assert [
+        f"{m} -> {t}"
+        for m, ts in EDGES.items()
+        if m.startswith("followup")
+        for t in ts
+        if t.startswith("app") or t == "geo.pipeline"
+    ] == []
+    assert [
+        f"{m} -> {t}"
+        for m, ts in EDGES.items()
+        if m.startswith("geo")
+        for t in ts
+        if t.startswith("followup")
     ] == []
 
 

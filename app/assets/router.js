@@ -101,8 +101,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 ["view", "kommune", "tiltak", "slide"].forEach(function (k) { delete copy[k]; });
                 return JSON.stringify(copy);
             };
+            // The follow-up's version goes with the state, so a change (another user's, or
+            // this one's) asks the view on screen again; its first arrival changes nothing.
+            raw.v = arg.followup === undefined ? null : arg.followup;
             config.views.forEach(function (v) {
-                const asked = arg["asked:" + v];
+                let asked = arg["asked:" + v];
+                if (asked && (asked.v === undefined || asked.v === null)) {
+                    asked = Object.assign({}, asked, {v: raw.v});
+                }
                 out["hidden:" + v] = v !== view;
                 const same = v === view ? JSON.stringify(asked) === JSON.stringify(raw)
                     : v !== owner || filters(asked) === filters(raw);

@@ -81,7 +81,7 @@ def register(app: Dash, view: View) -> None:
         when only the figures change; the whole figure when the shapes or background change."""
         state = view.choices.state(asked if isinstance(asked, dict) else {})
         url = link(view, state, asked)
-        key = drawn_key(state)
+        key = drawn_key(state, asked)
         if drawn == key:
             return {"figure": no_update, "words": no_update, "drawn": no_update, "url": url}
         data = map_data(view, state)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from importlib.resources import files
 
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
 
-from app import ids
+from app import ids, status
 from app.components import dropdown, evidence, label, measure_detail
 from app.model import (
     ORGANISATION,
@@ -46,6 +47,7 @@ KOMMUNE_EXPORT = {
     "tittel": "Tittel",
     "del_tekst": "Kommunens del",
     "klasse_tekst": "Hvordan",
+    "status": "Status",
     "hvem": "Hvem",
     "plan": "Plan",
     "periode": "Periode",
@@ -76,6 +78,7 @@ GRID_COLUMNS = [
         "autoHeight": True,
         "cellStyle": WRAP,
     },
+    {"field": "status", "headerName": "Status", "width": 130},
     {
         "field": "hvem",
         "headerName": "Hvem",
@@ -276,9 +279,12 @@ def grid(rows: list[dict]) -> dag.AgGrid:
     )
 
 
-def kommune_item(row: dict, measure: MeasureRecord | None, plan: str = "") -> html.Li:
+def kommune_item(
+    row: dict, measure: MeasureRecord | None, plan: str = "", follow_up: list | None = None
+) -> html.Li:
     """One specific measure: number and title, role and period, the words that tie it to the
-    municipality, and the whole measure behind a disclosure."""
+    municipality, its follow-up (status, and the form to change it), and the whole measure
+    behind a disclosure."""
     period = row["periode"] or "ingen periode oppgitt"
     return html.Li(
         [
@@ -297,6 +303,7 @@ def kommune_item(row: dict, measure: MeasureRecord | None, plan: str = "") -> ht
                 className="small together",
             ),
             html.Div(["«", *evidence(row), "»"], className="evidence small"),
+            *(follow_up or []),
             html.Details(
                 [
                     html.Summary("Hele tiltaket"),
@@ -309,7 +316,9 @@ def kommune_item(row: dict, measure: MeasureRecord | None, plan: str = "") -> ht
     )
 
 
-def kommune_specific(measures: KommuneMeasures, view: View) -> list:
+def kommune_specific(
+    measures: KommuneMeasures, view: View, follow_up: Callable[[str], list] | None = None
+) -> list:
     """The specific measures, first by what they ask of the municipality (it is to act, or
     the measure concerns its area), then by how they concern it: named, place, region."""
     c = measures.counts
@@ -344,7 +353,15 @@ def kommune_specific(measures: KommuneMeasures, view: View) -> list:
                 )
                 out.append(
                     html.Ol(
-                        [kommune_item(r, view.programme.measure(r["id"]), r["plan"]) for r in rows],
+                        [
+                            kommune_item(
+                                r,
+                                view.programme.measure(r["id"]),
+                                r["plan"],
+                                follow_up(r["id"]) if follow_up else None,
+                            )
+                            for r in rows
+                        ],
                         className="kommune-list",
                     )
                 )
@@ -481,13 +498,19 @@ def table(
         by_id = {r["id"]: r for r in common}
         common = [by_id[i] for i in grid_view.ids]
     specific = [r for by_class in measures.split.values() for rs in by_class.values() for r in rs]
-    rows = [*specific, *common, *measures.groups[ORGANISATION]]
+    statuses, reportable = view.store.statuses(), view.store.reportable()
+    rows = [
+        {**r, "status": status.table_status(statuses, reportable, r["id"], state.kommune)}
+        for r in (*specific, *common, *measures.groups[ORGANISATION])
+    ]
     frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
     said = f"{grid_view.filter} (felles tiltak: {len(common)} av {len(measures.groups['common'])})"
     return frame, f"tiltak-{view.name_of(state.kommune)}", said if grid_view.filter else ""
 
 
 def register(app: Dash, view: View) -> None:
+    status.register(app, view)
+
     @app.callback(
         output={
             "summary": Output(ids.KOMMUNE_SUMMARY, "children"),
@@ -517,14 +540,28 @@ def register(app: Dash, view: View) -> None:
                 "url": url,
             }
         measures = kommune_measures(view, state, state.kommune)
+        kommune = state.kommune
+        # The follow-up, read now (another user may have changed it a moment ago).
+        statuses, reportable = view.store.statuses(), view.store.reportable()
+        user = view.access.user() if view.access else None
+
+        def follow_up(measure: str) -> list:
+            return status.measure_status(view, user, kommune, measure, statuses, reportable)
+
+        common = [
+            {**r, "status": status.table_status(statuses, reportable, r["id"], kommune)}
+            for r in measures.groups["common"]
+        ]
         return {
-            "summary": summary_heading(*kommune_heading(view, state, state.kommune)),
+            "summary": summary_heading(*kommune_heading(view, state, kommune)),
             "specific": [
-                *kommune_specific(measures, view),
-                when_strip(year_strip(view, state, state.kommune, dt.date.today().year)),
+                *status.followup_summary(view, state, user, kommune),
+                *kommune_specific(measures, view, follow_up),
+                when_strip(year_strip(view, state, kommune, dt.date.today().year)),
+                status.history_list(view.store.history(kommune=kommune)),
             ],
             "common": common_summary(measures),
-            "rows": grid(measures.groups["common"]),
+            "rows": grid(common),
             "detail": ROW_HINT,  # a new table has no row chosen
             "organisation": organisation_list(measures),
             "body": False,

@@ -81,6 +81,7 @@ def colour_axis(data: MapData) -> dict:
             "tickformat": ",d" if data.whole else f",.{tick_decimals(step)}f",
             "tickvals": None,
             "ticktext": None,
+            "tickangle": None,
         },
     }
 

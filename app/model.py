@@ -345,7 +345,7 @@ def progress_text(counts: dict[str, np.ndarray], i: int) -> str:
     )
 
 
-UNREPORTED_BAND = 10.0  # the colour bar's band below 0 % for "Ikke rapportert"
+UNREPORTED_BAND = 25.0  # the colour bar's band below 0 % for "Ikke rapportert" (room for its label)
 
 
 def progress_scale(label: str) -> dict:
@@ -365,8 +365,9 @@ def progress_scale(label: str) -> dict:
         "colorbar": {
             "title": {"text": label, "side": "top"},
             "tickmode": "array",
-            "tickvals": [low / 2, 0, 25, 50, 75, 100],
-            "ticktext": [UNREPORTED_LABEL, "0 %", "25 %", "50 %", "75 %", "100 %"],
+            "tickvals": [low / 2, 0, 50, 100],
+            "ticktext": [UNREPORTED_LABEL, "0 %", "50 %", "100 %"],
+            "tickangle": 0,
             "dtick": None,
             "tick0": None,
             "tickformat": "",
@@ -394,7 +395,8 @@ def progress_data(view: View, state: PageState, base: MapData) -> MapData:
     said = (
         f"Fremdrift: andel av kommunens særskilte tiltak med rapportering (der kommunen skal "
         f"bidra, og tiltak fylket har åpnet) som er påbegynt eller gjennomført. Grå: ikke "
-        f"rapportert. {norsk.count(reported)} statuser rapportert i dette utvalget."
+        f"rapportert. {norsk.count(reported)} {'status' if reported == 1 else 'statuser'} "
+        "rapportert i dette utvalget."
     )
     return replace(
         base,

@@ -29,7 +29,8 @@ from geo import norsk
 
 log = logging.getLogger(__name__)
 
-# Pattern ids: one of each per measure ({"type": …, "measure": id}).
+# Pattern ids: one of each per status row ({"type": …, "measure": id, "kommune": number or ""
+# for the measure as a whole}). The server checks the user may change that municipality.
 VALUE, COMMENT, CONTACT, DATE, SAVE, VERSION, NOTE, LINE = (
     "status-value",
     "status-comment",
@@ -73,13 +74,13 @@ def status_line(status: Status | None) -> list:
     return out
 
 
-def editor(measure: str, status: Status | None) -> html.Details:
-    """The form that changes one measure's status in place."""
+def editor(measure: str, kommune: str | None, status: Status | None) -> html.Details:
+    """The form that changes one status in place."""
     value = status.status if status and status.status else ""
     options = [{"label": "Velg status", "value": "", "disabled": True}] + [
         {"label": label, "value": code} for code, label in STATUS_LABELS.items()
     ]
-    key = {"measure": measure}
+    key = {"measure": measure, "kommune": kommune or ""}
     return html.Details(
         [
             html.Summary("Endre status"),
@@ -155,11 +156,50 @@ def measure_status(
     """What a measure item shows of its follow-up (nothing where the pair reports nothing)."""
     if (measure, kommune) not in reportable:
         return []
-    status = statuses.get((measure, kommune))
-    out: list = [html.Div(status_line(status), id={"type": LINE, "measure": measure})]
+    return [status_block(user, measure, kommune, statuses.get((measure, kommune)))]
+
+
+def status_block(user: User | None, measure: str, kommune: str | None, status: Status | None):
+    """A status line, with the form to change it for a user who may."""
+    key = {"measure": measure, "kommune": kommune or ""}
+    out: list = [html.Div(status_line(status), id={"type": LINE, **key})]
     if user is not None and user.may_change(kommune):
-        out.append(editor(measure, status))
-    return [html.Div(out, className="measure-status small")]
+        out.append(editor(measure, kommune, status))
+    return html.Div(out, className="measure-status small")
+
+
+def measure_followup(view: View, measure: str, user: User | None) -> list:
+    """The Tiltak view's follow-up of one measure: the measure as a whole, each municipality
+    that reports on it, and the measure's history."""
+    if view.access is None:
+        return []
+    statuses, reportable = view.store.statuses(), view.store.reportable()
+    out: list = [
+        html.H4("Oppfølging", className="h6 mt-3"),
+        html.Div("Tiltaket som helhet (rapporteres av fylkeskommunen):", className="small"),
+        status_block(user, measure, None, statuses.get((measure, None))),
+    ]
+    numbers = [n for n in view.numbers if (measure, n) in reportable]
+    if numbers:
+        out.append(html.Div("Kommunene som rapporterer på tiltaket:", className="small mt-2"))
+        out.append(
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            html.Span(view.name_of(n), className="fw-semibold"),
+                            status_block(user, measure, n, statuses.get((measure, n))),
+                        ]
+                    )
+                    for n in numbers
+                ],
+                className="measure-kommuner small",
+            )
+        )
+    history = history_list(view.store.history(measure=measure))
+    if history is not None:
+        out.append(history)
+    return out
 
 
 def history_list(changes: list[Change], limit: int = 50) -> html.Details | None:
@@ -262,36 +302,37 @@ def register(app: Dash, view: View) -> None:
         """Who this browser's session is (the server tells; the page never says)."""
         return who_part(view, view.access.user() if view.access else None)
 
+    pattern = {"measure": MATCH, "kommune": MATCH}
+
     @app.callback(
-        Output({"type": NOTE, "measure": MATCH}, "children"),
-        Output({"type": LINE, "measure": MATCH}, "children"),
-        Output({"type": VERSION, "measure": MATCH}, "children"),
+        Output({"type": NOTE, **pattern}, "children"),
+        Output({"type": LINE, **pattern}, "children"),
+        Output({"type": VERSION, **pattern}, "children"),
         Output(ids.FOLLOWUP_VERSION, "data", allow_duplicate=True),
-        Input({"type": SAVE, "measure": MATCH}, "n_clicks"),
-        State({"type": VALUE, "measure": MATCH}, "value"),
-        State({"type": COMMENT, "measure": MATCH}, "value"),
-        State({"type": CONTACT, "measure": MATCH}, "value"),
-        State({"type": DATE, "measure": MATCH}, "value"),
-        State({"type": VERSION, "measure": MATCH}, "children"),
-        State(ids.ask("kommune"), "data"),
+        Input({"type": SAVE, **pattern}, "n_clicks"),
+        State({"type": VALUE, **pattern}, "value"),
+        State({"type": COMMENT, **pattern}, "value"),
+        State({"type": CONTACT, **pattern}, "value"),
+        State({"type": DATE, **pattern}, "value"),
+        State({"type": VERSION, **pattern}, "children"),
         prevent_initial_call=True,
     )
-    def save(clicks, value, comment, contact, date, version, asked):
-        """Save a status changed in place: who from the session, the municipality from the
-        page's state, both checked by the store."""
+    def save(clicks, value, comment, contact, date, version):
+        """Save a status changed in place: who from the session; the municipality the form
+        is for (from its id), checked against the user's by the store."""
         if not clicks:
             return no_update, no_update, no_update, no_update
-        measure = ctx.triggered_id.get("measure") if isinstance(ctx.triggered_id, dict) else None
-        state = view.choices.state(asked if isinstance(asked, dict) else {})
-        if not isinstance(measure, str) or state.kommune is None:
-            return "Kunne ikke lagre: velg kommunen på nytt.", no_update, no_update, no_update
+        row = ctx.triggered_id if isinstance(ctx.triggered_id, dict) else {}
+        measure, kommune = row.get("measure"), row.get("kommune")
+        if not isinstance(measure, str) or not isinstance(kommune, str):
+            return "Kunne ikke lagre: last siden på nytt.", no_update, no_update, no_update
         user = view.access.user() if view.access else None
         try:
             number = int(version) if isinstance(version, str) and version.isdigit() else -1
             message, saved = save_status(
                 view,
                 user,
-                (measure, state.kommune),
+                (measure, kommune or None),
                 {
                     "status": value if isinstance(value, str) else "",
                     "version": number,

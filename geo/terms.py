@@ -187,7 +187,7 @@ METRIC_LABELS: dict[str, str] = {
     Metric.TARGET: "Tiltak rettet mot kommunen",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.YEAR: "Aktive tiltak i {year}",
-    Metric.PROGRESS: "Fremdrift: andel påbegynt eller gjennomført (%)",
+    Metric.PROGRESS: "Fremdrift: andel påbegynt eller gjennomført",
 }
 # A municipality's specific measures by role (geo.load.counts): what it is asked to do, and
 # what only concerns its area.

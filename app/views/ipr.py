@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from app import figures, ids
 from app.components import graph_config
-from app.model import Council, View, councils
+from app.model import Council, View, councils, progress_of
 from app.router import link
 from app.state import PageState
 from geo import norsk
@@ -60,12 +60,42 @@ def table(view: View, state: PageState, shown: object = None) -> tuple[pd.DataFr
     return council_frame(view, state), "ipr-sammenligning", ""
 
 
+def progress_cells(view: View, state: PageState) -> dict[str, tuple[int, int, int]] | None:
+    """Per municipality, the follow-up under the filters: (in progress or done, to report,
+    not reported); None where the app keeps no follow-up."""
+    if view.access is None:
+        return None
+    counts = progress_of(view, state)
+    return {
+        n: (int(counts["progress"][i]), int(counts["open"][i]), int(counts["unreported"][i]))
+        for i, n in enumerate(view.numbers)
+    }
+
+
+def progress_cell(cell: tuple[int, int, int] | None) -> str:
+    if cell is None or not cell[1]:
+        return "–"
+    done, total, _ = cell
+    return f"{norsk.count(done)} av {norsk.count(total)} ({norsk.decimal(100 * done / total, 0)} %)"
+
+
 def council_frame(view: View, state: PageState) -> pd.DataFrame:
     """One row per council member with its figures (what the IPR table and its downloads show)."""
     rows = []
+    progress = progress_cells(view, state)
     for council in councils(view, state):
         for m in council.members:
             c = m.counts
+            cell = progress.get(m.number) if progress else None
+            followup = (
+                {
+                    "Påbegynt eller gjennomført": cell[0] if cell else 0,
+                    "Tiltak med rapportering": cell[1] if cell else 0,
+                    "Ikke rapportert": cell[2] if cell else 0,
+                }
+                if progress is not None
+                else {}
+            )
             rows.append(
                 {
                     "Råd": council.name,
@@ -90,12 +120,13 @@ def council_frame(view: View, state: PageState) -> pd.DataFrame:
                     "Alle tiltak per 1 000 innbyggere (mest felles tiltak)": round(
                         c.total_per_1000, 2
                     ),
+                    **followup,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def _council_rows(council: Council) -> list:
+def _council_rows(council: Council, progress: dict | None = None) -> list:
     naming = ", ".join(council.naming) or "ingen"
     head = html.Tr(
         [
@@ -112,7 +143,7 @@ def _council_rows(council: Council) -> list:
                     f"Tiltak som nevner rådet eller regionen: {len(council.naming)} ({naming})."
                     + (f" Medlem utenfor fylket: {council.outside}." if council.outside else ""),
                 ],
-                colSpan=6,
+                colSpan=6 + (progress is not None),
             ),
         ],
         className="table-light",
@@ -128,6 +159,11 @@ def _council_rows(council: Council) -> list:
                 html.Td(norsk.count(m.counts.total), className="text-end"),
                 html.Td(norsk.count(m.inhabitants) if m.inhabitants else "–", className="text-end"),
                 html.Td(norsk.decimal(m.counts.specific_per_1000, 2), className="text-end"),
+                *(
+                    [html.Td(progress_cell(progress.get(m.number)), className="text-end")]
+                    if progress is not None
+                    else []
+                ),
             ]
         )
         for m in council.members
@@ -138,6 +174,7 @@ def _council_rows(council: Council) -> list:
 def council_view(view: View, state: PageState):
     """(stacked bars, per 1 000 bars, table, footnotes) of the IPR comparison."""
     found = councils(view, state)
+    progress = progress_cells(view, state)
     year = view.population_year
     suffix = f" ({year})" if year else ""
     header = html.Thead(
@@ -155,10 +192,22 @@ def council_view(view: View, state: PageState):
                     className="text-end",
                 ),
                 html.Th(f"Særskilte per 1 000{suffix}", scope="col", className="text-end"),
+                *(
+                    [
+                        html.Th(
+                            "Fremdrift (påbegynt eller gjennomført)",
+                            scope="col",
+                            className="text-end",
+                            title="Av kommunens særskilte tiltak med rapportering",
+                        )
+                    ]
+                    if progress is not None
+                    else []
+                ),
             ]
         )
     )
-    bodies = [html.Tbody(_council_rows(c)) for c in found]
+    bodies = [html.Tbody(_council_rows(c, progress)) for c in found]
     table = html.Table(
         [header, *bodies],
         className="table table-sm council-table",

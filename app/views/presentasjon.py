@@ -18,8 +18,10 @@ from app.model import (
     metric_label,
     per_1000_text,
     plan_label,
+    progress_of,
 )
 from app.state import PageState
+from followup.records import UNREPORTED_LABEL
 from geo import norsk
 from geo.pipeline import Programme
 from geo.terms import CLASS_LABELS, SPLIT_LABELS, Via
@@ -151,6 +153,14 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
     measures = kommune_measures(view, state, number)
     counts = measures.counts
     common, organisation = counts.common, counts.organisation
+    statuses, reportable = view.store.statuses(), view.store.reportable()
+
+    def status_of(measure: str) -> str:
+        if view.access is None or (measure, number) not in reportable:
+            return ""
+        held = statuses.get((measure, number))
+        return f" – {held.label if held and held.status else UNREPORTED_LABEL}"
+
     groups: list = []
     for role, by_class in measures.split.items():
         rows = [(r, cls) for cls, rs in by_class.items() for r in rs]
@@ -167,6 +177,7 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
                             html.B(r["id"]),
                             f" {r['tittel']} ",
                             html.Span(f"({CLASS_LABELS[cls]})", className="text-body-secondary"),
+                            html.Span(status_of(r["id"]), className="slide-status"),
                         ],
                         className="mb-2",
                     )
@@ -211,12 +222,24 @@ def council_slide(view: View, state: PageState, key: str):
     """(title, subtitle, chart, body) of one IPR council's slide."""
     council = next(c for c in councils(view, state) if c.key == key)
     fig = figures.council_load_bars([council], font_size=SLIDE_FONT - 4)
+    progress = progress_of(view, state) if view.access is not None else None
+
+    def followup(number: str) -> str:
+        if progress is None:
+            return ""
+        i = view.numbers.index(number)
+        if not progress["open"][i]:
+            return "; ingen tiltak med rapportering"
+        done, total = int(progress["progress"][i]), int(progress["open"][i])
+        return f"; fremdrift {norsk.count(done)} av {norsk.count(total)}"
+
     rows = [
         html.Li(
             f"{m.name}{'*' if m.uncertain else ''}: {norsk.count(m.counts.specific)} særskilte "
             f"(skal bidra i {norsk.count(m.counts.act)}); "
             f"{norsk.decimal(m.counts.specific_per_1000, 2)} per 1 000 innbyggere"
-            + (f" ({view.population_year})" if view.population_year else ""),
+            + (f" ({view.population_year})" if view.population_year else "")
+            + followup(m.number),
             className="mb-1",
         )
         for m in council.members

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from app import figures, ids
+from app import figures, ids, status
 from app.components import dropdown, graph_config, label, measure_detail
 from app.model import NOT_CONCERNED, View, measure_plan, measure_vias
 from app.router import link
@@ -123,7 +123,11 @@ def register(app: Dash, view: View) -> None:
         vias = measure_vias(view, measure) if measure else [NOT_CONCERNED] * len(view.numbers)
         title = f"Tiltak {measure['id']}" if measure else "Velg et tiltak"
         if measure:
-            detail = measure_detail(measure, measure_plan(view, measure))
+            user = view.access.user() if view.access else None
+            detail = [
+                *measure_detail(measure, measure_plan(view, measure)),
+                *status.measure_followup(view, measure["id"], user),
+            ]
         else:
             detail = html.P(NO_MEASURE, className="text-body-secondary")
         url = link(view, state, asked)

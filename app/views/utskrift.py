@@ -17,10 +17,13 @@ from app.model import (
     View,
     kommune_measures,
     kommune_summary,
+    progress_of,
+    progress_text,
     reflow,
     title_parts,
 )
 from app.state import MAX_QUERY, parse_state
+from app.status import status_words
 from geo import norsk
 from geo.records import MeasureRecord
 from geo.terms import CLASS_LABELS, SPECIFIC_CLASSES, SPLIT_HINTS, SPLIT_LABELS, capitalised
@@ -63,6 +66,7 @@ TEMPLATE = """<!DOCTYPE html>
   <h1>{{ page.name }}: tiltak i {{ programme }}</h1>
   <p class="meta">{{ filters }}Utskrift {{ today }}. Kilde: {{ source }}</p>
   <p><strong>{{ page.summary }}</strong></p>
+  {% if page.followup %}<p>Oppfølging: {{ page.followup }}.</p>{% endif %}
   <h2>Særskilte tiltak ({{ page.specific_count }})</h2>
   {% if not page.roles %}<p>Ingen tiltak nevner kommunen, et sted i den eller en region den
   hører til i dette utvalget.</p>{% endif %}
@@ -76,6 +80,8 @@ TEMPLATE = """<!DOCTYPE html>
     <p><strong>{{ m.id }} {{ m.title }}</strong></p>
     <p class="small">Periode: {{ m.period }} · {{ m.actors_label }}: {{ m.actors }}</p>
     <p class="small">Belegg: «{{ m.evidence }}»</p>
+    {% if m.status %}<p class="small"><strong>{{ m.status }}</strong>{% if m.comment %}
+    · {{ m.comment }}{% endif %}</p>{% endif %}
     {% for paragraph in m.why_how %}<p class="why">{{ paragraph }}</p>{% endfor %}
   </div>
   {% endfor %}
@@ -115,12 +121,25 @@ def print_pages(view: View, search: str) -> str:
     numbers = [state.kommune] if state.kommune else view.numbers
     _, filters = title_parts(view, state)
     pages = []
+    statuses, reportable = view.store.statuses(), view.store.reportable()
+    progress = progress_of(view, state) if view.access is not None else None
     for number in numbers:
         measures = kommune_measures(view, state, number)
+
+        def item(row: dict, number: str = number) -> dict:
+            said = {"status": "", "comment": ""}
+            if view.access is not None and (row["id"], number) in reportable:
+                held = statuses.get((row["id"], number))
+                said = {
+                    "status": status_words(held),
+                    "comment": held.comment if held else "",
+                }
+            return {**_item(view, row), **said}
+
         roles = []
         for role, by_class in measures.split.items():
             groups = [
-                (capitalised(CLASS_LABELS[cls]), [_item(view, row) for row in rows])
+                (capitalised(CLASS_LABELS[cls]), [item(row) for row in rows])
                 for cls in SPECIFIC_CLASSES
                 if (rows := by_class[str(cls)])
             ]
@@ -133,6 +152,9 @@ def print_pages(view: View, search: str) -> str:
             {
                 "name": view.name_of(number),
                 "summary": kommune_summary(view, state, number),
+                "followup": progress_text(progress, view.numbers.index(number))
+                if progress is not None
+                else "",
                 "specific_count": norsk.count(measures.counts.specific),
                 "roles": roles,
                 "common": [_short(row) for row in measures.groups["common"]],

@@ -190,7 +190,8 @@ def install(server: Flask, access: Access, prefix: str = "/", callback_path: str
         if not access.login_to_read or request.path in (login_path, logout_path):
             return None
         rest = request.path[len(root) :] if request.path.startswith(root) else ""
-        if rest.startswith(("assets/", "_favicon")) or access.user() is not None:
+        # The API answers for itself (401 as JSON); assets carry nothing to read.
+        if rest.startswith(("assets/", "_favicon", "api/")) or access.user() is not None:
             return None
         if request.method == "GET" and not rest.startswith("_"):
             return redirect(f"{login_path}?neste={request.path}", code=303)

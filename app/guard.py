@@ -42,10 +42,11 @@ INTERNAL = {
 FOLDERS = ("_dash-component-suites/", "_tiltakskart/", "assets/")
 
 
-def known_path(rest: str, pages: Collection[str]) -> bool:
+def known_path(rest: str, pages: Collection[str], routed: Collection[str] = ()) -> bool:
     """Whether a path under the prefix is one the app serves: a page, one of Dash's routes,
-    or a file in one of the served folders."""
-    if rest in pages or rest in INTERNAL:
+    a file in one of the served folders, or a path under one of the `routed` folders (routes
+    of their own, such as the API, which answer unknown paths themselves)."""
+    if rest in pages or rest in INTERNAL or any(rest.startswith(r) for r in routed):
         return True
     folder = next((f for f in FOLDERS if rest.startswith(f)), None)
     name = rest[len(folder) :] if folder else ""
@@ -57,6 +58,7 @@ def install(
     callback_map: Mapping[str, dict],
     prefix: str = "/",
     pages: Collection[str] = ("",),
+    routed: Collection[str] = (),
 ) -> None:
     """Check every callback request on `server` against the app's `callback_map`, and answer
     404 for paths that are not one of the app's `pages` (routes under the prefix)."""
@@ -67,7 +69,7 @@ def install(
     @server.before_request
     def unknown_page() -> Response | None:
         rest = request.path[len(root) :] if request.path.startswith(root) else None
-        if rest is None or known_path(rest, pages):
+        if rest is None or known_path(rest, pages, routed):
             return None
         return Response("Fant ikke siden. Tiltakskart: /", status=404, mimetype="text/plain")
 

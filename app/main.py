@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from importlib.resources import files
 
 from dash import Dash
 
 from app import access as logins
-from app import downloads, guard, layout, router, served
+from app import api, downloads, guard, layout, router, served
+from app.model import View
 from app.store import Store
 from app.tracking import Followup
 from app.views import PAGES, TABS, make_view
@@ -69,6 +71,7 @@ class TiltakskartDash(Dash):
     Python version in the page."""
 
     left_out: tuple[str, ...] = UNUSED_SCRIPTS
+    tiltakskart_view: View  # what its views read (the API of several programmes reads it too)
 
     def interpolate_index(self, **kwargs) -> str:
         lines = str(kwargs.get("scripts", "")).splitlines()
@@ -100,6 +103,13 @@ def build_app_programme(settings: Settings, refresh: bool = False) -> Programme:
             setting="document",
         )
     return programme
+
+
+def api_login_needed(access: logins.Access | None) -> Callable[[], bool]:
+    """Whether an API request must be refused for want of a login (the reading setting)."""
+    if access is None or not access.login_to_read:
+        return lambda: False
+    return lambda: access.user() is None
 
 
 def create_app(
@@ -148,6 +158,7 @@ def create_app(
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
     view = make_view(programme, urls, prefix, store, programmes, access)
+    app.tiltakskart_view = view
     lazy = {
         tab.NAME: [url for library in tab.LIBRARIES for url in defer_scripts(app, library)]
         for tab in TABS
@@ -167,7 +178,11 @@ def create_app(
     if access is not None:
         routes += (logins.LOGIN, logins.LOGOUT)
         logins.install(app.server, access, prefix, prefix.rstrip("/") + guard.CALLBACK_PATH)
-    guard.install(app.server, app.callback_map, prefix, routes)
+    routed: tuple[str, ...] = ()
+    if prefix == "/":  # one programme: the API beside it (several: app.several mounts one)
+        api.install(app.server, lambda: [view], api_login_needed(access))
+        routed = (api.PREFIX.strip("/") + "/",)
+    guard.install(app.server, app.callback_map, prefix, routes, routed)
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that

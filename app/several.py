@@ -87,7 +87,8 @@ def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
 
 def build_apps(programmes: list[Programme], store=None, followup=None) -> Router:
     """One app per programme under /program/<slug>/, with the chooser between them."""
-    from app.main import create_app
+    from app import api
+    from app.main import api_login_needed, create_app
     from app.overview import TITLE, create_overview
 
     taken: set[str] = set()
@@ -105,12 +106,17 @@ def build_apps(programmes: list[Programme], store=None, followup=None) -> Router
     if national:  # one map of Norway, each county by its own programme
         choices += ((TITLE, OVERVIEW),)
     apps: dict[str, Any] = {}
+    views = []
     for programme, prefix in zip(programmes, prefixes, strict=True):
-        server = create_app(
+        dash_app = create_app(
             programme, store, prefix=prefix, programmes=choices, followup=followup
-        ).server
+        )
+        views.append(dash_app.tiltakskart_view)
+        server = dash_app.server
         server.test_client().get(prefix)  # Dash registers its scripts on the first request
         apps[prefix] = server
+    access = followup.access if followup is not None else None
+    apps[api.PREFIX + "/"] = api.standalone(views, api_login_needed(access))
     if national:
         apps[OVERVIEW] = create_overview(programmes, OVERVIEW, choices).server
     return Router(apps, prefixes[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def _outputs(key: str):
     if key.startswith(".."):
@@ -58,3 +60,48 @@ def recolour_payload(callback_map: dict, layout: dict, metric: str) -> dict:
     drawn = (find_component(layout, "drawn-kart") or {}).get("data")
     values = {"ask-kart.data": {"view": "kart", "metric": metric}, "drawn-kart.data": drawn}
     return callback_payload(callback_map, "map.figure", values, ["ask-kart.data"])
+
+
+def status_payload(
+    callback_map: dict,
+    measure: str,
+    kommune: str | None,
+    status: str,
+    version: int,
+    comment: str = "",
+) -> dict:
+    """The body the browser sends when "Lagre" is pressed under a measure's status (the form's
+    ids carry the measure and the municipality, "" for the measure as a whole)."""
+    key = next(k for k in callback_map if '"type":"status-note"' in k)
+    row = {"measure": measure, "kommune": kommune or ""}
+    fields = {
+        "status-value": status,
+        "status-comment": comment,
+        "status-contact": "",
+        "status-date": "",
+        "status-version": str(version),
+    }
+    parts = key.strip(".").split("...")
+    outputs = []
+    for part in parts:
+        ident, prop = part.rsplit(".", 1)
+        kind = ident.split('"type":"')[1].split('"')[0] if '"type":"' in ident else None
+        outputs.append({"id": {**row, "type": kind} if kind else ident, "property": prop})
+    state = [
+        {"id": {**row, "type": kind}, "property": prop, "value": fields[kind]}
+        for kind, prop in (
+            ("status-value", "value"),
+            ("status-comment", "value"),
+            ("status-contact", "value"),
+            ("status-date", "value"),
+            ("status-version", "children"),
+        )
+    ]
+    save = {**row, "type": "status-save"}
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{"id": save, "property": "n_clicks", "value": 1}],
+        "state": state,
+        "changedPropIds": [json.dumps(save, sort_keys=True, separators=(",", ":")) + ".n_clicks"],
+    }

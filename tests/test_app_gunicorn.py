@@ -34,7 +34,11 @@ COMMANDS = {  # the README's two ways to run the app
 
 
 def start_server(
-    command: list[str], port: int, tmp_path_factory, preexec_fn=None
+    command: list[str],
+    port: int,
+    tmp_path_factory,
+    preexec_fn=None,
+    env_extra: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
     env.update(
@@ -42,6 +46,11 @@ def start_server(
         TILTAKSKART_API_URL="off",
         TILTAKSKART_SSB_URL="off",
         TILTAKSKART_CACHE_DIR=str(tmp_path_factory.mktemp("cache")),
+        # Production refuses to start without a strong secret; its database in a folder of
+        # the test's own.
+        TILTAKSKART_SECRET_KEY=os.environ["TILTAKSKART_SECRET_KEY"],
+        TILTAKSKART_DATA_DIR=str(tmp_path_factory.mktemp("data")),
+        **(env_extra or {}),
     )
     if command[-1] == "serve":
         command = [*command, "--port", str(port)]

@@ -164,6 +164,7 @@ def config(view: View, tabs: Sequence[Tab], lazy: dict[str, list[str]] | None = 
         },
         "lazy": lazy or {},
         "png": {tab.NAME: tab.PNG for tab in tabs},
+        "live": [tab.NAME for tab in tabs if tab.LIVE],
         "numbers": view.numbers,
         "names": view.name_by_number,
         "themes": list(view.choices.themes),

@@ -140,11 +140,10 @@ def register(app: Dash, view: View) -> None:
             Output(ids.FOLLOWUP_VERSION, "data"),
             Input(ids.FOLLOWUP_POLL, "n_intervals"),
             State(ids.FOLLOWUP_VERSION, "data"),
-            prevent_initial_call=True,
         )
         def poll_followup(_n, seen):
-            """The follow-up's version, when it changed: the router then asks the view on
-            screen again, so others' changes show within a poll."""
+            """The follow-up's version, as the page loads and then when it changed: the router
+            then asks the view on screen again, so others' changes show within a poll."""
             version = view.store.version()
             return no_update if version == seen else version
 

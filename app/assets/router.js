@@ -22,6 +22,14 @@ function tiltakskartLoad(urls) {
     }, Promise.resolve());
 }
 
+// A page state without the follow-up's version (which the router adds as "v").
+function withoutVersion(state) {
+    if (state === null || typeof state !== "object" || !("v" in state)) { return state; }
+    const copy = Object.assign({}, state);
+    delete copy.v;
+    return copy;
+}
+
 // The presentation's page (its route comes from the server: config.presentation).
 function isPresenting(pathname, config) {
     return typeof pathname === "string"
@@ -102,17 +110,28 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return JSON.stringify(copy);
             };
             // The follow-up's version goes with the state, so a change (another user's, or
-            // this one's) asks the view on screen again; its first arrival changes nothing.
+            // this one's) asks the view on screen again. Its first arrival (asked for as the
+            // page loads) changes nothing: a view asked before it is taken to show that one.
             raw.v = arg.followup === undefined ? null : arg.followup;
+            if (raw.v !== null && window.tiltakskartFirstVersion === undefined) {
+                window.tiltakskartFirstVersion = raw.v;
+            }
+            const live = config.live || [];
             config.views.forEach(function (v) {
                 let asked = arg["asked:" + v];
-                if (asked && (asked.v === undefined || asked.v === null)) {
-                    asked = Object.assign({}, asked, {v: raw.v});
+                let wanted = raw;
+                if (live.indexOf(v) < 0) {
+                    // A view with forms is not redrawn for the follow-up's version.
+                    wanted = withoutVersion(raw);
+                    asked = asked && withoutVersion(asked);
+                } else if (asked && (asked.v === undefined || asked.v === null)) {
+                    const first = window.tiltakskartFirstVersion;
+                    asked = Object.assign({}, asked, {v: first === undefined ? null : first});
                 }
                 out["hidden:" + v] = v !== view;
-                const same = v === view ? JSON.stringify(asked) === JSON.stringify(raw)
-                    : v !== owner || filters(asked) === filters(raw);
-                out["ask:" + v] = presenting || same ? nu : raw;
+                const same = v === view ? JSON.stringify(asked) === JSON.stringify(wanted)
+                    : v !== owner || filters(asked) === filters(wanted);
+                out["ask:" + v] = presenting || same ? nu : wanted;
             });
             // The results in the order the server named them.
             const result = config.route.outputs.map(function (name) { return out[name]; });
@@ -136,8 +155,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const link = presenting ? links[links.length - 1]
                 : (view ? links[config.views.indexOf(view)] : null);
             const current = presenting ? slide : state;
+            // The follow-up's version is not part of what a link shows.
+            const shown = function (s) { return JSON.stringify(s && withoutVersion(s)); };
             if (!link || typeof link.search !== "string"
-                || JSON.stringify(link.for) !== JSON.stringify(current)) { return nu; }
+                || shown(link.for) !== shown(current)) { return nu; }
             const search = link.search;
             if (search === window.location.search) { return search; }
             const before = new URLSearchParams(window.location.search);

@@ -31,6 +31,9 @@ class Tab(Protocol):
     LABEL: str  # its name on the view switch
     PNG: str  # the id of the graph its "Bilde (PNG)" button saves
     LIBRARIES: tuple[str, ...]  # component libraries loaded only when it first opens
+    # Redrawn when the follow-up changes (another user's status): views without forms; a view
+    # with forms keeps what it shows (and what is typed) until asked for something else.
+    LIVE: bool
 
     def section(self, view: View) -> Component: ...
 

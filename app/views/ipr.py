@@ -17,6 +17,7 @@ NAME = "ipr"
 LABEL = "IPR-sammenligning"
 PNG = ids.IPR_GRAPH
 LIBRARIES: tuple[str, ...] = ()
+LIVE = True
 
 
 def section(view: View) -> html.Section:

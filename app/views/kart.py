@@ -17,6 +17,7 @@ NAME = "kart"
 LABEL = "Kart"
 PNG = ids.MAP  # the graph the PNG button saves
 LIBRARIES: tuple[str, ...] = ()
+LIVE = True
 
 
 def section(view: View) -> html.Section:

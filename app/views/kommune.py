@@ -36,6 +36,7 @@ NAME = "kommune"
 LABEL = "Kommune"
 PNG = ids.MAP  # no chart of its own: the map with the municipality outlined (app.downloads)
 LIBRARIES: tuple[str, ...] = ("dash_ag_grid",)  # its table's scripts load when the view first opens
+LIVE = False
 
 PROMPT = "Velg en kommune i listen eller klikk på kartet."
 ROW_HINT = html.P("Velg en rad for å se hele tiltaket.", className="text-body-secondary")

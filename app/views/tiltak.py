@@ -17,6 +17,7 @@ NAME = "tiltak"
 LABEL = "Tiltak"
 PNG = ids.TILTAK_MAP
 LIBRARIES: tuple[str, ...] = ()
+LIVE = False
 
 NO_MEASURE = "Søk på nummer, ord, kommune eller sted for å se hvilke kommuner tiltaket berører."
 

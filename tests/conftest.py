@@ -244,85 +244,18 @@ def pytest_terminal_summary(terminalreporter):
 # started from Debian's package (installed by .ci/run) for the session ----------------------
 
 
-def _postgres_bin() -> Path | None:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts)
-    return versions[-1].parent if versions else None
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
-    """A PostgreSQL server on 127.0.0.1 for this test session (trust auth, a throwaway data
-    folder); yields its base URL. Run as the `postgres` user when the tests run as root
-    (PostgreSQL refuses to run as root)."""
-    import shutil
-    import subprocess
-    import tempfile
+    """A PostgreSQL server on 127.0.0.1 for this test session (tests/postgres.py); its URL."""
+    from tests.postgres import postgres_bin, running_postgres
 
-    bin_dir = _postgres_bin()
+    bin_dir = postgres_bin()
     if bin_dir is None:
         if os.environ.get("CI"):
             pytest.fail("postgresql is not installed; .ci/run installs it")
         pytest.skip("postgresql is not installed (apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="tiltakskart-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    port = _free_port()
-
-    def run(*args: str) -> None:
-        subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=on"
-    # The server's output goes to a log file: a pipe held open by it would never reach EOF.
-    log = str(folder / "server.log")
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        log,
-        "-o",
-        options,
-        "-w",
-        "-t",
-        "60",
-        "start",
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(
-            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=120,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-_DATABASES = iter(range(1, 1_000_000))
-
-
-def fresh_postgres_database(server: str) -> str:
-    """A new, empty database on the test server; its URL."""
-    from sqlalchemy import create_engine, text
-
-    name = f"t{os.getpid()}_{next(_DATABASES)}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server}/{name}"
+    with running_postgres(bin_dir) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -330,4 +263,6 @@ def database_url(request, tmp_path) -> str:
     """An empty database of each kind the follow-up supports."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'followup.sqlite3'}"
-    return fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    from tests.postgres import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_server"))

@@ -510,7 +510,7 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     kinds = ["navngitt"] * 2 + ["via region"] * 2 + ["via sted"] * 5 + ["via region"]
     assert [r[3] for r in rows[1:11]] == kinds
     assert rows[1][1].startswith("Gjennomføre områdesatsing i levekårsutsatte områder")
-    assert rows[1][5].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
+    assert rows[1][4].startswith("Fredrikstad; Sarpsborg; Halden og Indre Østfold kommuner")
     assert rows[-1][2] == "bare i et organisasjonsnavn (telles ikke)"
     assert rows[-1][3] == "bare i et organisasjonsnavn"
 

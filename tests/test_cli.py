@@ -23,16 +23,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(
-    *args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 60
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    timeout: float = 60,
+    stdin: str | None = None,
+    module: str = "cli",
 ) -> subprocess.CompletedProcess:
-    """`tiltakskart ARGS` as a real process (in `env`, else this one's environment)."""
+    """`tiltakskart ARGS` as a real process (in `env`, else this one's environment); `module`
+    "app.cli" is the installed command with the app's and the follow-up's commands."""
     return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         env=env,
         timeout=timeout,
+        input=stdin,
     )
 
 

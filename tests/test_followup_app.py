@@ -4,7 +4,10 @@ cookies, slowed-down guessing, and the JSON API with its OpenAPI document."""
 
 from __future__ import annotations
 
+import base64
+import csv
 import dataclasses
+import io
 import secrets
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from openapi_spec_validator import validate
 from app import api
 from app.access import COOKIE, session_secret
 from app.main import create_app
-from app.testing import status_payload
+from app.testing import callback_payload, status_payload
 from app.tracking import open_followup
 from followup.records import UserRole
 from geo.errors import InputError
@@ -341,3 +344,25 @@ def test_data_dir_holds_the_embedded_database(app_bundle, tmp_path):
     open_followup(settings, [app_bundle], local=False)
     assert (tmp_path / "data" / "tiltakskart.sqlite3").is_file()
     assert Path(tmp_path / "data").stat().st_mode & 0o777 == 0o700
+
+
+def test_downloads_and_the_print_view_carry_the_status(served):
+    session = served.login(EDITOR)
+    served.save(session, ACT, "gjennomfort", 0, comment="Ferdig i oktober")
+    values = {
+        "state.data": {"view": "kommune", "kommune": "3105", "metric": "act"},
+        "download-csv-button.n_clicks": 1,
+        "kommune-shown.data": None,
+    }
+    body = callback_payload(served.app.callback_map, "download.data", values, [])
+    body["changedPropIds"] = ["download-csv-button.n_clicks"]
+    answer = requests.post(f"{served.url}/_dash-update-component", json=body)
+    data = answer.json()["response"]["download"]["data"]
+    text = base64.b64decode(data["content"]) if data.get("base64") else data["content"].encode()
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    status = {r[0]: r[-1] for r in rows[1:]}
+    assert rows[0][-1] == "Status" and status["1.3.2"] == "Gjennomført"
+    assert status["3.5.1"] == "Ikke rapportert" and status["3.12.2"] == ""  # area: not reported
+    printed = requests.get(f"{served.url}/utskrift?kommune=3105").text
+    assert "Status: Gjennomført" in printed and "Ferdig i oktober" in printed
+    assert "Oppfølging: 1 av 4 påbegynt eller gjennomført (25 %); 3 ikke rapportert" in printed

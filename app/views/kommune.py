@@ -48,7 +48,6 @@ KOMMUNE_EXPORT = {
     "tittel": "Tittel",
     "del_tekst": "Kommunens del",
     "klasse_tekst": "Hvordan",
-    "status": "Status",
     "hvem": "Hvem",
     "plan": "Plan",
     "periode": "Periode",
@@ -56,6 +55,7 @@ KOMMUNE_EXPORT = {
     "rolle": "Rolle",
     "belegg": "Belegg i teksten",
     "sammen": "Sammen med (særskilt)",
+    "status": "Status",  # the follow-up, where the municipality reports on the measure
 }
 
 # Text wraps at word boundaries: ag-grid's default breaks inside words.

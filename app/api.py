@@ -251,7 +251,7 @@ def blueprint(views: Callable[[], Sequence[View]], login_needed: Callable[[], bo
         found = view.programme.measure(measure[:40])
         if found is None:
             raise ApiError(404, f"tiltak «{measure[:40]}» finnes ikke i programmet")
-        statuses = view.store.statuses()
+        statuses, reportable = view.store.statuses(), view.store.reportable()
         out = _measure(found, statuses.get((found["id"], None)))
         out["municipalities"] = [
             {
@@ -260,7 +260,7 @@ def blueprint(views: Callable[[], Sequence[View]], login_needed: Callable[[], bo
                 "status": _status(statuses.get((found["id"], n))),
             }
             for n in view.numbers
-            if (found["id"], n) in view.store.reportable()
+            if (found["id"], n) in reportable
         ]
         return _json(out)
 

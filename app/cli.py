@@ -22,6 +22,7 @@ from cli.options import (
     warn,
 )
 from followup.commands import COMMANDS as FOLLOWUP_COMMANDS
+from followup.errors import FollowupError, SchemaMismatch
 from geo.errors import InputError
 
 
@@ -64,7 +65,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if programme.notice:
             warn([programme.notice])
         programmes.append(programme)
-    followup = open_followup(settings, programmes, local=True)
+    try:
+        followup = open_followup(settings, programmes, local=True)
+    except SchemaMismatch:
+        raise
+    except FollowupError as exc:  # e.g. a full disk: the programme can still be read
+        warn([f"{exc}; serving without follow-up (no statuses or logins)"])
+        followup = None
     if len(programmes) == 1:
         server = create_app(programmes[0], followup=followup).server
     else:

@@ -42,7 +42,9 @@ def controls(view: View) -> html.Div:
             group(
                 "Hva kartet viser",
                 dbc.RadioItems(
-                    id=ids.CONTROLS["metric"], options=METRIC_OPTIONS, value=DEFAULT_METRIC
+                    id=ids.CONTROLS["metric"],
+                    options=[o for o in METRIC_OPTIONS if o["value"] in view.choices.metrics],
+                    value=DEFAULT_METRIC,
                 ),
                 className=MAP_ONLY,
             ),

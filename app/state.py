@@ -74,6 +74,7 @@ class Choices:
     actor_aliases: tuple[tuple[str, str], ...] = ()  # (alias, case-folded, its canonical name)
     slides: int = 1
     has_boundaries: bool = True
+    metrics: tuple[Metric, ...] = METRICS  # without the follow-up's progress when it is off
 
     @property
     def default(self) -> PageState:
@@ -92,7 +93,7 @@ class Choices:
 
         pick("view", _text(raw.get("view")), self.views)
         pick("kommune", _text(raw.get("kommune")), self.numbers)
-        pick("metric", _text(raw.get("metric")), METRICS)
+        pick("metric", _text(raw.get("metric")), self.metrics)
         pick("plan", _text(raw.get("plan")), self.plans)
         pick("theme", _text(raw.get("theme")), self.themes)
         pick("strategy", _text(raw.get("strategy")), self.strategies)

@@ -50,12 +50,26 @@ def make_server():
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
     if len(programmes) > 1:
-        return build_apps(programmes, followup=followup)
+        return behind_proxies(build_apps(programmes, followup=followup), settings)
     server = create_app(programmes[0], followup=followup).server
     # Dash registers its scripts on the first request; make it here, before gunicorn's threads
     # can race on it (under load some first requests got 404s for Dash's own scripts).
     server.test_client().get("/")
+    if settings.trusted_proxies:
+        server.wsgi_app = behind_proxies(server.wsgi_app, settings)
     return server
+
+
+def behind_proxies(wsgi_app, settings: Settings):
+    """With TILTAKSKART_TRUSTED_PROXIES=n, the scheme, host and address the last n proxies
+    forward (werkzeug's ProxyFix): the cross-site check compares the browser's Origin with the
+    host it asked for, and failed logins are counted per browser, not per proxy."""
+    if not settings.trusted_proxies:
+        return wsgi_app
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    n = settings.trusted_proxies
+    return ProxyFix(wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
 
 server = make_server()

@@ -39,6 +39,7 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_SECRET_KEY": "secret_key",
     "TILTAKSKART_DEVELOPMENT": "development",
     "TILTAKSKART_LOGIN_TO_READ": "login_to_read",
+    "TILTAKSKART_TRUSTED_PROXIES": "trusted_proxies",
 }
 TRUE_WORDS = ("1", "true", "yes", "ja", "on")
 # Settings field -> the command-line flag that sets it (for error messages).
@@ -103,6 +104,9 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)  # signs session cookies
     development: bool = False  # allows a missing or weak secret and cookies over plain http
     login_to_read: bool = False  # anonymous visitors see nothing but the login
+    # Reverse proxies in front (gunicorn): their X-Forwarded-For/-Proto/-Host are believed, so
+    # the Origin check and the per-address login limit see the browser's scheme, host, address.
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
         for name, default in (
@@ -163,6 +167,10 @@ class Settings:
                 continue
             if name in ("development", "login_to_read") and isinstance(value, str):
                 value = value.strip().lower() in TRUE_WORDS
+            elif name == "trusted_proxies" and isinstance(value, str):
+                if not (value.isascii() and value.isdigit() and int(value) <= 10):
+                    raise InputError("give the number of proxies in front, 0 to 10", value=value)
+                value = int(value)
             elif name in ("document", "boundaries", "cache_dir", "data_dir"):
                 value = Path(str(value)).expanduser()
             elif name in ("api_url", "ssb_url", "klass_url"):

@@ -497,11 +497,9 @@ def test_kommune_downloads_list_its_measures_specific_first(dash_app, client):
     raw = decoded(data)
     assert raw.startswith(codecs.BOM_UTF8)  # Norwegian Excel: BOM, ';', decimal comma
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Status", "Hvem", "Plan", "Periode"]
-    assert rows[0] == [*headers, "Via", "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
-    assert {r[4] for r in rows[1:]} == {
-        ""
-    }  # no follow-up database: no statuses (test_followup_app)
+    headers = ["Tiltak", "Tittel", "Kommunens del", "Hvordan", "Hvem", "Plan", "Periode", "Via"]
+    # No follow-up database here: no status column (test_followup_app has one)
+    assert rows[0] == [*headers, "Rolle", "Belegg i teksten", "Sammen med (særskilt)"]
     assert len(rows) == 1 + 99  # 10 specific, 88 common, 1 organisation-only
     # As on screen: those Sarpsborg is to act on, then those that concern its area
     assert [r[2] for r in rows[1:12]] == ["skal bidra"] * 4 + ["gjelder kommunens område"] * 6 + [

@@ -339,16 +339,33 @@ def test_a_full_disk_keeps_the_good_cache_and_the_commands_working(standin, tmp_
     ]
     assert {p.name: p.read_bytes() for p in cache.iterdir()} == good
 
-    for command in (
-        [sys.executable, "-m", "app.cli", "serve", "--refresh"],
-        [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "app.wsgi:server"],
+    # `serve` cannot create its follow-up database on the full disk: it says so and serves
+    # the programme without it. gunicorn gets a database made before the disk filled up.
+    from followup import db
+
+    made = tmp_path / "made"
+    db.upgrade(db.make_engine(f"sqlite:///{made / 'f.sqlite3'}"))
+    for command, extra in (
+        ([sys.executable, "-m", "app.cli", "serve", "--refresh"], {}),
+        (
+            [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf", "app.wsgi:server"],
+            {
+                "TILTAKSKART_DATABASE_URL": f"sqlite:///{made / 'f.sqlite3'}",
+                "TILTAKSKART_SECRET_KEY": os.environ["TILTAKSKART_SECRET_KEY"],
+            },
+        ),
     ):
         port = free_port()
         bind = ["--port", str(port)] if "serve" in command else ["--bind", f"127.0.0.1:{port}"]
         server = subprocess.Popen(
             [*command, *bind],
             cwd=ROOT,
-            env={**env, "TILTAKSKART_CACHE_DIR": str(cache)},
+            env={
+                **env,
+                "TILTAKSKART_CACHE_DIR": str(cache),
+                "TILTAKSKART_DATA_DIR": str(tmp_path / "data"),
+                **extra,
+            },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             preexec_fn=full_disk,
@@ -359,6 +376,8 @@ def test_a_full_disk_keeps_the_good_cache_and_the_commands_working(standin, tmp_
             server.terminate()
             _, err = server.communicate(timeout=30)
         assert "Traceback" not in err.decode()
+        if "serve" in command:
+            assert "serving without follow-up" in err.decode()
     assert {p.name: p.read_bytes() for p in cache.iterdir()} == good
 
 

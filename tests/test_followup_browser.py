@@ -52,8 +52,12 @@ def test_log_in_change_a_status_see_map_and_ipr_change_log_out_and_be_refused(
     try:
         viewport(other, 1366, 768)
         other.get(f"{url}/?metric=progress")
-        # "Ikke rapportert": its own class below 0 (the page first holds the default map).
+        # "Ikke rapportert": its own class below 0 (the page first holds the default map),
+        # named on the colour bar before 0 %.
         wait_for(other, lambda b: (sarpsborg_on_the_map(b) or 0) < 0)
+        ticks = "return [...document.querySelectorAll('#map .cbaxis text')].map(t => t.textContent)"
+        wait_for(other, lambda b: "Ikke rapportert" in b.execute_script(ticks))
+        assert other.execute_script(ticks) == ["Ikke rapportert", "0 %", "50 %", "100 %"]
 
         browser.get(f"{url}/logginn")
         browser.find_element("id", "brukernavn").send_keys(EDITOR[0])

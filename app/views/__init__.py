@@ -17,11 +17,11 @@ from dash.development.base_component import Component
 
 from app.access import Access
 from app.model import View, build_rows
-from app.state import Choices, PageState
+from app.state import METRICS, Choices, PageState
 from app.store import MemoryStore, Store
 from app.views import ipr, kart, kommune, presentasjon, tiltak, utskrift
 from geo.pipeline import Programme
-from geo.terms import Layout
+from geo.terms import Layout, Metric
 
 
 class Tab(Protocol):
@@ -115,6 +115,9 @@ def make_view(
         ),
         slides=presentasjon.slide_total(programme),
         has_boundaries=programme.has_boundaries,
+        metrics=METRICS
+        if access is not None
+        else tuple(m for m in METRICS if m != Metric.PROGRESS),
     )
     inhabitants = programme.index.inhabitants(programme.population)
     shapes = {kind: replace(s, url=(urls or {}).get(kind)) for kind, s in programme.web.items()}

@@ -251,12 +251,14 @@ def section(view: View) -> html.Section:
     )
 
 
-def grid(rows: list[dict]) -> dag.AgGrid:
-    """The Kommune view's table of common measures. Sent with the view's first answer, so
-    ag-grid's scripts load only when the view opens (app.main.defer_scripts, router.js)."""
+def grid(rows: list[dict], statuses: bool = False) -> dag.AgGrid:
+    """The Kommune view's table of common measures (with their status when the app keeps a
+    follow-up). Sent with the view's first answer, so ag-grid's scripts load only when the
+    view opens (app.main.defer_scripts, router.js)."""
+    columns = [c for c in GRID_COLUMNS if statuses or c["field"] != "status"]
     return dag.AgGrid(
         id=ids.KOMMUNE_GRID,
-        columnDefs=GRID_COLUMNS,
+        columnDefs=columns,
         rowData=rows,
         defaultColDef={
             "filter": True,
@@ -504,7 +506,8 @@ def table(
         {**r, "status": status.table_status(statuses, reportable, r["id"], state.kommune)}
         for r in (*specific, *common, *measures.groups[ORGANISATION])
     ]
-    frame = pd.DataFrame(rows, columns=list(KOMMUNE_EXPORT)).rename(columns=KOMMUNE_EXPORT)
+    columns = [c for c in KOMMUNE_EXPORT if view.access is not None or c != "status"]
+    frame = pd.DataFrame(rows, columns=columns).rename(columns=KOMMUNE_EXPORT)
     said = f"{grid_view.filter} (felles tiltak: {len(common)} av {len(measures.groups['common'])})"
     return frame, f"tiltak-{view.name_of(state.kommune)}", said if grid_view.filter else ""
 
@@ -562,7 +565,7 @@ def register(app: Dash, view: View) -> None:
                 status.history_list(view.store.history(kommune=kommune)),
             ],
             "common": common_summary(measures),
-            "rows": grid(common),
+            "rows": grid(common, statuses=view.access is not None),
             "detail": ROW_HINT,  # a new table has no row chosen
             "organisation": organisation_list(measures),
             "body": False,

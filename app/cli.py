@@ -21,7 +21,7 @@ from cli.options import (
     shape_options,
     warn,
 )
-from followup.commands import COMMANDS as FOLLOWUP_COMMANDS
+from followup.commands import commands as followup_commands
 from followup.errors import FollowupError, SchemaMismatch
 from geo.errors import InputError
 
@@ -125,8 +125,16 @@ SERVE = Command(
 )
 
 
+def scope_of_args(args: argparse.Namespace):
+    """What the command's programme lets be reported (read and tagged, no shapes)."""
+    from app.tracking import scope_of
+    from geo.pipeline import build_programme
+
+    return scope_of(build_programme(settings_from(args)))
+
+
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv, commands=(*COMMANDS, SERVE, *FOLLOWUP_COMMANDS))
+    return cli_main(argv, commands=(*COMMANDS, SERVE, *followup_commands(scope_of_args)))
 
 
 if __name__ == "__main__":

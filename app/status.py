@@ -6,6 +6,7 @@ municipality against the user's, the row's version against the database's."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 import dash_bootstrap_components as dbc
@@ -81,14 +82,19 @@ def editor(measure: str, kommune: str | None, status: Status | None) -> html.Det
         {"label": label, "value": code} for code, label in STATUS_LABELS.items()
     ]
     key = {"measure": measure, "kommune": kommune or ""}
+
+    def dom_id(kind: str) -> str:
+        # The id Dash gives a pattern-id component in the page (keys sorted, compact JSON).
+        return json.dumps({"type": kind, **key}, sort_keys=True, separators=(",", ":"))
+
     return html.Details(
         [
             html.Summary("Endre status"),
             html.Div(
                 [
-                    dbc.Label("Status", html_for=str({"type": VALUE, **key})),
+                    dbc.Label("Status", html_for=dom_id(VALUE)),
                     dbc.Select(id={"type": VALUE, **key}, options=options, value=value),
-                    dbc.Label("Kommentar", className="mt-2"),
+                    dbc.Label("Kommentar", html_for=dom_id(COMMENT), className="mt-2"),
                     dbc.Textarea(
                         id={"type": COMMENT, **key},
                         value=status.comment if status else "",
@@ -99,7 +105,9 @@ def editor(measure: str, kommune: str | None, status: Status | None) -> html.Det
                         [
                             html.Div(
                                 [
-                                    dbc.Label("Kontaktperson", className="mt-2"),
+                                    dbc.Label(
+                                        "Kontaktperson", html_for=dom_id(CONTACT), className="mt-2"
+                                    ),
                                     dbc.Input(
                                         id={"type": CONTACT, **key},
                                         value=status.contact if status else "",
@@ -110,7 +118,7 @@ def editor(measure: str, kommune: str | None, status: Status | None) -> html.Det
                             ),
                             html.Div(
                                 [
-                                    dbc.Label("Dato", className="mt-2"),
+                                    dbc.Label("Dato", html_for=dom_id(DATE), className="mt-2"),
                                     dbc.Input(
                                         id={"type": DATE, **key},
                                         type="date",

@@ -3,6 +3,7 @@ database and logins opened from the settings, and progress per municipality."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from app.access import Access, session_secret
 from followup import db
 from followup.auth import Accounts
-from followup.records import PROGRESS, Scope
+from followup.records import PROGRESS, Pair, Scope, Status, StatusKey
 from followup.store import DatabaseStore
 from geo.load.index import Filters
 from geo.pipeline import Programme
@@ -62,7 +63,11 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
 
 
 def progress_counts(
-    statuses, reportable, numbers, ids, specific: np.ndarray
+    statuses: Mapping[StatusKey, Status],
+    reportable: frozenset[Pair],
+    numbers: Sequence[str],
+    ids: Sequence[str],
+    specific: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Per municipality, over its specific measures that can carry a status: how many are
     reported, in progress or done, and not reported."""
@@ -75,10 +80,12 @@ def progress_counts(
     open_ &= specific
     moving = np.zeros_like(open_)
     reported = np.zeros_like(open_)
-    for (measure, kommune), status in statuses.items():
-        if kommune in row and measure in column and open_[row[kommune], column[measure]]:
-            reported[row[kommune], column[measure]] = True
-            moving[row[kommune], column[measure]] = status.status in PROGRESS
+    for (measure, number), status in statuses.items():
+        if number is None or number not in row or measure not in column:
+            continue  # the measure as a whole, or outside this map
+        if open_[row[number], column[measure]]:
+            reported[row[number], column[measure]] = True
+            moving[row[number], column[measure]] = status.status in PROGRESS
     return {
         "open": open_.sum(axis=1),
         "reported": reported.sum(axis=1),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cli.options import Command, settings_from
@@ -14,7 +15,8 @@ from followup import db
 from followup.auth import Accounts
 from followup.errors import FollowupError
 from followup.exchange import export_bytes, import_file
-from followup.records import ROLE_LABELS, UserRole
+from followup.records import ROLE_LABELS, Scope, User, UserRole
+from followup.store import DatabaseStore
 from geo.atomic import write_atomic
 from geo.errors import InputError
 
@@ -134,41 +136,79 @@ USERS = Command(
 
 # --- status -----------------------------------------------------------------------------------
 
+ScopeLoader = Callable[[argparse.Namespace], Scope]
+COMMAND_LINE = "kommandolinjen"  # who opens pairs from the command line (the server's operator)
 
-def cmd_status(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    path = Path(args.file)
-    if args.action == "export":
-        fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-        if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise InputError("give a .csv or .xlsx file to export to", value=path)
-        data = export_bytes(engine, fmt, args.programme)
-        write_atomic(path, lambda tmp: tmp.write_bytes(data))
-        print(f"wrote {path}")
+
+def status_command(scope_of: ScopeLoader) -> Command:
+    """`tiltakskart status export|import|open|close`; `scope_of` reads the programme the
+    command names (open and close check the pairs against it)."""
+
+    def run(args: argparse.Namespace) -> int:
+        engine = _engine(args)
+        if args.action in ("open", "close"):
+            return open_pairs(engine, scope_of(args), args)
+        path = Path(args.file)
+        if args.action == "export":
+            fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+            if path.suffix.lower() not in (".csv", ".xlsx"):
+                raise InputError("give a .csv or .xlsx file to export to", value=path)
+            data = export_bytes(engine, fmt, args.programme)
+            write_atomic(path, lambda tmp: tmp.write_bytes(data))
+            print(f"wrote {path}")
+            return 0
+        if not path.is_file():
+            raise InputError("no such file", value=path)
+        try:
+            statuses, changes = import_file(engine, path)
+        except FollowupError as exc:
+            raise InputError(f"{exc}", value=path) from None
+        print(f"imported {statuses} statuses and {changes} changes from {path}")
         return 0
-    if not path.is_file():
-        raise InputError("no such file", value=path)
+
+    def options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("action", choices=("export", "import", "open", "close"))
+        parser.add_argument(
+            "file",
+            metavar="FILE|MEASURE",
+            help="export/import: a .csv (Norwegian Excel) or .xlsx file; open/close: a measure",
+        )
+        parser.add_argument(
+            "kommune", nargs="*", help="open/close: the municipalities (kommunenummer)"
+        )
+        parser.add_argument("--programme", help="export: only this programme's (e.g. 31-2025)")
+        parser.add_argument(
+            "--document",
+            type=Path,
+            help="open/close: the programme (default: $TILTAKSKART_DOCUMENT or the bundled one)",
+        )
+        parser.add_argument("--county", help="open/close: the programme's county (two digits)")
+
+    return Command(
+        "status",
+        "export, import, or open pairs for reporting",
+        "Every status and every kept change as CSV (Norwegian Excel) or Excel, and back (an "
+        "import is checked whole before anything is written); `open MEASURE KOMMUNE…` lets "
+        "municipalities report on a measure that only concerns their area (`close` undoes it).",
+        options,
+        run,
+    )
+
+
+def open_pairs(engine, scope: Scope, args: argparse.Namespace) -> int:
+    if not args.kommune:
+        raise InputError(f"`status {args.action}` needs a measure and one or more kommunenummer")
+    pairs = [(args.file, k) for k in args.kommune]
+    admin = User(0, COMMAND_LINE, UserRole.ADMIN)
     try:
-        statuses, changes = import_file(engine, path)
+        DatabaseStore(engine, scope).open_pairs(admin, pairs, opened=args.action == "open")
     except FollowupError as exc:
-        raise InputError(f"{exc}", value=path) from None
-    print(f"imported {statuses} statuses and {changes} changes from {path}")
+        raise InputError(str(exc).rstrip(".")) from None
+    said = "opened for reporting" if args.action == "open" else "closed for reporting"
+    print(f"{args.file} {said} in {', '.join(args.kommune)} ({scope.programme})")
     return 0
 
 
-def _status_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("export", "import"))
-    parser.add_argument("file", help="a .csv (Norwegian Excel) or .xlsx file")
-    parser.add_argument("--programme", help="only this programme's (e.g. 31-2025)")
-
-
-STATUS = Command(
-    "status",
-    "export or import statuses and their history",
-    "Every status and every kept change as CSV (Norwegian Excel) or Excel; an import is "
-    "checked whole before anything is written.",
-    _status_options,
-    cmd_status,
-)
-
-COMMANDS = (DB, USERS, STATUS)
+def commands(scope_of: ScopeLoader) -> tuple[Command, ...]:
+    """The follow-up's commands; `scope_of` reads a command's programme (the app's pipeline)."""
+    return (DB, USERS, status_command(scope_of))

@@ -176,3 +176,21 @@ def test_a_bad_file_changes_nothing_and_names_its_row(filled, database_url, tmp_
         said = tiltakskart("status", "import", str(tmp_path / name), url=database_url)
         assert said.returncode == 2 and "Traceback" not in said.stderr, said.stderr
     assert snapshot(filled) == after_change
+
+
+def test_the_county_opens_a_pair_for_reporting_from_the_command_line(database_url, app_bundle):
+    from app.tracking import scope_of
+
+    assert tiltakskart("db", "upgrade", url=database_url).returncode == 0
+    scope = scope_of(app_bundle)
+    store = DatabaseStore(db.make_engine(database_url), scope)
+    assert ("3.12.2", "3105") not in store.reportable()  # the pilgrim route: its area only
+    opened = tiltakskart("status", "open", "3.12.2", "3105", url=database_url)
+    assert opened.returncode == 0, opened.stderr
+    assert ("3.12.2", "3105") in store.reportable()
+    untouched = sorted(m for m in scope.measures if (m, "3106") not in scope.counted)[0]
+    refused = tiltakskart("status", "open", untouched, "3106", url=database_url)
+    assert refused.returncode == 2 and "gjelder ikke kommune 3106" in refused.stderr
+    assert tiltakskart("status", "close", "3.12.2", "3105", url=database_url).returncode == 0
+    assert ("3.12.2", "3105") not in store.reportable()
+    store.engine.dispose()

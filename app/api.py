@@ -183,7 +183,7 @@ def _progress(view: View, number: str) -> dict:
     index = view.programme.index
     specific = index.partition(Filters()).specific
     counts = progress_counts(
-        view.store.statuses(), view.store.reportable(), index.numbers, index.ids, specific
+        view.store.status_codes(), view.store.reportable(), index.numbers, index.ids, specific
     )
     i = index.numbers.index(number)
     return {

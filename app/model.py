@@ -329,7 +329,7 @@ def progress_of(view: View, state: PageState) -> dict[str, np.ndarray]:
     index = view.programme.index
     specific = index.partition(filters_of(state, view)).specific
     return progress_counts(
-        view.store.statuses(), view.store.reportable(), index.numbers, index.ids, specific
+        view.store.status_codes(), view.store.reportable(), index.numbers, index.ids, specific
     )
 
 

@@ -30,6 +30,10 @@ class Store(Protocol):
         """Every recorded status, by (measure, municipality)."""
         ...
 
+    def status_codes(self) -> Mapping[StatusKey, str]:
+        """Every recorded status's value only (cheaper than `statuses`, for counting)."""
+        ...
+
     def reportable(self) -> frozenset[Pair]:
         """The (measure, municipality) pairs that can carry a status."""
         ...
@@ -51,6 +55,9 @@ class MemoryStore:
 
     def statuses(self) -> Mapping[StatusKey, Status]:
         return self._statuses
+
+    def status_codes(self) -> Mapping[StatusKey, str]:
+        return {key: s.status for key, s in self._statuses.items()}
 
     def reportable(self) -> frozenset[Pair]:
         return self._reportable

@@ -11,7 +11,7 @@ import numpy as np
 from app.access import Access, session_secret
 from followup import db
 from followup.auth import Accounts
-from followup.records import PROGRESS, Pair, Scope, Status, StatusKey
+from followup.records import PROGRESS, Pair, Scope, StatusKey
 from followup.store import DatabaseStore
 from geo.load.index import Filters
 from geo.pipeline import Programme
@@ -63,14 +63,14 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
 
 
 def progress_counts(
-    statuses: Mapping[StatusKey, Status],
+    statuses: Mapping[StatusKey, str],
     reportable: frozenset[Pair],
     numbers: Sequence[str],
     ids: Sequence[str],
     specific: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Per municipality, over its specific measures that can carry a status: how many are
-    reported, in progress or done, and not reported."""
+    reported, in progress or done, and not reported (`statuses`: each key's status value)."""
     column = {m: j for j, m in enumerate(ids)}
     row = {n: i for i, n in enumerate(numbers)}
     open_ = np.zeros_like(specific, dtype=bool)
@@ -85,7 +85,7 @@ def progress_counts(
             continue  # the measure as a whole, or outside this map
         if open_[row[number], column[measure]]:
             reported[row[number], column[measure]] = True
-            moving[row[number], column[measure]] = status.status in PROGRESS
+            moving[row[number], column[measure]] = status in PROGRESS
     return {
         "open": open_.sum(axis=1),
         "reported": reported.sum(axis=1),

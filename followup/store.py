@@ -137,6 +137,17 @@ class DatabaseStore:
             )
             return {(r.measure, r.kommune or None): _status(r) for r in rows}  # type: ignore[arg-type]
 
+    def status_codes(self) -> Mapping[StatusKey, str]:
+        """Every recorded status's value only (what the progress map counts: three columns,
+        no row objects)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(StatusRow.measure, StatusRow.kommune, StatusRow.status).where(
+                    StatusRow.programme == self.scope.programme
+                )
+            )
+            return {(m, k or None): v for m, k, v in rows}
+
     def status(self, key: StatusKey) -> Status:
         """The recorded status of `key`, or an unreported one (version 0)."""
         with self.engine.connect() as conn:

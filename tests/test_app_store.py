@@ -34,6 +34,9 @@ def test_the_app_reads_the_store_it_is_given(app_bundle):
         def reportable(self):
             return frozenset()
 
+        def status_codes(self):
+            return {}
+
         def history(self, measure=None, kommune=None):
             return []
 

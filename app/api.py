@@ -182,9 +182,8 @@ def _counts(view: View, number: str) -> dict:
 def _progress(view: View, number: str) -> dict:
     index = view.programme.index
     specific = index.partition(Filters()).specific
-    counts = progress_counts(
-        view.store.status_codes(), view.store.reportable(), index.numbers, index.ids, specific
-    )
+    codes, reportable = view.store.progress_source()
+    counts = progress_counts(codes, reportable, index.numbers, index.ids, specific)
     i = index.numbers.index(number)
     return {
         "reporting": int(counts["open"][i]),

@@ -328,9 +328,8 @@ def progress_of(view: View, state: PageState) -> dict[str, np.ndarray]:
     store)."""
     index = view.programme.index
     specific = index.partition(filters_of(state, view)).specific
-    return progress_counts(
-        view.store.status_codes(), view.store.reportable(), index.numbers, index.ids, specific
-    )
+    codes, reportable = view.store.progress_source()
+    return progress_counts(codes, reportable, index.numbers, index.ids, specific)
 
 
 def progress_text(counts: dict[str, np.ndarray], i: int) -> str:

@@ -38,6 +38,11 @@ class Store(Protocol):
         """The (measure, municipality) pairs that can carry a status."""
         ...
 
+    def progress_source(self) -> tuple[Mapping[StatusKey, str], frozenset[Pair]]:
+        """`status_codes()` and `reportable()` together, as of one moment (the progress
+        map's read; a store may keep them while its version has not moved)."""
+        ...
+
     def history(self, measure: str | None = None, kommune: str | None = None) -> list[Change]:
         """Every kept change, newest first."""
         ...
@@ -61,6 +66,9 @@ class MemoryStore:
 
     def reportable(self) -> frozenset[Pair]:
         return self._reportable
+
+    def progress_source(self) -> tuple[Mapping[StatusKey, str], frozenset[Pair]]:
+        return self.status_codes(), self._reportable
 
     def history(self, measure: str | None = None, kommune: str | None = None) -> list[Change]:
         return []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import weakref
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -99,8 +101,25 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    _forget_in_forked_children(engine)
+    return engine
+
+
+def _forget_in_forked_children(engine: Engine) -> None:
+    """gunicorn builds the app before forking its workers (preload): a connection pooled then
+    would be shared by every worker, and two processes on one socket corrupt each other's
+    conversation (seen: "unexpected result EMPTY_QUERY from command 'BEGIN'"). A forked child
+    drops the inherited connections without closing them (SQLAlchemy's advice for fork)."""
+    ref = weakref.ref(engine)
+
+    def forget() -> None:
+        held = ref()
+        if held is not None:
+            held.dispose(close=False)
+
+    os.register_at_fork(after_in_child=forget)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

@@ -19,7 +19,7 @@ from followup.db import writing
 from followup.errors import FollowupError
 from followup.models import HistoryRow, StatusRow
 from followup.records import ALL_LABELS, WHOLE, status_value
-from followup.store import MAX_COMMENT, MAX_CONTACT, clean_date, clean_text
+from followup.store import MAX_COMMENT, MAX_CONTACT, bump, clean_date, clean_text
 from geo.outputs.spreadsheet import FORMULA_START, NORWEGIAN, csv_bytes, write_xlsx
 
 COLUMNS = (
@@ -247,6 +247,8 @@ def import_rows(engine: Engine, rows: list[ImportRow]) -> tuple[int, int]:
     unless the same version of the same pair is kept already. Returns (statuses, changes)."""
     statuses = changes = 0
     with writing(engine) as conn:
+        for programme in sorted({r.programme for r in rows}):
+            bump(conn, programme)
         for r in rows:
             pair = and_(
                 StatusRow.programme == r.programme,

@@ -60,6 +60,15 @@ class HistoryRow(Base):
     changed_by: Mapped[str] = mapped_column(String(64))
 
 
+class RevisionRow(Base):
+    """How many changes a programme's follow-up has had (statuses, openings, imports)."""
+
+    __tablename__ = "followup_revision"
+
+    programme: Mapped[str] = mapped_column(String(32), primary_key=True)
+    counter: Mapped[int] = mapped_column(Integer)
+
+
 class OpeningRow(Base):
     """A counted pair the county has opened for reporting (besides the asked-to-act pairs)."""
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from followup.db import writing
 from followup.errors import Conflict, FollowupError, NotAllowed
-from followup.models import HistoryRow, OpeningRow, StatusRow
+from followup.models import HistoryRow, OpeningRow, RevisionRow, StatusRow
 from followup.records import (
     STATUS_LABELS,
     WHOLE,
@@ -103,6 +103,23 @@ def _change(row: HistoryRow) -> Change:
     )
 
 
+def bump(conn, programme: str) -> None:
+    """Count a change of `programme`'s follow-up, inside the writing transaction (an upsert,
+    so two first writes in two processes cannot both insert)."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    statement = upsert(RevisionRow).values(programme=programme, counter=1)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[RevisionRow.programme],
+            set_={"counter": RevisionRow.counter + 1},
+        )
+    )
+
+
 class _Stale(Exception):
     """The row is not at the version the writer read (told after the rollback)."""
 
@@ -113,22 +130,36 @@ class DatabaseStore:
     def __init__(self, engine: Engine, scope: Scope):
         self.engine = engine
         self.scope = scope
+        self._held: tuple[int, dict[StatusKey, str], frozenset[Pair]] | None = None
 
     # -- reading ------------------------------------------------------------------------------
 
     def version(self) -> str:
-        """Changes whenever a status is written or a pair opened or closed."""
-        programme = self.scope.programme
+        """Changes whenever a status is written, a pair opened or closed, or a file imported
+        (the programme's change counter, bumped in the same transaction)."""
         with self.engine.connect() as conn:
-            last = conn.scalar(
-                select(func.max(HistoryRow.id)).where(HistoryRow.programme == programme)
-            )
-            opened = conn.scalar(
-                select(func.count())
-                .select_from(OpeningRow)
-                .where(OpeningRow.programme == programme)
-            )
-        return f"{last or 0}.{opened or 0}"
+            return str(self._counter(conn))
+
+    def _counter(self, conn) -> int:
+        counter = conn.scalar(
+            select(RevisionRow.counter).where(RevisionRow.programme == self.scope.programme)
+        )
+        return int(counter or 0)
+
+    def progress_source(self) -> tuple[Mapping[StatusKey, str], frozenset[Pair]]:
+        """The status values and the reporting pairs, for the progress map. Read again only
+        when the change counter (read on every call) moved: nothing another process changed
+        is hidden, and an unchanged follow-up costs one small read."""
+        with self.engine.connect() as conn:
+            counter = self._counter(conn)
+            held = self._held
+            if held is not None and held[0] == counter:
+                return held[1], held[2]
+            codes = self._codes(conn)
+            opened = self._openings(conn)
+        reportable = self.scope.act | (opened & self.scope.counted)
+        self._held = (counter, codes, reportable)  # one tuple: replaced whole, never mixed
+        return codes, reportable
 
     def statuses(self) -> Mapping[StatusKey, Status]:
         with self.engine.connect() as conn:
@@ -138,15 +169,17 @@ class DatabaseStore:
             return {(r.measure, r.kommune or None): _status(r) for r in rows}  # type: ignore[arg-type]
 
     def status_codes(self) -> Mapping[StatusKey, str]:
-        """Every recorded status's value only (what the progress map counts: three columns,
-        no row objects)."""
+        """Every recorded status's value only (three columns, no row objects)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(StatusRow.measure, StatusRow.kommune, StatusRow.status).where(
-                    StatusRow.programme == self.scope.programme
-                )
+            return self._codes(conn)
+
+    def _codes(self, conn) -> dict[StatusKey, str]:
+        rows = conn.execute(
+            select(StatusRow.measure, StatusRow.kommune, StatusRow.status).where(
+                StatusRow.programme == self.scope.programme
             )
-            return {(m, k or None): v for m, k, v in rows}
+        )
+        return {(m, k or None): v for m, k, v in rows}
 
     def status(self, key: StatusKey) -> Status:
         """The recorded status of `key`, or an unreported one (version 0)."""
@@ -156,12 +189,15 @@ class DatabaseStore:
 
     def openings(self) -> frozenset[Pair]:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(OpeningRow.measure, OpeningRow.kommune).where(
-                    OpeningRow.programme == self.scope.programme
-                )
+            return self._openings(conn)
+
+    def _openings(self, conn) -> frozenset[Pair]:
+        rows = conn.execute(
+            select(OpeningRow.measure, OpeningRow.kommune).where(
+                OpeningRow.programme == self.scope.programme
             )
-            return frozenset((m, k) for m, k in rows)
+        )
+        return frozenset((m, k) for m, k in rows)
 
     def reportable(self) -> frozenset[Pair]:
         """The pairs that can carry a status: asked to act, and counted pairs opened."""
@@ -258,6 +294,7 @@ class DatabaseStore:
                     )
                     if done.rowcount != 1:
                         raise _Stale
+                bump(conn, self.scope.programme)
                 conn.execute(
                     insert(HistoryRow).values(
                         programme=self.scope.programme,
@@ -299,6 +336,7 @@ class DatabaseStore:
             if pair not in self.scope.counted:
                 raise FollowupError(f"Tiltak {pair[0]} gjelder ikke kommune {pair[1]}.")
         with writing(self.engine) as conn:
+            bump(conn, self.scope.programme)
             for measure, kommune in pairs:
                 where = and_(
                     OpeningRow.programme == self.scope.programme,

@@ -37,6 +37,9 @@ def test_the_app_reads_the_store_it_is_given(app_bundle):
         def status_codes(self):
             return {}
 
+        def progress_source(self):
+            return {}, frozenset()
+
         def history(self, measure=None, kommune=None):
             return []
 

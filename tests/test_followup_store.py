@@ -136,12 +136,31 @@ def test_every_change_is_kept_newest_first(store):
 
 
 def test_the_version_changes_with_every_write(store):
-    seen = {store.version()}
+    seen = [store.version()]
     store.save(EDITOR, ("1.1.1", "3105"), "pagar", version=0)
-    seen.add(store.version())
+    seen.append(store.version())
     store.save(EDITOR, ("1.1.1", "3105"), "utsatt", version=1)
-    seen.add(store.version())
-    assert len(seen) == 3
+    seen.append(store.version())
+    # Opening one pair and closing another leaves as many open: the version moves anyway.
+    store.open_pairs(ADMIN, [("2.1.1", "3105")])
+    seen.append(store.version())
+    store.open_pairs(ADMIN, [("2.1.1", "3105")], opened=False)
+    seen.append(store.version())
+    assert seen == ["0", "1", "2", "3", "4"]
+
+
+def test_the_progress_read_follows_every_change_another_store_makes(engine):
+    """Two stores over one database (two processes): what one writes, the other's progress
+    read sees at once, though it keeps its last read while nothing changed."""
+    mine, theirs = DatabaseStore(engine, SCOPE), DatabaseStore(engine, SCOPE)
+    assert mine.progress_source() == ({}, SCOPE.act)
+    theirs.save(EDITOR, ("1.1.1", "3105"), "pagar", version=0)
+    assert mine.progress_source()[0] == {("1.1.1", "3105"): "pagar"}
+    theirs.open_pairs(ADMIN, [("2.1.1", "3105")])
+    assert ("2.1.1", "3105") in mine.progress_source()[1]
+    assert mine.progress_source() is not None and mine._held is not None
+    held = mine._held
+    assert mine.progress_source()[0] is held[1]  # nothing changed: not read again
 
 
 # --- schema -----------------------------------------------------------------------------------

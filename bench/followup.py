@@ -151,7 +151,7 @@ def editor(base, callbacks, session, rows, k: int, saves: int, tally: Tally) -> 
     statuses = ["ikke_startet", "pagar", "gjennomfort", "utsatt"]
     for j in range(saves):
         row = rows[j % SHARED] if j % 4 == 0 else own[j % len(own)]
-        for _attempt in range(50):
+        for attempt in range(1, 501):
             body = status_payload(callbacks, *row, statuses[j % 4], versions[row], f"e{k} s{j}")
             start = time.perf_counter()
             try:
@@ -175,12 +175,12 @@ def editor(base, callbacks, session, rows, k: int, saves: int, tally: Tally) -> 
             if "endret" in text:  # the conflict: read it, then re-apply on the current version
                 with tally.lock:
                     tally.conflicts += 1
-                time.sleep(random.uniform(0, 0.05))
+                time.sleep(random.uniform(0, min(0.5, 0.02 * attempt)))  # as people do: later
                 continue
             tally.error(f"editor: {text[:60]}")
             break
         else:
-            tally.error("editor: gave up after 50 conflicts")
+            tally.error("editor: gave up after 500 conflicts")
 
 
 def reader(base, bodies, done: threading.Event, tally: Tally) -> None:

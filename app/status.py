@@ -26,6 +26,7 @@ from followup.records import (
     StatusKey,
     User,
 )
+from followup.store import oslo_time
 from geo import norsk
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,7 @@ VALUE, COMMENT, CONTACT, DATE, SAVE, VERSION, NOTE, LINE = (
 
 def when(moment: dt.datetime | None) -> str:
     """A time as Norwegians write it, in Norway's time zone (CET/CEST)."""
-    if moment is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    return moment.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
+    return "" if moment is None else oslo_time(moment)
 
 
 def status_words(status: Status | None) -> str:

@@ -35,6 +35,13 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+def oslo_time(moment: dt.datetime) -> str:
+    """A time as Norwegians read it: Norway's clock (CET/CEST), "07.12.2026 kl. 18:38"."""
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
+
+
 def clean_text(value: object, limit: int, what: str) -> str:
     """One field's text from outside: a string, control characters (but line breaks) out,
     at most `limit` characters."""
@@ -317,7 +324,7 @@ class DatabaseStore:
     def _conflict(self, key: StatusKey) -> Conflict:
         current = self.status(key)
         who = f" av {current.changed_by}" if current.changed_by else ""
-        when = f" {current.changed:%d.%m.%Y %H:%M}" if current.changed else ""
+        when = f" {oslo_time(current.changed)}" if current.changed else ""
         label = current.label or "Ikke rapportert"
         return Conflict(
             f"Statusen er endret{who}{when} mens du så på den: nå «{label}». "

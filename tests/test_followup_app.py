@@ -28,7 +28,7 @@ from tests.conftest import live_server
 
 EDITOR, ADMIN = ("sarpsborg", "passord-sarpsborg"), ("fylket", "passord-fylket-1")
 ACT = ("1.3.2", "3105")  # Sarpsborg is among the actors of 1.3.2
-OTHER = ("1.3.2", "3103")  # … and so is Fredrikstad
+OTHER = ("1.3.2", "3101")  # … and so is Halden
 AREA = ("3.12.2", "3105")  # the pilgrim route runs through Sarpsborg: not asked to act
 
 
@@ -100,11 +100,11 @@ def test_an_editor_changes_their_municipality_and_sees_it_saved(served):
     )
 
 
-def test_an_editor_for_3105_cannot_change_3103_even_by_a_crafted_request(served):
+def test_an_editor_for_3105_cannot_change_3101_even_by_a_crafted_request(served):
     session = served.login(EDITOR)
     answer = served.save(session, OTHER, "gjennomfort", 0)
     assert answer.status_code == 200
-    assert "ikke tilgang" in note_of(answer) and "kommune 3103" in note_of(answer)
+    assert "ikke tilgang" in note_of(answer) and "kommune 3101" in note_of(answer)
     # The measure as a whole is the county's.
     assert "ikke tilgang" in note_of(served.save(session, ("1.3.2", None), "pagar", 0))
     assert served.store.statuses() == {}

@@ -66,6 +66,7 @@ def test_the_second_of_two_editors_gets_a_conflict_with_the_current_value(store)
         store.save(EDITOR, ("1.1.1", "3105"), "gjennomfort", version=1)
     assert caught.value.current.status == "utsatt" and caught.value.current.version == 2
     assert "endret av fylket" in str(caught.value) and "«Utsatt»" in str(caught.value)
+    assert " kl. " in str(caught.value)  # Norway's clock, as Norwegians write it
     assert store.status(("1.1.1", "3105")).status == "utsatt"  # nothing overwritten
     # Re-applied on the current version, it goes through.
     assert store.save(EDITOR, ("1.1.1", "3105"), "gjennomfort", version=2).version == 3

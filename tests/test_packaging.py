@@ -81,7 +81,14 @@ def venv(wheel, tmp_path_factory) -> Path:
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TILTAKSKART_", "PYTHON"))}
-    env.update({"TILTAKSKART_API_URL": "off", "TILTAKSKART_CACHE_DIR": str(tmp_path / "cache")})
+    env.update(
+        {
+            "TILTAKSKART_API_URL": "off",
+            "TILTAKSKART_CACHE_DIR": str(tmp_path / "cache"),
+            # The follow-up's database and secret in the test's folder, never the user's.
+            "TILTAKSKART_DATA_DIR": str(tmp_path / "data"),
+        }
+    )
     return env
 
 

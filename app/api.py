@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from app.model import View
 from app.store import Status
-from app.tracking import progress_counts
+from app.tracking import count_progress
 from geo.load.index import Filters
 from geo.records import MeasureRecord
 
@@ -181,9 +181,7 @@ def _counts(view: View, number: str) -> dict:
 
 def _progress(view: View, number: str) -> dict:
     index = view.programme.index
-    specific = index.partition(Filters()).specific
-    codes, reportable = view.store.progress_source()
-    counts = progress_counts(codes, reportable, index.numbers, index.ids, specific)
+    counts = count_progress(view.status_grid(), index.partition(Filters()).specific)
     i = index.numbers.index(number)
     return {
         "reporting": int(counts["open"][i]),

@@ -18,7 +18,7 @@ import pandas as pd
 from app.access import Access
 from app.state import Choices, PageState
 from app.store import MemoryStore, Store
-from app.tracking import progress_counts
+from app.tracking import StatusGrid, count_progress, status_grid
 from followup.records import UNREPORTED_LABEL
 from geo import norsk
 from geo.geometry.web import WebShapes
@@ -72,6 +72,8 @@ class View:
     # Every programme served beside this one: (label, its prefix), this one's among them.
     programmes: tuple[tuple[str, str], ...] = ()
     access: Access | None = None  # logins (None: no follow-up database, read-only)
+    # The store's last answer laid on the grid: (codes, reportable, grid), replaced whole.
+    _grid: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     # Cached: callbacks index these per municipality, which must not rebuild them (quadratic).
     @cached_property
@@ -93,6 +95,18 @@ class View:
             {"label": f"{m['id']} {m['title']}", "value": m["id"], "search": search_text(self, m)}
             for m in self.programme.measures
         ]
+
+    def status_grid(self) -> StatusGrid:
+        """The follow-up on this programme's grid, asked of the store on every call and laid
+        out again only when the store answers with other data (its change counter moved)."""
+        codes, reportable = self.store.progress_source()
+        held = self._grid
+        if held is not None and held[0] is codes and held[1] is reportable:
+            return held[2]
+        index = self.programme.index
+        grid = status_grid(codes, reportable, index.numbers, index.ids)
+        self._grid = (codes, reportable, grid)
+        return grid
 
     @property
     def population_year(self) -> int | None:
@@ -326,10 +340,8 @@ def progress_of(view: View, state: PageState) -> dict[str, np.ndarray]:
     """Per municipality, under the page's filters: its specific measures that can carry a
     status, how many are reported, in progress or done, and not reported (read now from the
     store)."""
-    index = view.programme.index
-    specific = index.partition(filters_of(state, view)).specific
-    codes, reportable = view.store.progress_source()
-    return progress_counts(codes, reportable, index.numbers, index.ids, specific)
+    specific = view.programme.index.partition(filters_of(state, view)).specific
+    return count_progress(view.status_grid(), specific)
 
 
 def progress_text(counts: dict[str, np.ndarray], i: int) -> str:

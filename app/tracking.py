@@ -62,6 +62,54 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
     return Followup(access, stores)
 
 
+@dataclass(frozen=True)
+class StatusGrid:
+    """The follow-up laid on a programme's (municipality × measure) grid: the pairs that can
+    carry a status, those of them that have one, and those under way or done."""
+
+    open: np.ndarray
+    reported: np.ndarray
+    moving: np.ndarray
+
+
+def status_grid(
+    statuses: Mapping[StatusKey, str],
+    reportable: frozenset[Pair],
+    numbers: Sequence[str],
+    ids: Sequence[str],
+) -> StatusGrid:
+    """`statuses` (each key's status value) and the reporting pairs on the grid of
+    `numbers` × `ids`; what lies outside it (the measure as a whole, another map) is left out."""
+    column = {m: j for j, m in enumerate(ids)}
+    row = {n: i for i, n in enumerate(numbers)}
+    open_ = np.zeros((len(numbers), len(ids)), dtype=bool)
+    for measure, kommune in reportable:
+        if measure in column and kommune in row:
+            open_[row[kommune], column[measure]] = True
+    moving = np.zeros_like(open_)
+    reported = np.zeros_like(open_)
+    for (measure, number), status in statuses.items():
+        if number is None or number not in row or measure not in column:
+            continue
+        if open_[row[number], column[measure]]:
+            reported[row[number], column[measure]] = True
+            moving[row[number], column[measure]] = status in PROGRESS
+    return StatusGrid(open_, reported, moving)
+
+
+def count_progress(grid: StatusGrid, specific: np.ndarray) -> dict[str, np.ndarray]:
+    """Per municipality, over its `specific` measures that can carry a status: how many are
+    reported, in progress or done, and not reported."""
+    open_ = grid.open & specific
+    reported = grid.reported & open_
+    return {
+        "open": open_.sum(axis=1),
+        "reported": reported.sum(axis=1),
+        "progress": (grid.moving & open_).sum(axis=1),
+        "unreported": (open_ & ~reported).sum(axis=1),
+    }
+
+
 def progress_counts(
     statuses: Mapping[StatusKey, str],
     reportable: frozenset[Pair],
@@ -71,24 +119,4 @@ def progress_counts(
 ) -> dict[str, np.ndarray]:
     """Per municipality, over its specific measures that can carry a status: how many are
     reported, in progress or done, and not reported (`statuses`: each key's status value)."""
-    column = {m: j for j, m in enumerate(ids)}
-    row = {n: i for i, n in enumerate(numbers)}
-    open_ = np.zeros_like(specific, dtype=bool)
-    for measure, kommune in reportable:
-        if measure in column and kommune in row:
-            open_[row[kommune], column[measure]] = True
-    open_ &= specific
-    moving = np.zeros_like(open_)
-    reported = np.zeros_like(open_)
-    for (measure, number), status in statuses.items():
-        if number is None or number not in row or measure not in column:
-            continue  # the measure as a whole, or outside this map
-        if open_[row[number], column[measure]]:
-            reported[row[number], column[measure]] = True
-            moving[row[number], column[measure]] = status in PROGRESS
-    return {
-        "open": open_.sum(axis=1),
-        "reported": reported.sum(axis=1),
-        "progress": moving.sum(axis=1),
-        "unreported": (open_ & ~reported).sum(axis=1),
-    }
+    return count_progress(status_grid(statuses, reportable, numbers, ids), specific)

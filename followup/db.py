@@ -107,6 +107,14 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def single_reads(engine: Engine) -> Engine:
+    """The engine for reads of one statement: on a server without a transaction around it
+    (BEGIN and ROLLBACK are two round trips of three); SQLite's cost nothing and stay."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _forget_in_forked_children(engine: Engine) -> None:
     """gunicorn builds the app before forking its workers (preload): a connection pooled then
     would be shared by every worker, and two processes on one socket corrupt each other's

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from followup.db import writing
+from followup.db import single_reads, writing
 from followup.errors import Conflict, FollowupError, NotAllowed
 from followup.models import HistoryRow, OpeningRow, RevisionRow, StatusRow
 from followup.records import (
@@ -137,6 +137,7 @@ class DatabaseStore:
     def __init__(self, engine: Engine, scope: Scope):
         self.engine = engine
         self.scope = scope
+        self._single = single_reads(engine)  # the change counter, read on every request
         self._held: tuple[int, dict[StatusKey, str], frozenset[Pair]] | None = None
 
     # -- reading ------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class DatabaseStore:
     def version(self) -> str:
         """Changes whenever a status is written, a pair opened or closed, or a file imported
         (the programme's change counter, bumped in the same transaction)."""
-        with self.engine.connect() as conn:
+        with self._single.connect() as conn:
             return str(self._counter(conn))
 
     def _counter(self, conn) -> int:
@@ -157,11 +158,13 @@ class DatabaseStore:
         """The status values and the reporting pairs, for the progress map. Read again only
         when the change counter (read on every call) moved: nothing another process changed
         is hidden, and an unchanged follow-up costs one small read."""
-        with self.engine.connect() as conn:
+        with self._single.connect() as conn:
             counter = self._counter(conn)
-            held = self._held
-            if held is not None and held[0] == counter:
-                return held[1], held[2]
+        held = self._held
+        if held is not None and held[0] == counter:
+            return held[1], held[2]
+        with self.engine.connect() as conn:
+            counter = self._counter(conn)  # what is read next is this new or newer
             codes = self._codes(conn)
             opened = self._openings(conn)
         reportable = self.scope.act | (opened & self.scope.counted)

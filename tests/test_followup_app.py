@@ -100,6 +100,25 @@ def test_an_editor_changes_their_municipality_and_sees_it_saved(served):
     )
 
 
+def test_progress_follows_every_save_at_once(served):
+    """The progress counts are laid out again whenever the store's data moved (and read from
+    it on every request): each save shows in the next answer, back and forth."""
+
+    def progress() -> dict:
+        answer = requests.get(f"{served.url}/api/v1/programmes/31-2025/municipalities/3105")
+        return answer.json()["progress"]
+
+    before = progress()
+    assert before["reported"] == 0 and before["reporting"] > 0
+    session = served.login(EDITOR)
+    served.save(session, ACT, "pagar", 0)
+    assert progress()["in_progress_or_done"] == before["in_progress_or_done"] + 1
+    served.save(session, ACT, "utsatt", 1)
+    after = progress()
+    assert after["in_progress_or_done"] == before["in_progress_or_done"]
+    assert after["reported"] == 1 and after["not_reported"] == before["not_reported"] - 1
+
+
 def test_an_editor_for_3105_cannot_change_3101_even_by_a_crafted_request(served):
     session = served.login(EDITOR)
     answer = served.save(session, OTHER, "gjennomfort", 0)

@@ -32,6 +32,7 @@ LOGIN = "logginn"  # routes under the app's prefix
 LOGOUT = "loggut"
 WHO = "_tiltakskart/hvem"  # who is logged in, as JSON (the header asks on load)
 SECRET_FILE = "secret_key"
+CROSS_SITE = "Avvist: forespørselen kom fra et annet nettsted."
 MIN_SECRET = 32  # characters
 MIN_DISTINCT = 12  # different characters in it: "aaaa…" is not a secret
 
@@ -171,9 +172,7 @@ def install(server: Flask, access: Access, prefix: str = "/", callback_path: str
         return answer
 
     def refuse_cross_site() -> Response:
-        return Response(
-            "Avvist: forespørselen kom fra et annet nettsted.", status=403, mimetype="text/plain"
-        )
+        return Response(CROSS_SITE, status=403, mimetype="text/plain")
 
     @server.before_request
     def guard_writes() -> Response | None:

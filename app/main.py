@@ -9,7 +9,7 @@ from importlib.resources import files
 from dash import Dash
 
 from app import access as logins
-from app import api, downloads, guard, layout, router, served
+from app import admin, api, downloads, guard, layout, router, served
 from app.model import View
 from app.store import Store
 from app.tracking import Followup
@@ -176,8 +176,9 @@ def create_app(
     downloads.register(app, view)
     routes = ("", *(page.ROUTE for page in PAGES))
     if access is not None:
-        routes += (logins.LOGIN, logins.LOGOUT)
+        routes += (logins.LOGIN, logins.LOGOUT, admin.ROUTE)
         logins.install(app.server, access, prefix, prefix.rstrip("/") + guard.CALLBACK_PATH)
+        admin.install(app.server, view, access)
     routed: tuple[str, ...] = ()
     if prefix == "/":  # one programme: the API beside it (several: app.several mounts one)
         api.install(app.server, lambda: [view], api_login_needed(access))

@@ -14,6 +14,7 @@ from dash import MATCH, Dash, Input, Output, State, ctx, html, no_update
 
 from app import ids
 from app.access import LOGIN, LOGOUT
+from app.admin import ROUTE as ADMIN_ROUTE
 from app.model import View, progress_of, progress_text
 from followup.errors import Conflict, FollowupError
 from followup.records import (
@@ -284,11 +285,17 @@ def who_part(view: View, user: User | None) -> list:
     if user is None:
         return [html.A("Logg inn", href=f"{root}{LOGIN}", className="btn btn-sm btn-light")]
     where = ", ".join(sorted(user.kommuner)) or ("alle kommuner" if user.admin else "ingen")
+    manage = (
+        [html.A("Brukere", href=f"{root}{ADMIN_ROUTE}", className="btn btn-sm btn-light me-2")]
+        if user.admin
+        else []
+    )
     return [
         html.Span(
             f"Innlogget: {user.username} ({ROLE_LABELS[user.role]}, {where})",
             className="me-2",
         ),
+        *manage,
         html.Form(
             html.Button("Logg ut", type="submit", className="btn btn-sm btn-light"),
             action=f"{root}{LOGOUT}",

@@ -44,6 +44,14 @@ class LoginRefused(FollowupError):
         self.wait = wait
 
 
+class AccessChanged(FollowupError):
+    """A user's role or municipalities changed since they were read: `current` is now."""
+
+    def __init__(self, current: User):
+        super().__init__(f"{current.username}'s access changed meanwhile; read it again")
+        self.current = current
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -142,12 +150,26 @@ class Accounts:
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
 
     def assign(
-        self, username: str, kommuner: Iterable[str], *, role: UserRole | None = None
+        self,
+        username: str,
+        kommuner: Iterable[str],
+        *,
+        role: UserRole | None = None,
+        expected: User | None = None,
     ) -> User:
-        """Give a user exactly these municipalities (and a role, when given)."""
+        """Give a user exactly these municipalities (and a role, when given). With `expected`
+        (the user as the administrator saw them), a change made since is not overwritten: the
+        call raises `AccessChanged` with the user as they are now."""
         user = self.get(username)
         numbers = check_kommuner(kommuner)
         with writing(self.engine) as conn:
+            if expected is not None:
+                row = conn.execute(
+                    select(UserRow).where(UserRow.id == user.id).with_for_update()
+                ).one()
+                current = self._user(conn, row.id, row.username, row.role)
+                if (current.role, current.kommuner) != (expected.role, expected.kommuner):
+                    raise AccessChanged(current)
             conn.execute(delete(AssignmentRow).where(AssignmentRow.user_id == user.id))
             for k in sorted(numbers):
                 conn.execute(insert(AssignmentRow).values(user_id=user.id, kommune=k))

@@ -209,6 +209,21 @@ class DatabaseStore:
         )
         return frozenset((m, k) for m, k in rows)
 
+    def opened(self) -> list[tuple[str, str, str, dt.datetime]]:
+        """The pairs the county opened for reporting: (measure, kommune, by whom, when)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    OpeningRow.measure,
+                    OpeningRow.kommune,
+                    OpeningRow.opened_by,
+                    OpeningRow.opened_at,
+                )
+                .where(OpeningRow.programme == self.scope.programme)
+                .order_by(OpeningRow.opened_at.desc())
+            )
+            return [(m, k, by, _utc(at)) for m, k, by, at in rows]
+
     def reportable(self) -> frozenset[Pair]:
         """The pairs that can carry a status: asked to act, and counted pairs opened."""
         return self.scope.act | (self.openings() & self.scope.counted)

@@ -121,3 +121,41 @@ def test_log_in_change_a_status_see_map_and_ipr_change_log_out_and_be_refused(
         assert notes[0]["props"]["children"] == "Logg inn for å endre status."
     finally:
         other.quit()
+
+
+def test_an_administrator_reaches_the_user_page_from_the_header_and_adds_an_editor(
+    followup_server, browser
+):
+    url, app = followup_server
+    accounts = app.tiltakskart_view.access.accounts
+    accounts.add("fylket", "passord-fylket-1", UserRole.ADMIN)
+    browser.get(f"{url}/logginn")
+    browser.find_element("id", "brukernavn").send_keys("fylket")
+    browser.find_element("id", "passord").send_keys("passord-fylket-1")
+    browser.find_element("css selector", "button[type=submit]").click()
+    wait_for(browser, lambda b: "Innlogget: fylket" in text_of(b, "#who"))
+    click(browser, browser.find_element("xpath", "//*[@id='who']//a[normalize-space()='Brukere']"))
+    wait_for(browser, lambda b: "Brukere og rapportering" in text_of(b, "h1"))
+    add = browser.find_element("xpath", "//form[.//button[normalize-space()='Legg til bruker']]")
+    add.find_element("name", "brukernavn").send_keys("moss")
+    add.find_element("name", "passord").send_keys("passord-moss-12")
+    add.find_element("xpath", ".//label[normalize-space()='Moss']/input").click()
+    add.find_element("tag name", "button").click()
+    wait_for(browser, lambda b: "La til moss (redaktør)." in text_of(b, "[role=status]"))
+    assert accounts.get("moss").kommuner == {"3103"}
+    found = {
+        v["id"]: (v["impact"], [n["html"][:160] for n in v["nodes"][:3]])
+        for v in Axe().run(browser)["violations"]
+    }
+    assert {k: v for k, v in found.items() if v[0] in ("serious", "critical")} == {}
+    shot(browser, "followup-brukere")
+    # An editor who follows the link is refused, in Norwegian.
+    browser.delete_all_cookies()
+    browser.get(f"{url}/logginn")
+    browser.find_element("id", "brukernavn").send_keys(EDITOR[0])
+    browser.find_element("id", "passord").send_keys(EDITOR[1])
+    browser.find_element("css selector", "button[type=submit]").click()
+    wait_for(browser, lambda b: "Innlogget: sarpsborg" in text_of(b, "#who"))
+    assert "Brukere" not in text_of(browser, "#who")
+    browser.get(f"{url}/brukere")
+    assert "Bare fylkeskommunens administratorer" in text_of(browser, "body")

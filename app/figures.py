@@ -7,6 +7,7 @@ internet) is an option. Recolouring sends only z, hover data and titles (see cal
 from __future__ import annotations
 
 import math
+import textwrap
 
 import plotly.graph_objects as go
 from dash import Patch
@@ -328,6 +329,38 @@ def legend_below(fig: go.Figure) -> go.Figure:
         selector={"type": "choropleth"},
     )
     fig.update_geos(domain={"x": [0, 1], "y": [0.12, 1]})
+    return fig
+
+
+def for_slide(fig: go.Figure, font_size: int, scale: bool = True) -> go.Figure:
+    """A map for a slide at a chamber's distance: the drawing takes the figure's whole height
+    (a tall county is bound by it), its colour bar (unless `scale` is off) upright beside it
+    with the title above in short lines, and no figure title (the slide's heading says what
+    it shows)."""
+    trace = fig.data[0]
+    title = (trace.colorbar.title.text if trace.colorbar else None) or fig.layout.title.text or ""
+    fig.update_layout(title=None, margin={"l": 0, "r": 0, "t": 8, "b": 0})
+    fig.update_traces(
+        colorbar={
+            "orientation": "v",
+            "x": 1,
+            "xanchor": "right",
+            "y": 0.45,
+            "yanchor": "middle",
+            "len": 0.6,
+            "thickness": 22,
+            "tickfont": {"size": font_size},
+            "title": {
+                "text": "<br>".join(textwrap.wrap(title, 16)),
+                "side": "top",
+                "font": {"size": font_size},
+            },
+        },
+        selector={"type": "choropleth"},
+    )
+    if not scale:
+        fig.update_traces(showscale=False, selector={"type": "choropleth"})
+    fig.update_geos(domain={"x": [0, 0.74 if scale else 1], "y": [0, 1]})
     return fig
 
 

@@ -298,10 +298,12 @@ const shapes = [...document.querySelectorAll('#slide-map .choroplethlocation')]
     .map(p => p.getBoundingClientRect());
 const drawing = shapes.length ? Math.max(...shapes.map(r => r.right))
                                 - Math.min(...shapes.map(r => r.left)) : 0;
+const tall = shapes.length ? Math.max(...shapes.map(r => r.bottom))
+                             - Math.min(...shapes.map(r => r.top)) : 0;
 return {mapWidth: map.width, page: window.innerWidth, bodyLeft: body.left,
         bar: b && {left: b.left, right: b.right, top: b.top, bottom: b.bottom},
         height: window.innerHeight, minLabel: Math.min(...labels),
-        minText: Math.min(...texts), drawing: drawing};
+        minText: Math.min(...texts), drawing: drawing, tall: tall};
 """
 
 
@@ -318,6 +320,10 @@ def test_presentation_steps_with_the_keyboard(server, browser):
     assert geometry["minLabel"] >= 24
     assert geometry["minText"] >= 28, geometry  # the slide's text, read across the chamber
     print(f"slide map drawing: {geometry['drawing'] / geometry['page']:.0%} of the width")
+    # Østfold is taller than wide: its drawing is as tall as the slide under the heading lets
+    # it be (three quarters of the screen), which makes it 30 % of the width, no more.
+    assert geometry["tall"] >= 0.75 * geometry["height"], geometry
+    assert geometry["drawing"] >= 0.29 * geometry["page"], geometry
     assert "I tillegg: 88–93 felles tiltak" in text_of(browser, "#slide-body")
     shot(browser, "5-presentasjon-tittel-1920x1080")
     browser.find_element("css selector", "body").send_keys(Keys.ARROW_RIGHT)

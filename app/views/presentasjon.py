@@ -91,7 +91,7 @@ def graph(view: View, figure) -> dcc.Graph:
         id=ids.SLIDE_MAP,
         figure=figure,
         config=graph_config(view.prefix, displayModeBar=False),
-        style={"height": "78vh", "width": "100%"},
+        style={"height": "calc(100vh - 210px)", "width": "100%"},  # under the heading
     )
 
 
@@ -109,8 +109,11 @@ def title_slide(view: View, state: PageState):
         )
         for plan in plans
     ]
-    fig = figures.map_figure(
-        view, state, font_size=SLIDE_FONT, title=metric_label(view, state), home=True
+    fig = figures.for_slide(
+        figures.map_figure(
+            view, state, font_size=SLIDE_FONT, title=metric_label(view, state), home=True
+        ),
+        SLIDE_FONT,
     )
     data = map_data(view, state)
     body = [
@@ -149,7 +152,7 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
             view.attribution_for(state),
             font_size=SLIDE_FONT,
         )
-        fig.update_traces(showscale=False, selector={"type": "choropleth"})
+        fig = figures.for_slide(fig, SLIDE_FONT, scale=False)
     measures = kommune_measures(view, state, number)
     counts = measures.counts
     common, organisation = counts.common, counts.organisation

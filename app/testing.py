@@ -1,8 +1,39 @@
-"""Build `/_dash-update-component` requests the way the browser does (tests and benchmarks)."""
+"""Talk to a served app the way the browser does (tests and benchmarks): log in, learn the
+callbacks, build `/_dash-update-component` requests."""
 
 from __future__ import annotations
 
 import json
+
+import requests
+
+from app.access import COOKIE
+
+
+def login_session(url: str, name: str, password: str, timeout: float = 30) -> requests.Session:
+    """A session logged in at the app served at `url`. The session cookie is Secure, which
+    `requests` keeps for HTTPS only, where browsers also send it to http://127.0.0.1 (a secure
+    context): it is set again without the flag, as a browser would send it."""
+    session = requests.Session()
+    answer = session.post(
+        f"{url}/logginn",
+        data={"brukernavn": name, "passord": password},
+        headers={"Origin": url},
+        allow_redirects=False,
+        timeout=timeout,
+    )
+    if answer.status_code != 303:
+        raise AssertionError(f"login of {name} refused: {answer.status_code} {answer.text[:200]}")
+    token = next(c.value or "" for c in session.cookies if c.name == COOKIE)
+    session.cookies.clear()
+    session.cookies.set(COOKIE, token)
+    return session
+
+
+def served_callbacks(url: str, timeout: float = 30) -> dict:
+    """The served app's callbacks as the browser learns them (/_dash-dependencies)."""
+    deps = requests.get(f"{url}/_dash-dependencies", timeout=timeout).json()
+    return {d["output"]: {"inputs": d["inputs"], "state": d["state"]} for d in deps}
 
 
 def _outputs(key: str):

@@ -32,8 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from app.access import COOKIE  # noqa: E402
-from app.testing import recolour_payload, status_payload  # noqa: E402
+from app.testing import (  # noqa: E402
+    login_session,
+    recolour_payload,
+    served_callbacks,
+    status_payload,
+)
 from followup import db  # noqa: E402
 from followup.auth import Accounts  # noqa: E402
 from followup.records import UserRole  # noqa: E402
@@ -84,26 +88,6 @@ def start(url: str, kommuner: Path, data: Path) -> tuple[str, subprocess.Popen]:
         except requests.RequestException:
             time.sleep(0.1)
     raise SystemExit("the server did not start")
-
-
-def login(base: str, name: str, password: str) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(
-        f"{base}/logginn",
-        data={"brukernavn": name, "passord": password},
-        headers={"Origin": base},
-        allow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    token = next(c.value for c in session.cookies if c.name == COOKIE)
-    session.cookies.clear()
-    session.cookies.set(COOKIE, token)  # as browsers send a Secure cookie to 127.0.0.1
-    return session
-
-
-def callback_map(base: str) -> dict:
-    deps = requests.get(f"{base}/_dash-dependencies", timeout=TIMEOUT).json()
-    return {d["output"]: {"inputs": d["inputs"], "state": d["state"]} for d in deps}
 
 
 def reporting_rows(base: str) -> list[tuple[str, str]]:
@@ -251,11 +235,13 @@ def load_run(name: str, url: str, args, data: Path) -> None:
     open_all(url, args.kommuner)  # the county opens every counted pair: rows for each editor
     base, server = start(url, args.kommuner, data)
     try:
-        callbacks = callback_map(base)
+        callbacks = served_callbacks(base)
         rows = reporting_rows(base)
         layout = requests.get(f"{base}/_dash-layout", timeout=TIMEOUT).json()
         bodies = [recolour_payload(callbacks, layout, "progress")]
-        sessions = [login(base, f"redaktor{k}", f"passord-bench-{k}") for k in range(args.editors)]
+        sessions = [
+            login_session(base, f"redaktor{k}", f"passord-bench-{k}") for k in range(args.editors)
+        ]
         writes, reads = Tally(), Tally()
         done = threading.Event()
         started = time.perf_counter()
@@ -414,7 +400,7 @@ def recolour_run(name: str, url: str, args, data: Path) -> None:
     # Over HTTP, as a browser asks: the recolour callback under gunicorn on that database.
     base, server = start(url, args.kommuner, data)
     try:
-        callbacks = callback_map(base)
+        callbacks = served_callbacks(base)
         layout = requests.get(f"{base}/_dash-layout", timeout=TIMEOUT).json()
 
         bodies = {m: recolour_payload(callbacks, layout, m) for m in ("specific", "progress")}

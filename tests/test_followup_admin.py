@@ -7,20 +7,27 @@ from __future__ import annotations
 
 import requests
 
-from tests.test_followup_app import ACT, ADMIN, AREA, EDITOR, OTHER, note_of
-from tests.test_followup_app import served  # noqa: F401  (the fixture)
+from tests.test_followup_app import (
+    ACT,
+    ADMIN,
+    AREA,
+    EDITOR,
+    OTHER,
+    note_of,
+    served,  # noqa: F401  (the fixture)
+)
 
 PAGE = "/brukere"
 
 
-def post(served, session, **form):
+def post(at, session, **form):
     return session.post(
-        f"{served.url}{PAGE}", data=form, headers={"Origin": served.url}, allow_redirects=False
+        f"{at.url}{PAGE}", data=form, headers={"Origin": at.url}, allow_redirects=False
     )
 
 
-def names(served) -> dict[str, tuple[str, frozenset[str]]]:
-    return {u.username: (u.role, u.kommuner) for u in served.followup.access.accounts.list()}
+def names(at) -> dict[str, tuple[str, frozenset[str]]]:
+    return {u.username: (u.role, u.kommuner) for u in at.followup.access.accounts.list()}
 
 
 NEW = {

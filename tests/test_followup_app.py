@@ -19,7 +19,7 @@ from openapi_spec_validator import validate
 from app import api
 from app.access import COOKIE, session_secret
 from app.main import create_app
-from app.testing import callback_payload, status_payload
+from app.testing import callback_payload, login_session, status_payload
 from app.tracking import open_followup
 from followup.records import UserRole
 from geo.errors import InputError
@@ -38,21 +38,8 @@ class Served:
     app: object
     followup: object
 
-    def login(self, user: tuple[str, str], origin: str | None = None) -> requests.Session:
-        session = requests.Session()
-        answer = session.post(
-            f"{self.url}/logginn",
-            data={"brukernavn": user[0], "passord": user[1]},
-            headers={"Origin": origin or self.url},
-            allow_redirects=False,
-        )
-        assert answer.status_code == 303, answer.text
-        # The cookie is Secure: requests keeps it for HTTPS only, where browsers also send it
-        # to http://127.0.0.1 (a secure context). Sent as a browser would.
-        token = next(c.value for c in session.cookies if c.name == COOKIE)
-        session.cookies.clear()
-        session.cookies.set(COOKIE, token)
-        return session
+    def login(self, user: tuple[str, str]) -> requests.Session:
+        return login_session(self.url, *user)
 
     def save(self, session, pair, status: str, version: int, headers=None, comment=""):
         body = status_payload(self.app.callback_map, pair[0], pair[1], status, version, comment)

@@ -14,8 +14,7 @@ import time
 import pytest
 import requests
 
-from app.access import COOKIE
-from app.testing import status_payload
+from app.testing import login_session, served_callbacks, status_payload
 from followup import db
 from followup.auth import Accounts
 from followup.records import Scope, UserRole
@@ -60,24 +59,7 @@ def stop(server: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 
 
 def login(url: str) -> requests.Session:
-    session = requests.Session()
-    answer = session.post(
-        f"{url}/logginn",
-        data={"brukernavn": EDITOR[0], "passord": EDITOR[1]},
-        headers={"Origin": url},
-        allow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    token = next(c.value for c in session.cookies if c.name == COOKIE)
-    session.cookies.clear()
-    session.cookies.set(COOKIE, token)  # as a browser sends a Secure cookie to 127.0.0.1
-    return session
-
-
-def callback_map(url: str) -> dict:
-    """The server's callbacks as the browser learns them (/_dash-dependencies)."""
-    deps = requests.get(f"{url}/_dash-dependencies", timeout=30).json()
-    return {d["output"]: {"inputs": d["inputs"], "state": d["state"]} for d in deps}
+    return login_session(url, *EDITOR)
 
 
 def save(url: str, session, callbacks: dict, status: str, version: int) -> requests.Response:
@@ -97,7 +79,7 @@ def test_two_instances_over_one_database_see_each_others_changes(database_url, t
     url = prepared(database_url)
     (one, first), (two, second) = serve(url, tmp_path_factory), serve(url, tmp_path_factory)
     try:
-        callbacks = callback_map(one)
+        callbacks = served_callbacks(one)
         assert api_status(two) is None
         answer = save(one, login(one), callbacks, "pagar", 0)
         assert "Lagret" in answer.text
@@ -128,7 +110,7 @@ def test_a_server_killed_mid_write_loses_nothing_it_said_was_saved(database_url,
     afterwards, with its history, and a new server starts on it."""
     url = prepared(database_url)
     base, server = serve(url, tmp_path_factory)
-    callbacks = callback_map(base)
+    callbacks = served_callbacks(base)
     session = login(base)
     answered: list[int] = []
     stop_writing = threading.Event()

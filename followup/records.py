@@ -119,3 +119,7 @@ class Scope:
     measures: frozenset[str]
     act: frozenset[Pair]
     counted: frozenset[Pair]
+
+    def reporting(self, opened: frozenset[Pair]) -> frozenset[Pair]:
+        """The pairs that can carry a status: asked to act, and the counted pairs `opened`."""
+        return self.act | (opened & self.counted)

@@ -167,7 +167,7 @@ class DatabaseStore:
             counter = self._counter(conn)  # what is read next is this new or newer
             codes = self._codes(conn)
             opened = self._openings(conn)
-        reportable = self.scope.act | (opened & self.scope.counted)
+        reportable = self.scope.reporting(opened)
         self._held = (counter, codes, reportable)  # one tuple: replaced whole, never mixed
         return codes, reportable
 
@@ -226,7 +226,7 @@ class DatabaseStore:
 
     def reportable(self) -> frozenset[Pair]:
         """The pairs that can carry a status: asked to act, and counted pairs opened."""
-        return self.scope.act | (self.openings() & self.scope.counted)
+        return self.scope.reporting(self.openings())
 
     def history(self, measure: str | None = None, kommune: str | None = None) -> list[Change]:
         """Every kept change, newest first; of one measure and/or one municipality."""

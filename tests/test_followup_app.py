@@ -372,6 +372,13 @@ def test_downloads_and_the_print_view_carry_the_status(served):
     printed = requests.get(f"{served.url}/utskrift?kommune=3105").text
     assert "Status: Gjennomført" in printed and "Ferdig i oktober" in printed
     assert "Oppfølging: 1 av 4 påbegynt eller gjennomført (25 %); 3 ikke rapportert" in printed
+    # The municipality's slide: each measure it reports on with its status.
+    from app.state import PageState
+    from app.views.presentasjon import municipality_slide
+
+    _, _, _, slide = municipality_slide(served.app.tiltakskart_view, PageState(), "3105", False)
+    said = str(slide)
+    assert "– Gjennomført" in said and "– Ikke rapportert" in said
 
 
 def test_progress_counts_only_what_is_under_way_or_done():

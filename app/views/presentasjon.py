@@ -21,7 +21,7 @@ from app.model import (
     progress_of,
 )
 from app.state import PageState
-from followup.records import UNREPORTED_LABEL
+from app.status import table_status
 from geo import norsk
 from geo.pipeline import Programme
 from geo.terms import CLASS_LABELS, SPLIT_LABELS, Via
@@ -159,10 +159,10 @@ def municipality_slide(view: View, state: PageState, number: str, with_map: bool
     statuses, reportable = view.store.statuses(), view.store.reportable()
 
     def status_of(measure: str) -> str:
-        if view.access is None or (measure, number) not in reportable:
+        if view.access is None:
             return ""
-        held = statuses.get((measure, number))
-        return f" – {held.label if held and held.status else UNREPORTED_LABEL}"
+        shown = table_status(statuses, reportable, measure, number)
+        return f" – {shown}" if shown else ""
 
     groups: list = []
     for role, by_class in measures.split.items():

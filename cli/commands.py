@@ -459,6 +459,72 @@ def _map_options(parser: argparse.ArgumentParser) -> None:
     filter_options(parser)
 
 
+def _revision(args: argparse.Namespace, path: Path) -> Programme:
+    """One revision for `diff`: read and tagged (nothing fetched); a reading that leaves text
+    unplaced is an error naming the file."""
+    from dataclasses import replace
+
+    if not path.is_file():
+        raise InputError("no such file; give a programme (text, PDF or Word)", value=path)
+    programme = build_programme(replace(settings_from(args), document=path))
+    warn(programme.warnings)
+    if programme.problem is not None:
+        raise InputError(
+            f"{programme.problem}; see `tiltakskart extract {path} --report`", value=path
+        )
+    return programme
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from geo.outputs.changes import CHANGE_FORMATS, changes_report, write_changes
+    from geo.revisions import diff_programmes
+
+    fmt = None
+    if args.out is not None:
+        fmt = args.out.suffix.lstrip(".").lower()
+        if fmt not in CHANGE_FORMATS:
+            raise InputError(
+                f"unknown format {fmt!r}; name the file .csv or .xlsx",
+                value=args.out,
+                setting="out",
+            )
+        check_out(args.out)  # never an input: those are text, PDF or Word
+    old, new = _revision(args, args.old), _revision(args, args.new)
+    if old.gazetteer.county != new.gazetteer.county:
+        raise InputError(
+            f"the revisions are programmes of two counties ({old.gazetteer.county} and "
+            f"{new.gazetteer.county}); compare two revisions of one county's programme, or "
+            "give --county"
+        )
+    diff = diff_programmes(old.revision, new.revision)
+    sys.stdout.write(changes_report(diff))
+    if args.out is not None and fmt is not None:
+        with writing(args.out):
+            write_changes(args.out, fmt, diff)
+        print(f"wrote {args.out} ({fmt}, {len(diff.measures)} measures)", file=sys.stderr)
+    return 0 if diff.equal else 1
+
+
+def _diff_options(parser: argparse.ArgumentParser) -> None:
+    from geo.reading.grammar import AUTO, GRAMMARS
+
+    parser.add_argument("old", type=Path, metavar="OLD", help="the earlier revision's file")
+    parser.add_argument("new", type=Path, metavar="NEW", help="the later revision's file")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="also write the changes: .csv (the measures, for Norwegian Excel) or .xlsx "
+        "(sheets Endringer and Kommuner)",
+    )
+    parser.add_argument(
+        "--grammar",
+        metavar="NAME",
+        help=f"the programmes' shape: {AUTO} or one of {', '.join(GRAMMARS)} (default: {AUTO})",
+    )
+    county_option(parser)
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(
         "extract",
@@ -533,5 +599,18 @@ COMMANDS: tuple[Command, ...] = (
         "A folium choropleth of the load with tooltips, popups and legend.",
         _map_options,
         cmd_map,
+    ),
+    Command(
+        "diff",
+        "what changed between two revisions of a programme",
+        (
+            "Compare two revisions of a county's programme: measures added, removed, "
+            "renumbered, split and changed (title, actors, period, why/how), matched by "
+            "number, aliases and text, each match with its confidence (below 0.85: to "
+            "confirm); per municipality, what is new or gone in its specific load. Exit "
+            "status 0 when they are equal, 1 when changed, 2 on an error."
+        ),
+        _diff_options,
+        cmd_diff,
     ),
 )

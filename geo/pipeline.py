@@ -25,6 +25,7 @@ from geo.reading.parse import Extraction, Plan
 from geo.reading.periods import programme_years
 from geo.records import ExtractRecord, MeasureRecord, MeasureTags
 from geo.resources import default_document
+from geo.revisions import Revision
 from geo.settings import Settings
 from geo.tagging.actors import actors_for_county
 from geo.tagging.gazetteer import Area, Gazetteer
@@ -126,6 +127,11 @@ class Programme:
     @property
     def has_boundaries(self) -> bool:
         return Layout.BOUNDARIES in self.web
+
+    @property
+    def revision(self) -> Revision:
+        """What comparing it with another revision of the programme needs (geo.revisions)."""
+        return Revision(self.document.name, self.measures, self.index, dict(self.municipalities))
 
     def measure(self, measure_id: str) -> MeasureRecord | None:
         """A measure by its id or one of its aliases."""

@@ -253,3 +253,31 @@ def column_label(column: str) -> str:
     if column_year(column) is not None or column in METRIC_LABELS:
         return metric_label(column)
     return column
+
+
+class Change(StrEnum):
+    """How a measure of one revision of a programme relates to the next (`tiltakskart diff`)."""
+
+    UNCHANGED = "unchanged"  # the same number and text
+    CHANGED = "changed"  # the same number; title, actors, period or why/how changed
+    RENUMBERED = "renumbered"  # another number, matched by its text (maybe changed too)
+    SPLIT = "split"  # a new measure made from part of an old one that lives on
+    ADDED = "added"  # no measure of the old revision matches it
+    REMOVED = "removed"  # no measure of the new revision matches it
+
+
+CHANGE_LABELS: dict[Change, str] = {
+    Change.UNCHANGED: "Uendret",
+    Change.CHANGED: "Endret",
+    Change.RENUMBERED: "Nytt nummer",
+    Change.SPLIT: "Delt ut",
+    Change.ADDED: "Nytt",
+    Change.REMOVED: "Fjernet",
+}
+# The parts of a measure that a revision's change is told by, with their Norwegian labels.
+COMPARED_FIELDS: dict[str, str] = {
+    "title": "tittel",
+    "actors": "hvem",
+    "period": "tidsperiode",
+    "why_how": "hvorfor og hvordan",
+}

@@ -33,6 +33,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("geo.fetch",),
     ("geo.geometry",),
     ("geo.load",),
+    ("geo.revisions",),
     ("geo.outputs",),
     ("geo.pipeline",),
 )

@@ -133,8 +133,34 @@ def scope_of_args(args: argparse.Namespace):
     return scope_of(build_programme(settings_from(args)))
 
 
+def carry_plan(args: argparse.Namespace):
+    """What the diff of OLD and NEW proposes for the follow-up (`tiltakskart revise`)."""
+    from cli.commands import read_revisions
+    from followup.carry import Pending, Plan
+    from geo.revisions import diff_programmes
+    from geo.terms import Change
+
+    old, new = read_revisions(args)
+    changes = diff_programmes(old.revision, new.revision).measures
+    return Plan(
+        old=old.key,
+        new=new.key,
+        label=new.document.name,
+        sure={c.old: c.new for c in changes if c.old and c.new and not c.uncertain},
+        pending=tuple(
+            Pending(c.old, c.new, c.change == Change.SPLIT, c.confidence)
+            for c in changes
+            if c.old and c.new and c.uncertain
+        ),
+        removed=frozenset(c.old for c in changes if c.old and c.change == Change.REMOVED),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv, commands=(*COMMANDS, SERVE, *followup_commands(scope_of_args)))
+    from cli.commands import revision_options
+
+    follow = followup_commands(scope_of_args, carry_plan, revision_options)
+    return cli_main(argv, commands=(*COMMANDS, SERVE, *follow))
 
 
 if __name__ == "__main__":

@@ -459,7 +459,7 @@ def _map_options(parser: argparse.ArgumentParser) -> None:
     filter_options(parser)
 
 
-def _revision(args: argparse.Namespace, path: Path) -> Programme:
+def read_revision(args: argparse.Namespace, path: Path) -> Programme:
     """One revision for `diff`: read and tagged (nothing fetched); a reading that leaves text
     unplaced is an error naming the file."""
     from dataclasses import replace
@@ -473,6 +473,32 @@ def _revision(args: argparse.Namespace, path: Path) -> Programme:
             f"{programme.problem}; see `tiltakskart extract {path} --report`", value=path
         )
     return programme
+
+
+def read_revisions(args: argparse.Namespace) -> tuple[Programme, Programme]:
+    """`args.old` and `args.new`, read; two revisions of one county's programme."""
+    old, new = read_revision(args, args.old), read_revision(args, args.new)
+    if old.gazetteer.county != new.gazetteer.county:
+        raise InputError(
+            f"the revisions are programmes of two counties ({old.gazetteer.county} and "
+            f"{new.gazetteer.county}); compare two revisions of one county's programme, or "
+            "give --county"
+        )
+    return old, new
+
+
+def revision_options(parser: argparse.ArgumentParser) -> None:
+    """OLD and NEW, and how to read them."""
+    from geo.reading.grammar import AUTO, GRAMMARS
+
+    parser.add_argument("old", type=Path, metavar="OLD", help="the earlier revision's file")
+    parser.add_argument("new", type=Path, metavar="NEW", help="the later revision's file")
+    parser.add_argument(
+        "--grammar",
+        metavar="NAME",
+        help=f"the programmes' shape: {AUTO} or one of {', '.join(GRAMMARS)} (default: {AUTO})",
+    )
+    county_option(parser)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -489,13 +515,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 setting="out",
             )
         check_out(args.out)  # never an input: those are text, PDF or Word
-    old, new = _revision(args, args.old), _revision(args, args.new)
-    if old.gazetteer.county != new.gazetteer.county:
-        raise InputError(
-            f"the revisions are programmes of two counties ({old.gazetteer.county} and "
-            f"{new.gazetteer.county}); compare two revisions of one county's programme, or "
-            "give --county"
-        )
+    old, new = read_revisions(args)
     diff = diff_programmes(old.revision, new.revision)
     sys.stdout.write(changes_report(diff))
     if args.out is not None and fmt is not None:
@@ -506,10 +526,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _diff_options(parser: argparse.ArgumentParser) -> None:
-    from geo.reading.grammar import AUTO, GRAMMARS
-
-    parser.add_argument("old", type=Path, metavar="OLD", help="the earlier revision's file")
-    parser.add_argument("new", type=Path, metavar="NEW", help="the later revision's file")
+    revision_options(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -517,12 +534,6 @@ def _diff_options(parser: argparse.ArgumentParser) -> None:
         help="also write the changes: .csv (the measures, for Norwegian Excel) or .xlsx "
         "(sheets Endringer and Kommuner)",
     )
-    parser.add_argument(
-        "--grammar",
-        metavar="NAME",
-        help=f"the programmes' shape: {AUTO} or one of {', '.join(GRAMMARS)} (default: {AUTO})",
-    )
-    county_option(parser)
 
 
 COMMANDS: tuple[Command, ...] = (

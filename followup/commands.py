@@ -13,6 +13,7 @@ from pathlib import Path
 from cli.options import Command, settings_from
 from followup import db
 from followup.auth import Accounts
+from followup.carry import Plan, carry_over, decide
 from followup.errors import FollowupError
 from followup.exchange import export_bytes, import_file
 from followup.records import ROLE_LABELS, Scope, User, UserRole
@@ -209,6 +210,85 @@ def open_pairs(engine, scope: Scope, args: argparse.Namespace) -> int:
     return 0
 
 
-def commands(scope_of: ScopeLoader) -> tuple[Command, ...]:
-    """The follow-up's commands; `scope_of` reads a command's programme (the app's pipeline)."""
-    return (DB, USERS, status_command(scope_of))
+# --- revise -----------------------------------------------------------------------------------
+
+Planner = Callable[[argparse.Namespace], Plan]
+
+
+def _matches(values: list[str] | None, flag: str) -> set[tuple[str, str]]:
+    out = set()
+    for value in values or []:
+        old, sep, new = value.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise InputError("give OLD=NEW, e.g. 3.6.5=3.6.9", value=value, setting=flag)
+        out.add((old.strip(), new.strip()))
+    return out
+
+
+def revise_command(planner: Planner, options: Callable[[argparse.ArgumentParser], None]) -> Command:
+    """`tiltakskart revise OLD NEW`: carry the follow-up over to a new revision; `planner`
+    reads both revisions and proposes the carry-over (the app's pipeline and diff)."""
+
+    def run(args: argparse.Namespace) -> int:
+        engine = _engine(args)
+        plan = planner(args)
+        for p in plan.pending:
+            kind = "split out of" if p.split else "matched with"
+            print(f"to confirm: {p.new} {kind} {p.old} (confidence {p.confidence:.2f})")
+        try:
+            carry = decide(plan, _matches(args.confirm, "confirm"), _matches(args.reject, "reject"))
+        except FollowupError as exc:
+            raise InputError(f"{exc} (--confirm OLD=NEW or --reject OLD=NEW)") from None
+        renumbered = sum(old != new for old, new in carry.moves.items())
+        print(
+            f"{plan.old} → {plan.new}: {len(carry.moves)} measures carried ({renumbered} "
+            f"renumbered), {len(carry.removed)} removed (their statuses archived), "
+            f"{sum(map(len, carry.copies.values()))} split out"
+        )
+        if args.dry_run:
+            print("dry run: nothing changed")
+            return 0
+        done = carry_over(engine, carry, COMMAND_LINE)
+        print(
+            f"carried: {done.moved} statuses moved, {done.copied} copied to split measures, "
+            f"{done.archived} archived, {done.closed} opened pairs closed, {done.history} "
+            "history entries moved"
+        )
+        return 0
+
+    def all_options(parser: argparse.ArgumentParser) -> None:
+        options(parser)
+        parser.add_argument(
+            "--confirm", action="append", metavar="OLD=NEW", help="confirm an uncertain match"
+        )
+        parser.add_argument(
+            "--reject", action="append", metavar="OLD=NEW", help="reject an uncertain match"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="say what would be done")
+
+    return Command(
+        "revise",
+        "carry the follow-up over to a new revision of the programme",
+        "Statuses, their history and opened pairs follow each measure of OLD to its number in "
+        "NEW (matched as `tiltakskart diff` matches them); statuses of removed measures are "
+        "archived with the revision, never deleted; a measure split out of another starts "
+        "from a copy of its statuses. Uncertain matches must each be confirmed or rejected "
+        "first. One transaction: all or nothing.",
+        all_options,
+        run,
+    )
+
+
+def commands(
+    scope_of: ScopeLoader,
+    planner: Planner | None = None,
+    revision_options: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> tuple[Command, ...]:
+    """The follow-up's commands; `scope_of` reads a command's programme and `planner` plans a
+    revision's carry-over (both the app's pipeline)."""
+    revise = (
+        ()
+        if planner is None or revision_options is None
+        else (revise_command(planner, revision_options),)
+    )
+    return (DB, USERS, status_command(scope_of), *revise)

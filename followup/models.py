@@ -60,6 +60,28 @@ class HistoryRow(Base):
     changed_by: Mapped[str] = mapped_column(String(64))
 
 
+class ArchivedRow(Base):
+    """A status whose measure a revision of the programme removed: kept, never deleted, with
+    the revision that removed it."""
+
+    __tablename__ = "archived_status"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme: Mapped[str] = mapped_column(String(32), index=True)
+    measure: Mapped[str] = mapped_column(String(32))
+    kommune: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    status_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[str] = mapped_column(String(200))  # the revision that removed the measure
+    archived_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    archived_by: Mapped[str] = mapped_column(String(64))
+
+
 class RevisionRow(Base):
     """How many changes a programme's follow-up has had (statuses, openings, imports)."""
 

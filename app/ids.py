@@ -125,6 +125,10 @@ IPR_TABLE = "ipr-table"
 IPR_NOTES = "ipr-notes"
 
 # The presentation
+ENDRINGER_SUMMARY = "endringer-summary"
+ENDRINGER_KOMMUNER = "endringer-kommuner"
+ENDRINGER_TABELL = "endringer-tabell"
+
 SLIDE_TITLE = "slide-title"
 SLIDE_SUBTITLE = "slide-subtitle"
 SLIDE_MAP = "slide-map"

@@ -13,7 +13,7 @@ from app import admin, api, downloads, guard, layout, router, served
 from app.model import View
 from app.store import Store
 from app.tracking import Followup
-from app.views import PAGES, TABS, make_view
+from app.views import PAGES, make_view, tabs_for
 from geo.errors import InputError
 from geo.pipeline import Programme, build_programme
 from geo.settings import Settings
@@ -118,13 +118,15 @@ def create_app(
     prefix: str | None = None,
     programmes: tuple[tuple[str, str], ...] = (),
     followup: Followup | None = None,
+    previous: Programme | None = None,
 ) -> Dash:
     """A Dash app over a programme built with its web shapes (geo.pipeline.build_programme,
     `web=True`); `store` is where data that changes while the app runs is read (default: an
     empty read-only one). With several programmes served (app.several), `prefix` is this one's
     path and `programmes` the (label, prefix) of each, for the header's chooser. With
     `followup` (app.tracking.open_followup), statuses come from its database and users log
-    in to change them."""
+    in to change them. With `previous` (the revision before it, read and tagged), the
+    Endringer view shows what changed."""
     access = None
     if followup is not None:
         store, access = followup.store_for(programme), followup.access
@@ -157,19 +159,25 @@ def create_app(
     app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
-    view = make_view(programme, urls, prefix, store, programmes, access)
+    changes = None
+    if previous is not None:
+        from geo.revisions import diff_programmes
+
+        changes = diff_programmes(previous.revision, programme.revision)
+    view = make_view(programme, urls, prefix, store, programmes, access, changes)
     app.tiltakskart_view = view
+    tabs = tabs_for(changes)
     lazy = {
         tab.NAME: [url for library in tab.LIBRARIES for url in defer_scripts(app, library)]
-        for tab in TABS
+        for tab in tabs
         if tab.LIBRARIES
     }
-    app.layout = layout.serve_layout(view, TABS, PAGES, lazy)
+    app.layout = layout.serve_layout(view, tabs, PAGES, lazy)
     # The grid arrives with the Kommune view's first answer, so its callback names an id not yet
     # in the layout (a validation layout would make the browser look for ag-grid's scripts).
     app.config.suppress_callback_exceptions = True
     router.register(app, view)
-    for tab in TABS:
+    for tab in tabs:
         tab.register(app, view)
     for page in PAGES:
         page.register(app, view)

@@ -26,6 +26,7 @@ from geo.load import Counts, CountTable, Filters, Partition, count_table
 from geo.pipeline import Programme
 from geo.reading.parse import Plan
 from geo.records import MeasureRecord, PeriodRecord, TagRecord
+from geo.revisions import ProgrammeDiff
 from geo.terms import (
     CLASS_LABELS,
     CLASS_VIA,
@@ -72,6 +73,7 @@ class View:
     # Every programme served beside this one: (label, its prefix), this one's among them.
     programmes: tuple[tuple[str, str], ...] = ()
     access: Access | None = None  # logins (None: no follow-up database, read-only)
+    changes: ProgrammeDiff | None = None  # since the previous revision (None: no previous)
     # The store's last answer laid on the grid: (codes, reportable, grid), replaced whole.
     _grid: tuple | None = field(default=None, init=False, repr=False, compare=False)
 

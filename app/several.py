@@ -85,6 +85,14 @@ def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
     return [b""]
 
 
+def previous_revision(programmes: list[Programme], k: int) -> Programme | None:
+    """The revision before the k-th programme: the last one served before it of the same
+    county (revisions are given oldest first)."""
+    county = programmes[k].gazetteer.county
+    earlier = [p for p in programmes[:k] if p.gazetteer.county == county]
+    return earlier[-1] if earlier else None
+
+
 def build_apps(programmes: list[Programme], store=None, followup=None) -> Router:
     """One app per programme under /program/<slug>/, with the chooser between them."""
     from app import api
@@ -107,9 +115,14 @@ def build_apps(programmes: list[Programme], store=None, followup=None) -> Router
         choices += ((TITLE, OVERVIEW),)
     apps: dict[str, Any] = {}
     views = []
-    for programme, prefix in zip(programmes, prefixes, strict=True):
+    for k, (programme, prefix) in enumerate(zip(programmes, prefixes, strict=True)):
         dash_app = create_app(
-            programme, store, prefix=prefix, programmes=choices, followup=followup
+            programme,
+            store,
+            prefix=prefix,
+            programmes=choices,
+            followup=followup,
+            previous=previous_revision(programmes, k),
         )
         views.append(dash_app.tiltakskart_view)
         server = dash_app.server

@@ -8,6 +8,7 @@ in `TABS` (a view on the main page) or `PAGES` (a page at its own route).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
@@ -19,8 +20,9 @@ from app.access import Access
 from app.model import View, build_rows
 from app.state import METRICS, Choices, PageState
 from app.store import MemoryStore, Store
-from app.views import ipr, kart, kommune, presentasjon, tiltak, utskrift
+from app.views import endringer, ipr, kart, kommune, presentasjon, tiltak, utskrift
 from geo.pipeline import Programme
+from geo.revisions import ProgrammeDiff
 from geo.terms import Layout, Metric
 
 
@@ -65,9 +67,18 @@ class Page(Protocol):
     def register(self, app: Dash, view: View) -> None: ...
 
 
-TABS: tuple[Tab, ...] = (kart, kommune, tiltak, ipr)
+TABS: tuple[Tab, ...] = (kart, kommune, tiltak, ipr, endringer)
 PAGES: tuple[Page, ...] = (presentasjon, utskrift)
 VIEWS: tuple[str, ...] = tuple(tab.NAME for tab in TABS)
+# Tabs shown only when they have something to show (Endringer: a previous revision).
+OPTIONAL: dict[str, Callable[[ProgrammeDiff | None], bool]] = {
+    endringer.NAME: lambda changes: changes is not None
+}
+
+
+def tabs_for(changes: ProgrammeDiff | None) -> tuple[Tab, ...]:
+    """The tabs of an app: every one, but those with nothing to show."""
+    return tuple(t for t in TABS if OPTIONAL.get(t.NAME, lambda _: True)(changes))
 
 
 def tab_named(name: str) -> Tab:
@@ -94,13 +105,15 @@ def make_view(
     store: Store | None = None,
     programmes: tuple[tuple[str, str], ...] = (),
     access: Access | None = None,
+    changes: ProgrammeDiff | None = None,
 ) -> View:
     """The start-up tables of a programme; `urls` names where each layout's geometry is
     served, `prefix` the app's path prefix, `store` where data that changes is read,
-    `programmes` the (label, prefix) of each programme served beside it."""
+    `programmes` the (label, prefix) of each programme served beside it, `changes` what
+    changed since its previous revision."""
     attribution = "Kommunegrenser © Kartverket" if programme.has_boundaries else None
     choices = Choices(
-        views=VIEWS,
+        views=tuple(t.NAME for t in tabs_for(changes)),
         numbers=tuple(n for n, _ in programme.municipalities),
         themes=tuple(programme.options("theme")),
         strategies=tuple(programme.options("strategy")),
@@ -133,4 +146,5 @@ def make_view(
         store or MemoryStore(),
         programmes,
         access,
+        changes,
     )

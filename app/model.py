@@ -425,10 +425,43 @@ def progress_data(view: View, state: PageState, base: MapData) -> MapData:
     )
 
 
+def new_data(view: View, state: PageState, base: MapData) -> MapData:
+    """The map of what is new since the previous revision: per municipality the specific
+    measures new in its load (the whole programme: the panel's filters do not apply)."""
+    changes = view.changes
+    new = {m.kommune: m.new for m in changes.municipalities} if changes else {}
+    values: list[float | None] = [float(len(new.get(n, ()))) for n in view.numbers]
+    listed = [", ".join(k for k, _ in new.get(n, ())) or "ingen" for n in view.numbers]
+    customdata = [[*row, listed[i]] for i, row in enumerate(base.customdata)]
+    template = (
+        "<b>%{customdata[0]}</b><br>Nye særskilte tiltak siden forrige revisjon: %{z}"
+        "<br>%{customdata[11]}<extra></extra>"
+    )
+    said = (
+        "Nytt for kommunen: særskilte tiltak i denne revisjonen som ikke var blant kommunens "
+        f"særskilte i «{changes.old_label}». Hele programmet: utvalget i panelet gjelder ikke."
+        if changes
+        else None
+    )
+    return replace(
+        base,
+        values=values,
+        customdata=customdata,
+        hovertemplate=template,
+        label=metric_label(view, state),
+        zmax=max(1.0, *(v or 0.0 for v in values)),
+        whole=True,
+        note=None if changes else "Ingen tidligere revisjon å sammenligne med",
+        baseline=said,
+    )
+
+
 def map_data(view: View, state: PageState) -> MapData:
     """Values (scale from 0), hover figures, and what is said in words beside the map."""
     if state.metric == Metric.PROGRESS:
         return progress_data(view, state, map_data(view, replace(state, metric=Metric.ACT)))
+    if state.metric == Metric.NEW:
+        return new_data(view, state, map_data(view, replace(state, metric=Metric.ACT)))
     index = view.programme.index
     filters = filters_of(state, view)
     key = metric_key(view, state)

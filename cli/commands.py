@@ -34,9 +34,18 @@ if TYPE_CHECKING:
 from geo.outputs.report import accounting_report, municipality_listing, tags_summary
 from geo.pipeline import Programme, build_programme
 from geo.settings import DEFAULT_COUNTY
-from geo.terms import LOAD_FORMATS, Layout, Metric, Role, Via, column_year, year_column
+from geo.terms import (
+    APP_METRICS,
+    LOAD_FORMATS,
+    Layout,
+    Metric,
+    Role,
+    Via,
+    column_year,
+    year_column,
+)
 
-MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR]
+MAP_METRICS = [m.value for m in Metric if m != Metric.YEAR and m not in APP_METRICS]
 DEFAULT_METRIC = Metric.SPECIFIC
 
 

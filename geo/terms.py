@@ -107,6 +107,9 @@ class Metric(StrEnum):
     # Follow-up: of the specific measures that can carry a status (the municipality is asked
     # to act, or the county opened it), the share in progress or done (followup.records).
     PROGRESS = "progress"
+    # Revisions: specific measures new for the municipality since the previous revision
+    # (geo.revisions; offered where the app serves a previous revision).
+    NEW = "new"
 
 
 PER_1000 = {Metric.SPECIFIC_PER_1000: Metric.SPECIFIC, Metric.TOTAL_PER_1000: Metric.TOTAL}
@@ -188,6 +191,7 @@ METRIC_LABELS: dict[str, str] = {
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.YEAR: "Aktive tiltak i {year}",
     Metric.PROGRESS: "Fremdrift: andel påbegynt eller gjennomført",
+    Metric.NEW: "Nye særskilte tiltak siden forrige revisjon",
 }
 # A municipality's specific measures by role (geo.load.counts): what it is asked to do, and
 # what only concerns its area.
@@ -219,7 +223,10 @@ METRIC_CHOICE_LABELS: dict[str, str] = {
     Metric.TOTAL: "Alle tiltak (særskilte og felles)",
     Metric.SHARE: "Andel av tiltakene (1/n per tiltak)",
     Metric.PROGRESS: "Fremdrift i oppfølgingen (påbegynt eller gjennomført)",
+    Metric.NEW: "Nytt for kommunen siden forrige revisjon",
 }
+# Figures of the app alone: they need the follow-up's database or a previous revision.
+APP_METRICS: tuple[Metric, ...] = (Metric.PROGRESS, Metric.NEW)
 DEFAULT_METRIC = Metric.ACT
 
 

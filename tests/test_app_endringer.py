@@ -9,10 +9,12 @@ import pytest
 from axe_core_python.selenium import Axe
 
 from app.main import build_app_programme, create_app
+from app.model import map_data
 from app.several import build_apps, previous_revision
 from app.state import PageState
 from app.views import download_table
 from geo.settings import Settings
+from geo.terms import Metric
 from tests.conftest import live_server
 from tests.test_app_browser import text_of, viewport, wait_for
 from tests.test_app_language import scan
@@ -47,6 +49,18 @@ def test_without_a_previous_revision_there_is_no_endringer_view(dash_app):
     view = dash_app.tiltakskart_view
     assert view.changes is None and "endringer" not in view.choices.views
     assert "Endringer" not in str(dash_app.layout)
+    assert Metric.NEW not in view.choices.metrics
+    assert view.choices.state({"metric": "new"}).metric == Metric.ACT  # a link: the default
+
+
+def test_the_map_colours_by_what_is_new_for_each_municipality(changed_app):
+    view = changed_app.tiltakskart_view
+    assert Metric.NEW in view.choices.metrics
+    data = map_data(view, PageState(metric=Metric.NEW))
+    new = dict(zip(view.names, data.values, strict=True))
+    assert new["Sarpsborg"] == new["Rakkestad"] == 1 and sum(new.values()) == 2
+    assert data.label == "Nye særskilte tiltak siden forrige revisjon" and data.whole
+    assert data.customdata[view.names.index("Sarpsborg")][-1] == "3.12.4"
 
 
 def test_its_download_is_the_list_of_changes(changed_app):
@@ -74,6 +88,10 @@ def test_the_view_in_the_browser(changed_app, browser):
         assert "3.12.4 Fremme viktige farledstiltak" in sarpsborg
         assert "(kommunen skal bidra)" in sarpsborg and "3.12.3 Gjenåpne Østre linje" in sarpsborg
         assert "Nytt nummer 3.12.2 3.12.9" in text_of(browser, "#endringer-tabell")
+        assert scan(browser) == []
+        browser.get(f"{url}/?metric=new")
+        title = "Nye særskilte tiltak siden forrige revisjon"
+        wait_for(browser, lambda b: title in text_of(b, "#map .colorbar"))
         assert scan(browser) == []
         found = {
             v["id"]: (v["impact"], [n["html"][:160] for n in v["nodes"][:3]])

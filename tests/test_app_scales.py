@@ -12,7 +12,7 @@ import pytest
 
 from app.model import metric_label
 from app.views import make_view
-from geo.terms import METRIC_CHOICE_LABELS, Metric
+from geo.terms import APP_METRICS, METRIC_CHOICE_LABELS
 from tests.test_app_browser import click, viewport, wait_for
 
 pytestmark = pytest.mark.browser
@@ -79,8 +79,9 @@ def assert_reads(bar: dict, label: str) -> None:
 
 
 # The load figures (progress, offered only with the follow-up's database, has a scale of its
-# own: tests/test_followup_browser.py).
-LOAD_CHOICES = {m: c for m, c in METRIC_CHOICE_LABELS.items() if m != Metric.PROGRESS}
+# own: tests/test_followup_browser.py; "new", only with a previous revision:
+# tests/test_app_endringer.py).
+LOAD_CHOICES = {m: c for m, c in METRIC_CHOICE_LABELS.items() if m not in APP_METRICS}
 
 
 @pytest.mark.parametrize("metric", list(LOAD_CHOICES))

@@ -643,3 +643,14 @@ def test_a_megabyte_of_many_line_fields_is_extracted(tmp_path, shape):
     result = run("extract", str(document))
     assert result.returncode == 0, result.stderr[-500:]
     assert [m["id"] for m in json.loads(result.stdout)["measures"]] == ["1.1.1"]
+
+
+def test_map_refuses_the_app_only_figures_in_one_line(tmp_path):
+    """Progress (the follow-up's) and new since the last revision exist in the app only."""
+    for metric in ("progress", "new"):
+        result = run(
+            "map", "--out", str(tmp_path / "k.html"), "--metric", metric, "--api-url", "off"
+        )
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert f"--metric {metric}: unknown" in result.stderr
+    assert not (tmp_path / "k.html").exists()

@@ -128,9 +128,11 @@ def make_view(
         ),
         slides=presentasjon.slide_total(programme),
         has_boundaries=programme.has_boundaries,
-        metrics=METRICS
-        if access is not None
-        else tuple(m for m in METRICS if m != Metric.PROGRESS),
+        metrics=tuple(
+            m
+            for m in METRICS
+            if (m != Metric.PROGRESS or access is not None) and (m != Metric.NEW or changes)
+        ),
     )
     inhabitants = programme.index.inhabitants(programme.population)
     shapes = {kind: replace(s, url=(urls or {}).get(kind)) for kind, s in programme.web.items()}

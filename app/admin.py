@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.access import CROSS_SITE, LOGIN, LOGOUT, Access, same_origin
 from app.model import View
+from app.uploads import ROUTE as UPLOADS_ROUTE
+from app.uploads import SEND
 from followup.auth import (
     MAX_PASSWORD,
     MIN_PASSWORD,
@@ -66,8 +68,11 @@ class AdminPage:
     """The page for one programme's app: the server's users (shared by every programme it
     serves) and this programme's openings."""
 
-    def __init__(self, view: View, access: Access, store: DatabaseStore):
+    def __init__(
+        self, view: View, access: Access, store: DatabaseStore, with_uploads: bool = False
+    ):
         self.view, self.access, self.store = view, access, store
+        self.with_uploads = with_uploads
         self.root = view.prefix.rstrip("/") + "/"
         self.path = self.root + ROUTE
         self.names: Mapping[str, str] = dict(view.programme.municipalities)
@@ -309,6 +314,20 @@ class AdminPage:
             f"{opener}{table}"
         )
 
+    def programmes(self) -> str:
+        """The upload of a new revision (read and published on the Programmer page)."""
+        if not self.with_uploads:
+            return ""
+        return (
+            '<h2 id="programmer">Programmer</h2><p>Last opp en ny revisjon av '
+            "handlingsprogrammet: tekst (.txt), PDF eller Word (.docx), høyst 20 MB. Den "
+            "leses inn og publiseres på siden Programmer.</p>"
+            f'<form method="post" action="{_e(self.root + SEND)}" enctype="multipart/form-data">'
+            '<label>Fil <input type="file" name="fil" accept=".txt,.pdf,.docx" required>'
+            '</label> <button type="submit">Last opp</button></form>'
+            f'<p><a href="{_e(self.root + UPLOADS_ROUTE)}">Programmer: les inn og publiser</a></p>'
+        )
+
     def order(self, measure: str) -> tuple:
         return tuple(int(p) if p.isdigit() else 0 for p in measure.split("."))
 
@@ -341,7 +360,7 @@ class AdminPage:
             "åpner tiltak for rapportering og styrer brukerne.</p>"
             "<table><thead><tr><th>Bruker</th><th>Rolle og kommuner</th><th>Passord og "
             f"fjerning</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<h3>Ny bruker</h3>{add}{self.openings()}"
+            f"<h3>Ny bruker</h3>{add}{self.openings()}{self.programmes()}"
         )
         return _page("Brukere og rapportering", body, status)
 
@@ -370,10 +389,10 @@ class AdminPage:
             return self.render(me, RACE, ok=False, status=409)
 
 
-def install(server: Flask, view: View, access: Access) -> None:
+def install(server: Flask, view: View, access: Access, with_uploads: bool = False) -> None:
     """The administrators' page on `server` under the view's prefix (with a follow-up
-    database only)."""
+    database only); `with_uploads`: with the form that uploads a new revision."""
     if not isinstance(view.store, DatabaseStore):
         return
-    page = AdminPage(view, access, view.store)
+    page = AdminPage(view, access, view.store, with_uploads)
     server.add_url_rule(page.path, "tiltakskart_admin", page.handle, methods=["GET", "POST"])

@@ -59,10 +59,13 @@ def install(
     prefix: str = "/",
     pages: Collection[str] = ("",),
     routed: Collection[str] = (),
+    limits: Mapping[str, int] | None = None,
 ) -> None:
     """Check every callback request on `server` against the app's `callback_map`, and answer
-    404 for paths that are not one of the app's `pages` (routes under the prefix)."""
+    404 for paths that are not one of the app's `pages` (routes under the prefix). Bodies are
+    bounded by MAX_BODY_BYTES, or for a path in `limits` by its own limit (an upload)."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    limits = dict(limits or {})
     path = prefix.rstrip("/") + CALLBACK_PATH
     root = prefix.rstrip("/") + "/"
 
@@ -81,24 +84,26 @@ def install(
         the answer instead of a reset)."""
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
+        bound = limits.get(request.path, MAX_BODY_BYTES)
+        request.max_content_length = bound
         environ = request.environ
         length = request.content_length
         if length is None:
             if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
                 return None  # no body at all (reading would wait for the client to close)
-            data = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
-            if len(data) > MAX_BODY_BYTES:
-                return too_large()
+            data = environ["wsgi.input"].read(bound + 1)
+            if len(data) > bound:
+                return too_large(bound)
             environ["wsgi.input"] = io.BytesIO(data)  # what Dash and Flask read from here on
             environ["CONTENT_LENGTH"] = str(len(data))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             return None
-        if length > MAX_BODY_BYTES:
+        if length > bound:
             if length <= DRAINED_BYTES:
                 left = length
                 while left > 0 and (chunk := environ["wsgi.input"].read(min(65536, left))):
                     left -= len(chunk)
-            return too_large()
+            return too_large(bound)
         return None
 
     @server.before_request
@@ -126,9 +131,9 @@ def install(
         return Response("Intern feil", status=500, mimetype="text/plain")
 
 
-def too_large() -> Response:
+def too_large(bound: int = MAX_BODY_BYTES) -> Response:
     """A 413 that says the limit, as plain text; the connection is not kept."""
-    limit = f"{MAX_BODY_BYTES / 1e6:.0f} MB"
+    limit = f"{bound / 1e6:.0f} MB"
     return Response(
         f"For stor forespørsel: over {limit}.",
         status=413,

@@ -9,7 +9,7 @@ from importlib.resources import files
 from dash import Dash
 
 from app import access as logins
-from app import admin, api, downloads, guard, layout, router, served
+from app import admin, api, downloads, guard, layout, router, served, uploads
 from app.model import View
 from app.store import Store
 from app.tracking import Followup
@@ -90,6 +90,9 @@ def defer_scripts(app: TiltakskartDash, namespace: str) -> list[str]:
     router to load when a view that uses the library first opens (Dash still serves them)."""
     app.left_out = (*app.left_out, f"/_dash-component-suites/{namespace}/")
     return [d["url"] for d in app.get_dist([namespace]) if d["type"] == "_js_dist"]
+
+
+UPLOAD_BODY_BYTES = 21_000_000  # a 20 MB file and its form
 
 
 def build_app_programme(settings: Settings, refresh: bool = False) -> Programme:
@@ -186,12 +189,20 @@ def create_app(
     if access is not None:
         routes += (logins.LOGIN, logins.LOGOUT, admin.ROUTE)
         logins.install(app.server, access, prefix, prefix.rstrip("/") + guard.CALLBACK_PATH)
-        admin.install(app.server, view, access)
     routed: tuple[str, ...] = ()
+    limits: dict[str, int] = {}
+    if followup is not None and access is not None:
+        with_uploads = followup.uploads is not None and followup.reading is not None
+        admin.install(app.server, view, access, with_uploads)
+        if followup.uploads is not None and followup.reading is not None:
+            uploads.install(app.server, prefix, access, followup.uploads, followup.reading)
+            routes += (uploads.SEND,)
+            routed += (uploads.ROUTE,)
+            limits[prefix.rstrip("/") + "/" + uploads.SEND] = UPLOAD_BODY_BYTES
     if prefix == "/":  # one programme: the API beside it (several: app.several mounts one)
         api.install(app.server, lambda: [view], api_login_needed(access))
-        routed = (api.PREFIX.strip("/") + "/",)
-    guard.install(app.server, app.callback_map, prefix, routes, routed)
+        routed += (api.PREFIX.strip("/") + "/",)
+    guard.install(app.server, app.callback_map, prefix, routes, routed, limits)
     served.install(app.server, [plotly, *shapes.values()], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that

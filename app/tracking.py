@@ -13,6 +13,7 @@ from followup import db
 from followup.auth import Accounts
 from followup.records import PROGRESS, Pair, Scope, StatusKey
 from followup.store import DatabaseStore
+from followup.uploads import Uploads
 from geo.load.index import Filters
 from geo.pipeline import Programme
 from geo.settings import Settings
@@ -37,6 +38,8 @@ class Followup:
 
     access: Access
     stores: dict[str, DatabaseStore]  # programme key -> its store
+    uploads: Uploads | None = None  # programme files the administrators upload
+    reading: Settings | None = None  # how an uploaded programme is read (the app's settings)
 
     def store_for(self, programme: Programme) -> DatabaseStore:
         return self.stores[programme.key]
@@ -59,7 +62,7 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
         login_to_read=settings.login_to_read,
     )
     stores = {p.key: DatabaseStore(engine, scope_of(p)) for p in programmes}
-    return Followup(access, stores)
+    return Followup(access, stores, Uploads(engine), settings)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -80,6 +81,24 @@ class ArchivedRow(Base):
     revision: Mapped[str] = mapped_column(String(200))  # the revision that removed the measure
     archived_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     archived_by: Mapped[str] = mapped_column(String(64))
+
+
+class UploadRow(Base):
+    """A programme file an administrator uploaded, by the SHA-256 of its bytes: its reading's
+    report once read, and whether it is published."""
+
+    __tablename__ = "programme_upload"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16))  # UploadState
+    report: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, once read
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class RevisionRow(Base):

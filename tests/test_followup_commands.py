@@ -38,8 +38,8 @@ def test_db_upgrade_and_current(database_url):
     before = tiltakskart("db", "current", url=database_url)
     assert before.returncode == 1 and "run `tiltakskart db upgrade`" in before.stdout
     done = tiltakskart("db", "upgrade", url=database_url)
-    assert done.returncode == 0 and "upgraded from empty to revision 0004" in done.stdout
-    assert "already at revision 0004" in tiltakskart("db", "upgrade", url=database_url).stdout
+    assert done.returncode == 0 and "upgraded from empty to revision 0005" in done.stdout
+    assert "already at revision 0005" in tiltakskart("db", "upgrade", url=database_url).stdout
     assert tiltakskart("db", "current", url=database_url).returncode == 0
 
 

@@ -1,0 +1,407 @@
+"""Programmer (`/programmer/`): the county's administrators upload a new revision of the
+programme (text, PDF or Word, at most 20 MB), read it in a background job with a progress bar,
+see the reading's report in Norwegian (measures found, header lines that could not be placed,
+county and shape, tags per via) and publish it once they have seen it.
+
+A Dash app of its own on the app's server, so that the main page carries none of it. The file
+arrives by a plain form POST (bytes, not base64 in a callback) and is kept in the database by
+its SHA-256; the reading runs in a separate process (Dash background callback, disk-cache
+manager) under memory and CPU limits, so a hostile file costs its own process only. Nothing
+uploaded is rendered as HTML: the report is data, shown as text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import resource
+import tempfile
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, no_update
+from flask import Flask, Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from app.access import CROSS_SITE, LOGIN, Access, same_origin
+from followup.errors import FollowupError
+from followup.store import oslo_time
+from followup.uploads import MAX_UPLOAD_BYTES, Upload, Uploads, UploadState
+from geo import norsk
+from geo.errors import TiltakskartError
+from geo.settings import Settings, default_cache_dir
+from geo.terms import Via
+
+log = logging.getLogger(__name__)
+
+ROUTE = "programmer/"  # under the app's prefix
+SEND = "programmer/last-opp"  # the form's POST
+CHOSEN, READ, PROGRESS, REPORT, PUBLISH, REMOVE, NOTE, LISTED = (
+    "opplasting-valgt",
+    "opplasting-les",
+    "opplasting-framdrift",
+    "opplasting-rapport",
+    "opplasting-publiser",
+    "opplasting-fjern",
+    "opplasting-melding",
+    "opplasting-liste",
+)
+URL = "opplasting-url"
+JOB_MEMORY = 2_000_000_000  # bytes of address space a reading may take
+JOB_CPU_S = 120  # seconds of CPU
+VIA_WORDS = {
+    Via.NAME: "navngitt",
+    Via.PLACE: "via sted",
+    Via.REGION: "via region",
+    Via.ALL: "felles (kommunene)",
+    Via.ORGANISATION: "bare i et organisasjonsnavn",
+}
+STATE_WORDS = {
+    UploadState.NEW: "ikke lest",
+    UploadState.READ: "lest, klar til å publiseres",
+    UploadState.FAILED: "lest, med feil",
+    UploadState.PUBLISHED: "publisert",
+}
+
+
+def reading_report(settings: Settings, filename: str, data: bytes) -> tuple[dict, bool]:
+    """Read an uploaded programme (in this process) and say what was found, as data; whether
+    it can be published."""
+    from geo.pipeline import build_programme
+
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="tiltakskart-opplasting-") as folder:
+        path = Path(folder) / f"program{suffix}"
+        path.write_bytes(data)
+        try:
+            programme = build_programme(replace(settings, document=path))
+        except TiltakskartError as exc:
+            log.info("upload %s could not be read: %s", filename, exc)
+            return {
+                "file": filename,
+                "error": "Filen kunne ikke leses som et handlingsprogram.",
+            }, False
+    extraction, gazetteer = programme.extraction, programme.gazetteer
+    vias = Counter(t["via"] for m in programme.measures for t in m.get("municipalities", []))
+    report = {
+        "file": filename,
+        "key": programme.key,
+        "county": f"{gazetteer.county} {gazetteer.county_name}",
+        "grammar": extraction.grammar,
+        "measures": len(programme.measures),
+        "plans": len(extraction.plans),
+        "period": programme.period_label,
+        "unclassified": [
+            {"line": h.line, "text": h.text[:200]} for h in extraction.unclassified[:50]
+        ],
+        "unclassified_total": len(extraction.unclassified),
+        "stray": [
+            {"line": s.line, "end": s.end, "text": s.text[:200]} for s in extraction.stray[:50]
+        ],
+        "stray_total": len(extraction.stray),
+        "vias": {str(v): int(vias.get(str(v), 0)) for v in VIA_WORDS},
+    }
+    return report, programme.problem is None
+
+
+def report_view(report: dict | None) -> list:
+    """The report in Norwegian, as text components (nothing from the file is read as HTML)."""
+    if not report:
+        return [html.P("Ikke lest ennå.")]
+    if report.get("error"):
+        return [
+            html.P(str(report["error"]), className="text-danger fw-bold"),
+            html.P("Sjekk at det er riktig fil (tekst, PDF eller Word) og ikke skadet."),
+        ]
+    out: list = [
+        html.Dl(
+            [
+                *(html.Dt("Fylke"), html.Dd(str(report["county"]))),
+                *(html.Dt("Form (grammatikk)"), html.Dd(str(report["grammar"]))),
+                *(html.Dt("Periode"), html.Dd(str(report["period"]) or "ikke funnet")),
+                *(html.Dt("Tiltak funnet"), html.Dd(norsk.count(report["measures"]))),
+                *(html.Dt("Planer"), html.Dd(norsk.count(report["plans"]))),
+                *(
+                    html.Dt("Koblinger til kommuner"),
+                    html.Dd(
+                        ", ".join(
+                            f"{VIA_WORDS[Via(v)]}: {norsk.count(n)}"
+                            for v, n in report["vias"].items()
+                        )
+                    ),
+                ),
+            ],
+            className="report",
+        )
+    ]
+    unclassified, stray = report["unclassified_total"], report["stray_total"]
+    if not unclassified and not stray:
+        out.append(html.P("Alle overskriftslinjer er plassert.", className="text-success fw-bold"))
+    if unclassified:
+        out += [
+            html.P(
+                f"{norsk.count(unclassified)} overskriftslinjer kunne ikke plasseres; "
+                "programmet kan ikke publiseres før de er rettet:",
+                className="text-danger fw-bold",
+            ),
+            html.Ul([html.Li(f"linje {h['line']}: {h['text']}") for h in report["unclassified"]]),
+        ]
+    if stray:
+        out += [
+            html.P(
+                f"{norsk.count(stray)} tekstbiter hører ikke til noe tiltak:",
+                className="text-danger fw-bold",
+            ),
+            html.Ul(
+                [html.Li(f"linje {s['line']}–{s['end']}: {s['text']}") for s in report["stray"]]
+            ),
+        ]
+    return out
+
+
+def listing(uploads: list[Upload]) -> Any:
+    if not uploads:
+        return html.P("Ingen filer er lastet opp.")
+    rows = [
+        html.Tr(
+            [
+                html.Td(u.filename),
+                html.Td(f"{norsk.decimal(u.size / 1e6, 1)} MB"),
+                html.Td(f"{u.uploaded_by}, {oslo_time(u.uploaded_at)}"),
+                html.Td(STATE_WORDS[u.state]),
+                html.Td(
+                    norsk.count(u.report["measures"])
+                    if u.report and "measures" in u.report
+                    else "–"
+                ),
+            ]
+        )
+        for u in uploads
+    ]
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in ("Fil", "Størrelse", "Lastet opp", "Status", "Tiltak")
+            ]
+        )
+    )
+    return html.Table([head, html.Tbody(rows)], className="table table-sm")
+
+
+def options(uploads: list[Upload]) -> list[dict]:
+    return [{"label": f"{u.filename} ({STATE_WORDS[u.state]})", "value": u.sha256} for u in uploads]
+
+
+def _limit_job() -> None:
+    """Bound what one reading can cost (a PDF bomb, a 20 MB line): its own process only."""
+    for limit, value in ((resource.RLIMIT_AS, JOB_MEMORY), (resource.RLIMIT_CPU, JOB_CPU_S)):
+        with contextlib.suppress(ValueError, OSError):  # a lower limit set already
+            resource.setrlimit(limit, (value, value))
+
+
+def build(server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings) -> Dash:
+    """The page's own Dash app on `server` at `prefix` + ROUTE."""
+    base = prefix.rstrip("/") + "/" + ROUTE
+    cache_dir = (settings.cache_dir or default_cache_dir()) / "jobber"
+    import diskcache
+
+    manager = DiskcacheManager(diskcache.Cache(str(cache_dir)), expire=3600)
+    page = Dash(
+        __name__,
+        server=server,
+        url_base_pathname=base,
+        title="Programmer – Tiltakskart",
+        update_title=None,
+        serve_locally=True,
+        assets_ignore=".*",  # the main page's scripts are not this page's
+        external_stylesheets=[prefix.rstrip("/") + "/assets/00-bootstrap.min.css"],
+        background_callback_manager=manager,
+    )
+    page.layout = html.Main(
+        [
+            dcc.Location(id=URL),
+            html.H1("Programmer", className="h3 mt-3"),
+            html.P(
+                "Nye revisjoner av handlingsprogrammet (tekst, PDF eller Word, høyst 20 MB): "
+                "les en fil inn, se over rapporten og publiser den."
+            ),
+            html.P(
+                html.A("Last opp en fil", href=prefix.rstrip("/") + "/brukere#programmer"),
+            ),
+            html.H2("Lastet opp", className="h5"),
+            html.Div(id=LISTED),
+            html.Label("Velg fil", htmlFor=CHOSEN, className="form-label mt-2"),
+            dcc.Dropdown(id=CHOSEN, options=[], clearable=False, placeholder="Velg en fil"),
+            html.Div(
+                [
+                    html.Button("Les inn", id=READ, className="btn btn-primary me-2"),
+                    html.Button("Publiser", id=PUBLISH, className="btn btn-success me-2"),
+                    html.Button("Fjern", id=REMOVE, className="btn btn-outline-danger"),
+                ],
+                className="mt-2",
+            ),
+            dbc.Progress(
+                id=PROGRESS, value=0, label="", className="mt-3", style={"height": "1.5rem"}
+            ),
+            html.Div(id=NOTE, role="status", className="mt-2"),
+            html.H2("Rapport", className="h5 mt-3"),
+            html.Div(id=REPORT, **{"aria-live": "polite"}),
+            html.P(html.A("Tilbake til kartet", href=prefix), className="mt-4"),
+        ],
+        className="container",
+    )
+    page.index_string = page.index_string.replace("<html>", '<html lang="nb">', 1)
+
+    def admin() -> bool:
+        user = access.user()
+        return user is not None and user.admin
+
+    @page.callback(
+        Output(LISTED, "children"),
+        Output(CHOSEN, "options"),
+        Output(CHOSEN, "value"),
+        Input(URL, "search"),
+        Input(NOTE, "children"),
+        Input(REPORT, "children"),  # a reading done: its state in the list
+        State(CHOSEN, "value"),
+    )
+    def show(search, _note, _report, chosen):
+        if not admin():
+            return (
+                html.P("Bare fylkeskommunens administratorer kan laste opp programmer."),
+                [],
+                None,
+            )
+        found = uploads.list()
+        known = {u.sha256 for u in found}
+        asked = _asked(search)
+        value = asked if asked in known else (chosen if chosen in known else None)
+        return listing(found), options(found), value
+
+    @page.callback(
+        Output(REPORT, "children"),
+        Input(READ, "n_clicks"),
+        State(CHOSEN, "value"),
+        background=True,
+        progress=[Output(PROGRESS, "value"), Output(PROGRESS, "label")],
+        running=[
+            (Output(READ, "disabled"), True, False),
+            (Output(PUBLISH, "disabled"), True, False),
+        ],
+        prevent_initial_call=True,
+    )
+    def read(set_progress, _clicks, chosen):
+        # A process of its own (the manager forks it): the session was checked on the
+        # request that started it (guard_page), and the limits bind this process only.
+        _limit_job()
+        if not isinstance(chosen, str) or chosen not in {u.sha256 for u in uploads.list()}:
+            return html.P("Velg en fil først.")
+        set_progress((10, "Henter filen"))
+        filename, data = uploads.content(chosen)
+        set_progress((30, "Leser og merker tiltakene"))
+        try:
+            report, usable = reading_report(settings, filename, data)
+        except MemoryError:
+            report, usable = (
+                {"file": filename, "error": "Filen krevde for mye minne å lese."},
+                False,
+            )
+        uploads.set_report(chosen, report, usable)
+        set_progress((100, "Ferdig"))
+        return report_view(report)
+
+    @page.callback(
+        Output(NOTE, "children"),
+        Input(PUBLISH, "n_clicks"),
+        Input(REMOVE, "n_clicks"),
+        State(CHOSEN, "value"),
+        prevent_initial_call=True,
+    )
+    def act(_publish, _remove, chosen):
+        from dash import ctx
+
+        user = access.user()
+        if user is None or not user.admin:
+            return "Bare fylkeskommunens administratorer kan publisere eller fjerne."
+        if not isinstance(chosen, str) or len(chosen) != 64:
+            return "Velg en fil først."
+        try:
+            if ctx.triggered_id == PUBLISH:
+                uploads.publish(chosen, user.username)
+                return f"Publisert: {uploads.get(chosen).filename}."
+            uploads.remove(chosen)
+            return "Fjernet."
+        except FollowupError as exc:
+            return str(exc)
+
+    @page.callback(
+        Output(REPORT, "children", allow_duplicate=True),
+        Input(CHOSEN, "value"),
+        prevent_initial_call=True,
+    )
+    def shown(chosen):
+        if not admin() or not isinstance(chosen, str):
+            return no_update
+        try:
+            return report_view(uploads.get(chosen).report)
+        except FollowupError as exc:
+            return html.P(str(exc))
+
+    return page
+
+
+def _asked(search: object) -> str | None:
+    if not isinstance(search, str) or "fil=" not in search:
+        return None
+    value = search.split("fil=", 1)[1][:64]
+    return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else None
+
+
+def install(
+    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings
+) -> Dash:
+    """The page and its upload route on `server`; every request to either must come from an
+    administrator's session (a reading or a click from anyone else is refused before Dash
+    sees it), and the form from this site."""
+    root = prefix.rstrip("/") + "/"
+    page_root, send = root + ROUTE, root + SEND
+
+    @server.before_request
+    def guard_page() -> BaseResponse | None:
+        if not request.path.startswith(page_root) and request.path != send:
+            return None
+        user = access.user()
+        if user is None:
+            if request.method == "GET" and not request.path.startswith(page_root + "_"):
+                return redirect(f"{root}{LOGIN}?neste={page_root}", code=303)
+            return Response("Logg inn som administrator.", status=401, mimetype="text/plain")
+        if not user.admin:
+            return Response(
+                "Bare fylkeskommunens administratorer kan laste opp programmer.",
+                status=403,
+                mimetype="text/plain",
+            )
+        if request.method == "POST" and not same_origin():
+            return Response(CROSS_SITE, status=403, mimetype="text/plain")
+        return None
+
+    def receive() -> BaseResponse:
+        user = access.user()
+        assert user is not None  # guard_page
+        sent = request.files.get("fil")
+        if sent is None:
+            return Response("Velg en fil å laste opp.", status=400, mimetype="text/plain")
+        data = sent.stream.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            digest = uploads.add(sent.filename or "", data, user.username)
+        except FollowupError as exc:
+            return Response(str(exc), status=400, mimetype="text/plain")
+        log.info("%s uploaded %s (%d bytes)", user.username, digest[:12], len(data))
+        return redirect(f"{page_root}?fil={digest}", code=303)
+
+    server.add_url_rule(send, "tiltakskart_upload", receive, methods=["POST"])
+    return build(server, prefix, access, uploads, settings)

@@ -153,7 +153,18 @@ def carry_plan(args: argparse.Namespace):
             if c.old and c.new and c.uncertain
         ),
         removed=frozenset(c.old for c in changes if c.old and c.change == Change.REMOVED),
+        fingerprint=fingerprint(args.old, args.new),
     )
+
+
+def fingerprint(*paths) -> str:
+    """SHA-256 over the files' SHA-256, in order: one carry-over of these two documents."""
+    import hashlib
+
+    outer = hashlib.sha256()
+    for path in paths:
+        outer.update(hashlib.sha256(path.read_bytes()).digest())
+    return outer.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:

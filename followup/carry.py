@@ -12,8 +12,8 @@ from sqlalchemy import Engine, delete, insert, select, update
 
 from followup.db import writing
 from followup.errors import FollowupError
-from followup.models import ArchivedRow, HistoryRow, OpeningRow, StatusRow
-from followup.store import bump, now
+from followup.models import ArchivedRow, CarryRow, HistoryRow, OpeningRow, StatusRow
+from followup.store import _utc, bump, now, oslo_time
 
 STATUS_COLUMNS = ("kommune", "status", "comment", "contact", "status_date", "version")
 
@@ -29,6 +29,7 @@ class Carry:
     moves: Mapping[str, str]  # old measure id -> its id in the new revision (kept ones too)
     removed: frozenset[str]  # old ids the new revision does not have: archived
     copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # old -> split out
+    fingerprint: str = ""  # of the two documents: a carry-over is done once ("" : not logged)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Plan:
     sure: Mapping[str, str]  # old -> new: kept and renumbered measures matched with confidence
     pending: tuple[Pending, ...]
     removed: frozenset[str]
+    fingerprint: str = ""  # SHA-256 over both documents' SHA-256
 
 
 def decide(plan: Plan, confirmed: set[tuple[str, str]], rejected: set[tuple[str, str]]) -> Carry:
@@ -93,7 +95,15 @@ def decide(plan: Plan, confirmed: set[tuple[str, str]], rejected: set[tuple[str,
         p = pending[key]
         if not p.split and p.old not in moves:
             removed.add(p.old)
-    return Carry(plan.old, plan.new, plan.label, moves, frozenset(removed), copies)
+    orphans = sorted(old for old in copies if old in removed)
+    if orphans:
+        raise FollowupError(
+            f"Tiltak {orphans[0]} er avvist som treff, men et tiltak delt ut av det er bekreftet; "
+            "avvis også det, eller bekreft treffet."
+        )
+    return Carry(
+        plan.old, plan.new, plan.label, moves, frozenset(removed), copies, plan.fingerprint
+    )
 
 
 def _renumbered(old: str, new: str, label: str) -> str:
@@ -105,6 +115,24 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
     who does it. Refuses a plan that leaves a measure with statuses unaccounted for."""
     stamp = now()
     with writing(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            # No save may slip in between the read below and the rewrite (SQLite's writing
+            # transaction holds the write lock from its BEGIN already).
+            conn.exec_driver_sql(
+                "LOCK TABLE status, history, opening, archived_status, carry_log "
+                "IN SHARE ROW EXCLUSIVE MODE"
+            )
+        if carry.fingerprint:
+            done = conn.execute(
+                select(CarryRow.label, CarryRow.applied_at).where(
+                    CarryRow.fingerprint == carry.fingerprint
+                )
+            ).first()
+            if done is not None:
+                raise FollowupError(
+                    f"Denne revisjonen («{done.label}») er alt overført "
+                    f"{oslo_time(_utc(done.applied_at))}; ingenting er endret."
+                )
         rows = conn.execute(select(StatusRow).where(StatusRow.programme == carry.old)).all()
         known = set(carry.moves) | carry.removed
         loose = sorted({r.measure for r in rows} - known)
@@ -156,6 +184,7 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
                         version=r.version,
                         changed_at=stamp,
                         changed_by=by,
+                        archived=carry.label[:200],
                     )
                 )
                 archived += 1
@@ -192,10 +221,24 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
                     )
                 )
                 copied += 1
+        # A removed measure's history goes with its archived statuses: a number the revision
+        # gives to another measure starts with none of it.
+        if carry.removed:
+            conn.execute(
+                update(HistoryRow)
+                .where(
+                    HistoryRow.programme == carry.old,
+                    HistoryRow.measure.in_(sorted(carry.removed)),
+                    HistoryRow.archived.is_(None),
+                )
+                .values(archived=carry.label[:200])
+            )
         # The history follows its measure (row by row: numbers may swap).
         history = 0
         for hid, measure in conn.execute(
-            select(HistoryRow.id, HistoryRow.measure).where(HistoryRow.programme == carry.old)
+            select(HistoryRow.id, HistoryRow.measure).where(
+                HistoryRow.programme == carry.old, HistoryRow.archived.is_(None)
+            )
         ).all():
             to = carry.moves.get(measure)
             if to is None or (to, carry.new) == (measure, carry.old):
@@ -243,6 +286,17 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
                     opened_at=o.opened_at,
                 )
             )
+        if carry.fingerprint:
+            conn.execute(
+                insert(CarryRow).values(
+                    fingerprint=carry.fingerprint,
+                    old=carry.old,
+                    new=carry.new,
+                    label=carry.label[:200],
+                    applied_at=stamp,
+                    applied_by=by,
+                )
+            )
         bump(conn, carry.old)
         if carry.new != carry.old:
             bump(conn, carry.new)
@@ -261,3 +315,19 @@ def archived(engine: Engine, programme: str) -> list[tuple[str, str, str, str]]:
             .order_by(ArchivedRow.id)
         )
         return [(m, k, v, r) for m, k, v, r in rows]
+
+
+def archived_history(engine: Engine, programme: str, measure: str) -> list[tuple[str, str, str]]:
+    """The kept history of a measure a revision removed, newest first: (comment, status,
+    the revision that removed it)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(HistoryRow.comment, HistoryRow.new_status, HistoryRow.archived)
+            .where(
+                HistoryRow.programme == programme,
+                HistoryRow.measure == measure,
+                HistoryRow.archived.is_not(None),
+            )
+            .order_by(HistoryRow.id.desc())
+        )
+        return [(c, v, r or "") for c, v, r in rows]

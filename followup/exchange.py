@@ -72,7 +72,8 @@ def export_frame(engine: Engine, programme: str | None = None) -> pd.DataFrame:
                     s.changed_by,
                 ]
             )
-        changes = select(HistoryRow).order_by(HistoryRow.id)
+        # The live follow-up: history archived with a removed measure stays in the database.
+        changes = select(HistoryRow).where(HistoryRow.archived.is_(None)).order_by(HistoryRow.id)
         if programme:
             changes = changes.where(HistoryRow.programme == programme)
         for h in conn.execute(changes):

@@ -59,6 +59,22 @@ class HistoryRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     changed_by: Mapped[str] = mapped_column(String(64))
+    # The revision that removed the measure (its history kept, no longer shown as current).
+    archived: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class CarryRow(Base):
+    """A revision the follow-up was carried over to, once: the fingerprint of the two
+    documents (a second run of the same carry-over is refused)."""
+
+    __tablename__ = "carry_log"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    old: Mapped[str] = mapped_column(String(32))
+    new: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    applied_by: Mapped[str] = mapped_column(String(64))
 
 
 class ArchivedRow(Base):

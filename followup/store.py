@@ -229,8 +229,11 @@ class DatabaseStore:
         return self.scope.reporting(self.openings())
 
     def history(self, measure: str | None = None, kommune: str | None = None) -> list[Change]:
-        """Every kept change, newest first; of one measure and/or one municipality."""
-        query = select(HistoryRow).where(HistoryRow.programme == self.scope.programme)
+        """Every kept change, newest first; of one measure and/or one municipality (not that
+        of measures a revision removed: archived with their statuses)."""
+        query = select(HistoryRow).where(
+            HistoryRow.programme == self.scope.programme, HistoryRow.archived.is_(None)
+        )
         if measure is not None:
             query = query.where(HistoryRow.measure == measure)
         if kommune is not None:

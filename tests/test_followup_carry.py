@@ -10,7 +10,15 @@ import os
 import pytest
 
 from followup import db
-from followup.carry import Carry, Pending, Plan, archived, carry_over, decide
+from followup.carry import (
+    Carry,
+    Pending,
+    Plan,
+    archived,
+    archived_history,
+    carry_over,
+    decide,
+)
 from followup.errors import FollowupError
 from followup.records import Scope, User, UserRole
 from followup.store import DatabaseStore
@@ -83,9 +91,10 @@ def test_a_removed_measures_statuses_are_archived_not_deleted(engine):
     filled(engine)
     carry_over(engine, CARRY, "fylket")
     assert archived(engine, "31-2025") == [("1.5", "3105", "utsatt", "handlingsprogram-2026.pdf")]
-    trail = DatabaseStore(engine, OLD).history("1.5", "3105")
-    assert trail[0].comment.startswith("Arkivert: tiltaket er ikke med i revisjonen")
-    assert [c.new for c in trail[1:]] == ["utsatt"]
+    assert DatabaseStore(engine, OLD).history("1.5", "3105") == []  # not current any more
+    trail = archived_history(engine, "31-2025", "1.5")
+    assert trail[0][0].startswith("Arkivert: tiltaket er ikke med i revisjonen")
+    assert [(v, r) for _, v, r in trail] == [("utsatt", "handlingsprogram-2026.pdf")] * 2
 
 
 def test_opened_pairs_move_with_their_measure_and_close_with_it(engine):
@@ -103,6 +112,32 @@ def test_a_plan_that_leaves_a_status_behind_changes_nothing(engine):
     with pytest.raises(FollowupError, match="verken et treff"):
         carry_over(engine, partial, "fylket")
     assert old.statuses() == before and DatabaseStore(engine, NEW).statuses() == {}
+
+
+def test_in_place_a_reused_number_starts_clean_and_a_carry_is_done_once(engine):
+    """The revision keeps its period (the same key) and gives the removed 1.5's number to
+    the old 1.4: the new 1.5 carries 1.4's status and history, none of the removed one's."""
+    old = filled(engine)
+    reuse = Carry(
+        "31-2025",
+        "31-2025",
+        "2026.pdf",
+        {"1.1": "1.1", "1.2": "1.2", "1.3": "1.3", "1.4": "1.5"},
+        frozenset({"1.5"}),
+        fingerprint="a" * 64,
+    )
+    carry_over(engine, reuse, "fylket")
+    now = {k: (s.status, s.comment) for k, s in old.statuses().items()}
+    assert now[("1.5", "3105")] == ("pagar", "om 1.4")
+    trail = old.history("1.5", "3105")
+    assert [c.comment for c in trail] == [
+        "Nytt nummer i revisjonen «2026.pdf»: 1.4 → 1.5.",
+        "om 1.4",
+    ]
+    before = (old.statuses(), old.history(), archived(engine, "31-2025"))
+    with pytest.raises(FollowupError, match="er alt overført"):
+        carry_over(engine, reuse, "fylket")
+    assert (old.statuses(), old.history(), archived(engine, "31-2025")) == before
 
 
 def test_the_follow_up_carries_over_in_place_when_the_key_stays(engine):
@@ -138,6 +173,17 @@ def test_uncertain_matches_are_decided_before_anything_moves():
     assert carry.removed == {"1.5", "1.3"}  # rejected: the old measure is gone
     confirmed = decide(PLAN, {("1.3", "1.9")}, {("1.2", "2.8")})
     assert confirmed.moves["1.3"] == "1.9" and confirmed.copies == {}
+    # A split out of a measure whose own match is rejected would be copied from nothing.
+    orphan = Plan(
+        "31-2025",
+        "31-2026",
+        "ny.pdf",
+        sure={},
+        pending=(Pending("3.1", "3.4", False, 0.7), Pending("3.1", "3.5", True, 0.9)),
+        removed=frozenset(),
+    )
+    with pytest.raises(FollowupError, match="delt ut av det er bekreftet"):
+        decide(orphan, {("3.1", "3.5")}, {("3.1", "3.4")})
 
 
 # The command ------------------------------------------------------------------------------

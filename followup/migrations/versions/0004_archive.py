@@ -1,4 +1,5 @@
-"""Statuses of measures a revision removed, archived with that revision (never deleted).
+"""Statuses of measures a revision removed, archived with that revision (never deleted), their
+history marked archived, and a log of the carry-overs done.
 
 Revision ID: 0004
 Revises: 0003
@@ -33,8 +34,22 @@ def upgrade() -> None:
         sa.Column("archived_by", sa.String(64), nullable=False),
     )
     op.create_index("ix_archived_status_programme", "archived_status", ["programme"])
+    with op.batch_alter_table("history") as batch:
+        batch.add_column(sa.Column("archived", sa.String(200), nullable=True))
+    op.create_table(
+        "carry_log",
+        sa.Column("fingerprint", sa.String(64), primary_key=True),
+        sa.Column("old", sa.String(32), nullable=False),
+        sa.Column("new", sa.String(32), nullable=False),
+        sa.Column("label", sa.String(200), nullable=False),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("applied_by", sa.String(64), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("carry_log")
+    with op.batch_alter_table("history") as batch:
+        batch.drop_column("archived")
     op.drop_index("ix_archived_status_programme", "archived_status")
     op.drop_table("archived_status")

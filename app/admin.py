@@ -21,6 +21,7 @@ from followup.auth import (
     MIN_PASSWORD,
     USERNAME,
     AccessChanged,
+    LastAdmin,
 )
 from followup.errors import FollowupError
 from followup.records import ROLE_LABELS, User, UserRole
@@ -32,6 +33,7 @@ ROUTE = "brukere"  # under the app's prefix
 ADD, ACCESS, PASSWORD, REMOVE, OPEN, CLOSE = "ny", "tilgang", "passord", "fjern", "apne", "lukk"
 RACE = "Endringen ble ikke gjort: brukerne ble endret samtidig av en annen. Se over og prøv igjen."
 ALL_MUNICIPALITIES = "alle"  # the open form's choice: every municipality the measure concerns
+LAST_ADMIN = "Det må være minst én administrator igjen."
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
@@ -143,11 +145,15 @@ class AdminPage:
             role = self.role(form.get("rolle"))
             if user.id == me.id and role != UserRole.ADMIN:
                 raise Refused("Du kan ikke ta fra deg selv rollen som administrator.")
+            # Users are the server's: municipalities of other programmes it serves are kept.
             kommuner = self.municipalities(form.getlist("kommune"))
+            kommuner |= user.kommuner - set(self.names)
             try:
                 accounts.assign(
                     user.username, kommuner, role=role, expected=self.was(form, user.username)
                 )
+            except LastAdmin:
+                raise Refused(LAST_ADMIN) from None
             except AccessChanged as exc:
                 raise Refused(
                     f"Tilgangen til {user.username} ble endret av en annen mens du så på siden: "
@@ -160,6 +166,8 @@ class AdminPage:
             user = self.existing(form.get("brukernavn"))
             accounts.set_password(user.username, self.password(form.get("passord")))
             log.info("%s set a new password for %s", me.username, user.username)
+            if user.id == me.id:
+                return "Nytt passord; du er logget ut og må logge inn igjen."
             return f"Nytt passord for {user.username}; brukerens innlogginger er avsluttet."
         if action == REMOVE:
             user = self.existing(form.get("brukernavn"))
@@ -167,7 +175,10 @@ class AdminPage:
                 raise Refused("Du kan ikke fjerne deg selv.")
             if form.get("bekreft") != "ja":
                 raise Refused(f"Kryss av for «Ja, fjern» for å fjerne {user.username}.")
-            accounts.remove(user.username)
+            try:
+                accounts.remove(user.username)
+            except LastAdmin:
+                raise Refused(LAST_ADMIN) from None
             log.info("%s removed user %s", me.username, user.username)
             return f"Fjernet {user.username}."
         if action in (OPEN, CLOSE):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from followup.db import writing
 from followup.errors import FollowupError
@@ -42,6 +43,10 @@ class LoginRefused(FollowupError):
     def __init__(self, message: str, wait: int = 0):
         super().__init__(message)
         self.wait = wait
+
+
+class LastAdmin(FollowupError):
+    """The change would leave no administrator."""
 
 
 class AccessChanged(FollowupError):
@@ -103,16 +108,20 @@ class Accounts:
         name = check_username(username)
         numbers = check_kommuner(kommuner)
         hashed = self.hasher.hash(check_password(password))
-        with writing(self.engine) as conn:
-            if conn.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
-                raise FollowupError("a user by that name exists; choose another", value=name)
-            user_id = conn.execute(
-                insert(UserRow)
-                .values(username=name, password_hash=hashed, role=str(role), created_at=now())
-                .returning(UserRow.id)
-            ).scalar_one()
-            for k in sorted(numbers):
-                conn.execute(insert(AssignmentRow).values(user_id=user_id, kommune=k))
+        taken = FollowupError("a user by that name exists; choose another", value=name)
+        try:
+            with writing(self.engine) as conn:
+                if conn.scalar(select(UserRow.id).where(UserRow.username == name)) is not None:
+                    raise taken
+                user_id = conn.execute(
+                    insert(UserRow)
+                    .values(username=name, password_hash=hashed, role=str(role), created_at=now())
+                    .returning(UserRow.id)
+                ).scalar_one()
+                for k in sorted(numbers):
+                    conn.execute(insert(AssignmentRow).values(user_id=user_id, kommune=k))
+        except IntegrityError:  # the same name added at the same moment elsewhere
+            raise taken from None
         return self.get(name)
 
     def get(self, username: str) -> User:
@@ -134,9 +143,20 @@ class Accounts:
             rows = conn.execute(select(UserRow).order_by(UserRow.username)).all()
             return [self._user(conn, r.id, r.username, r.role) for r in rows]
 
+    def _keep_an_admin(self, conn, user: User) -> None:
+        """Inside a writing transaction: refuse to remove or demote the last administrator."""
+        # Locked (FOR UPDATE): two administrators demoting each other at once wait for one
+        # another, and the second sees the first's change.
+        admins = conn.scalars(
+            select(UserRow.id).where(UserRow.role == str(UserRole.ADMIN)).with_for_update()
+        ).all()
+        if user.admin and not [a for a in admins if a != user.id]:
+            raise LastAdmin("the last administrator cannot be removed or made an editor")
+
     def remove(self, username: str) -> None:
         user = self.get(username)
         with writing(self.engine) as conn:
+            self._keep_an_admin(conn, user)
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
             conn.execute(delete(AssignmentRow).where(AssignmentRow.user_id == user.id))
             conn.execute(delete(UserRow).where(UserRow.id == user.id))
@@ -163,10 +183,16 @@ class Accounts:
         user = self.get(username)
         numbers = check_kommuner(kommuner)
         with writing(self.engine) as conn:
+            if role is not None and role != UserRole.ADMIN:
+                self._keep_an_admin(conn, user)
             if expected is not None:
                 row = conn.execute(
                     select(UserRow).where(UserRow.id == user.id).with_for_update()
-                ).one()
+                ).first()
+                if row is None:
+                    raise FollowupError(
+                        "no such user; see `tiltakskart users list`", value=username
+                    )
                 current = self._user(conn, row.id, row.username, row.role)
                 if (current.role, current.kommuner) != (expected.role, expected.kommuner):
                     raise AccessChanged(current)

@@ -5,6 +5,7 @@ another administrator's change, and pairs opened there can be reported."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.test_followup_app import (
@@ -157,3 +158,27 @@ def test_a_pair_opened_there_can_be_reported_until_it_is_closed(served):  # noqa
     assert {p for p in served.store.openings() if p[0] == "3.12.2"} == {
         p for p in served.store.scope.counted - served.store.scope.act if p[0] == "3.12.2"
     }
+
+
+def test_the_last_administrator_stays_and_other_programmes_municipalities_are_kept(
+    served,  # noqa: F811
+):
+    from followup.auth import LastAdmin
+    from followup.records import UserRole
+
+    accounts = served.followup.access.accounts
+    with pytest.raises(LastAdmin):
+        accounts.remove(ADMIN[0])
+    with pytest.raises(LastAdmin):
+        accounts.assign(ADMIN[0], [], role=UserRole.EDITOR)
+    accounts.add("fylket2", "passord-fylket-2", UserRole.ADMIN)
+    admin = served.login(ADMIN)
+    removed = post(served, admin, handling="fjern", brukernavn="fylket2", bekreft="ja")
+    assert removed.status_code == 200 and "fylket2" not in names(served)
+    # Sarpsborg's editor also edits in a Vestfold programme the server serves (3901): saving
+    # their Østfold municipalities here keeps it.
+    accounts.assign(EDITOR[0], ["3105", "3901"])
+    form = {"handling": "tilgang", "brukernavn": EDITOR[0], "rolle": "editor"}
+    form |= {"var_rolle": "editor", "var_kommuner": "3105,3901", "kommune": ["3105", "3101"]}
+    assert post(served, admin, **form).status_code == 200
+    assert names(served)[EDITOR[0]] == ("editor", frozenset({"3101", "3105", "3901"}))

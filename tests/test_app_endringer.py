@@ -98,3 +98,16 @@ def test_the_view_in_the_browser(changed_app, browser):
             for v in Axe().run(browser)["violations"]
         }
         assert {k: v for k, v in found.items() if v[0] in ("serious", "critical")} == {}
+
+
+def test_an_uncertain_match_under_the_same_number_says_it_must_be_confirmed():
+    from app.views.endringer import change_rows
+    from geo.revisions import MeasureChange, ProgrammeDiff
+    from geo.terms import Change
+
+    weak = MeasureChange(
+        Change.CHANGED, "3.12.4", "3.12.4", "Utbedre farleder", 0.8, ("title",), True
+    )
+    sure = MeasureChange(Change.CHANGED, "1.1", "1.1", "Noe", 0.99, ("actors",))
+    rows = str(change_rows(ProgrammeDiff("a", "b", (weak, sure), ())))
+    assert rows.count("må bekreftes") == 1 and "0,80 (må bekreftes)" in rows

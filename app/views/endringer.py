@@ -22,6 +22,10 @@ PNG = ids.MAP  # no graph of its own: its PNG is the load map
 LIBRARIES: tuple[str, ...] = ()
 LIVE = False
 
+BOUNDED = (
+    "Sammenligningen er avgrenset: for mange tiltak uten felles nummer til å sammenligne "
+    "teksten; de er regnet som fjernet og nye."
+)
 SHOWN = (Change.CHANGED, Change.RENUMBERED, Change.SPLIT, Change.ADDED, Change.REMOVED)
 
 
@@ -39,8 +43,7 @@ def _titles(view: View) -> dict[str, str]:
 
 def municipality_rows(view: View, diff: ProgrammeDiff) -> list:
     """Per municipality: "Nytt for …" and "Borte for …", in words."""
-    titles = _titles(view)
-    old_titles = {c.old: c.title for c in diff.measures if c.old}
+    titles, old_titles = _titles(view), diff.old_titles
     rows = []
     for m in diff.municipalities:
         new = [
@@ -66,7 +69,7 @@ def change_rows(diff: ProgrammeDiff) -> list:
         if c.change not in SHOWN:
             continue
         certainty = ""
-        if c.old and c.new and c.change != Change.CHANGED:
+        if c.old and c.new and (c.change != Change.CHANGED or c.uncertain):
             certainty = norsk.decimal(c.confidence, 2) + (" (må bekreftes)" if c.uncertain else "")
         rows.append(
             html.Tr(
@@ -90,6 +93,7 @@ def section(view: View) -> html.Section:
     return html.Section(
         [
             html.P(summary(diff), id=ids.ENDRINGER_SUMMARY),
+            *([html.P(BOUNDED, className="text-danger")] if diff.notes else []),
             html.P(
                 "Utvalget i panelet gjelder ikke her: listene viser hele programmet.",
                 className="small text-body-secondary",

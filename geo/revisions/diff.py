@@ -5,7 +5,7 @@ specific load)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class ProgrammeDiff:
     measures: tuple[MeasureChange, ...]
     municipalities: tuple[MunicipalityChange, ...]
     notes: tuple[str, ...] = ()
+    old_titles: Mapping[str, str] = field(default_factory=dict)  # the old revision's titles
 
     @property
     def equal(self) -> bool:
@@ -174,4 +175,5 @@ def diff_programmes(old: Revision, new: Revision) -> ProgrammeDiff:
         measures=changes,
         municipalities=municipality_changes(changes, old.index, new.index, new.names),
         notes=matching.notes,
+        old_titles={m["id"]: m["title"] for m in old.measures},
     )

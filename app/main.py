@@ -92,9 +92,6 @@ def defer_scripts(app: TiltakskartDash, namespace: str) -> list[str]:
     return [d["url"] for d in app.get_dist([namespace]) if d["type"] == "_js_dist"]
 
 
-UPLOAD_BODY_BYTES = 21_000_000  # a 20 MB file and its form
-
-
 def build_app_programme(settings: Settings, refresh: bool = False) -> Programme:
     """The programme as the app needs it: read, tagged, with web shapes and population; a
     reading with a problem is an InputError (the app cannot show half a programme)."""
@@ -195,10 +192,12 @@ def create_app(
         with_uploads = followup.uploads is not None and followup.reading is not None
         admin.install(app.server, view, access, with_uploads)
         if followup.uploads is not None and followup.reading is not None:
-            uploads.install(app.server, prefix, access, followup.uploads, followup.reading)
+            uploads.install(
+                app.server, prefix, access, followup.uploads, followup.reading, followup.jobs
+            )
             routes += (uploads.SEND,)
             routed += (uploads.ROUTE,)
-            limits[prefix.rstrip("/") + "/" + uploads.SEND] = UPLOAD_BODY_BYTES
+            limits[prefix.rstrip("/") + "/" + uploads.SEND] = uploads.UPLOAD_BODY_BYTES
     if prefix == "/":  # one programme: the API beside it (several: app.several mounts one)
         api.install(app.server, lambda: [view], api_login_needed(access))
         routed += (api.PREFIX.strip("/") + "/",)

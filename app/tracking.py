@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from app.access import Access, session_secret
+from app.jobs import background_manager
 from followup import db
 from followup.auth import Accounts
 from followup.records import PROGRESS, Pair, Scope, StatusKey
@@ -40,6 +42,7 @@ class Followup:
     stores: dict[str, DatabaseStore]  # programme key -> its store
     uploads: Uploads | None = None  # programme files the administrators upload
     reading: Settings | None = None  # how an uploaded programme is read (the app's settings)
+    jobs: Any = None  # the background jobs' manager (app.jobs), one for every page
 
     def store_for(self, programme: Programme) -> DatabaseStore:
         return self.stores[programme.key]
@@ -62,7 +65,7 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
         login_to_read=settings.login_to_read,
     )
     stores = {p.key: DatabaseStore(engine, scope_of(p)) for p in programmes}
-    return Followup(access, stores, Uploads(engine), settings)
+    return Followup(access, stores, Uploads(engine), settings, background_manager(settings))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ uploaded is rendered as HTML: the report is data, shown as text.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import resource
 import tempfile
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask import Flask, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,13 +33,14 @@ from followup.store import oslo_time
 from followup.uploads import MAX_UPLOAD_BYTES, Upload, Uploads, UploadState
 from geo import norsk
 from geo.errors import TiltakskartError
-from geo.settings import Settings, default_cache_dir
+from geo.settings import Settings
 from geo.terms import Via
 
 log = logging.getLogger(__name__)
 
 ROUTE = "programmer/"  # under the app's prefix
 SEND = "programmer/last-opp"  # the form's POST
+UPLOAD_BODY_BYTES = 21_000_000  # a 20 MB file and its form
 CHOSEN, READ, PROGRESS, REPORT, PUBLISH, REMOVE, NOTE, LISTED = (
     "opplasting-valgt",
     "opplasting-les",
@@ -203,13 +205,19 @@ def _limit_job() -> None:
             resource.setrlimit(limit, (value, value))
 
 
-def build(server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings) -> Dash:
-    """The page's own Dash app on `server` at `prefix` + ROUTE."""
+def build(
+    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings, jobs: Any
+) -> Dash:
+    """The page's own Dash app on `server` at `prefix` + ROUTE; `jobs` runs its background
+    callbacks (app.jobs)."""
     base = prefix.rstrip("/") + "/" + ROUTE
-    cache_dir = (settings.cache_dir or default_cache_dir()) / "jobber"
-    import diskcache
-
-    manager = DiskcacheManager(diskcache.Cache(str(cache_dir)), expire=3600)
+    # Dash signs the handles of background jobs with the server's secret key, else with one
+    # each worker process makes and stores at first use, where two gunicorn workers starting
+    # at once end up with different ones (a job started through one is then "cancelled" when
+    # another is asked for it). One key for every process, from the session secret:
+    server.secret_key = hashlib.sha256(
+        b"dash-background-jobs:" + access.secret.encode()
+    ).hexdigest()
     page = Dash(
         __name__,
         server=server,
@@ -219,7 +227,7 @@ def build(server: Flask, prefix: str, access: Access, uploads: Uploads, settings
         serve_locally=True,
         assets_ignore=".*",  # the main page's scripts are not this page's
         external_stylesheets=[prefix.rstrip("/") + "/assets/00-bootstrap.min.css"],
-        background_callback_manager=manager,
+        background_callback_manager=jobs,
     )
     page.layout = html.Main(
         [
@@ -362,7 +370,7 @@ def _asked(search: object) -> str | None:
 
 
 def install(
-    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings
+    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings, jobs: Any
 ) -> Dash:
     """The page and its upload route on `server`; every request to either must come from an
     administrator's session (a reading or a click from anyone else is refused before Dash
@@ -404,4 +412,4 @@ def install(
         return redirect(f"{page_root}?fil={digest}", code=303)
 
     server.add_url_rule(send, "tiltakskart_upload", receive, methods=["POST"])
-    return build(server, prefix, access, uploads, settings)
+    return build(server, prefix, access, uploads, settings, jobs)

@@ -39,9 +39,11 @@ from gunicorn.http.errors import NoMoreData
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from app.guard import DRAINED_BYTES, MAX_BODY_BYTES
+from app.uploads import SEND, UPLOAD_BODY_BYTES
 
 HEAD_SECONDS = 5.0
 BODY_SECONDS = 10.0
+UPLOAD_SECONDS = 300.0  # a programme file (at most 20 MB) on a slow line
 LINGER_SECONDS = 2.0
 ACCEPT_PAUSE_SECONDS = 0.5  # after running out of file descriptors (should the limit not hold)
 SWEEP_SECONDS = 0.25  # how often deadlines are checked (each check looks at every connection)
@@ -79,6 +81,7 @@ class RequestFrame:
     scan: int = 0
     body_seen: int = 0
     expects_continue: bool = False  # the client waits for "100 Continue" before its body
+    body_seconds: float = BODY_SECONDS
 
     def feed(self, chunk: bytes) -> Frame:
         searched = max(0, len(self.data) - 3)
@@ -101,6 +104,11 @@ class RequestFrame:
         lengths: list[bytes] = []
         codings: list[bytes] = []
         lines = head.split(b"\r\n")
+        target = lines[0].split(b" ")[1] if lines[0].count(b" ") == 2 else b""
+        if lines[0].startswith(b"POST ") and target.split(b"?")[0].endswith(b"/" + SEND.encode()):
+            # An uploaded programme: up to 20 MB, read here whole, with time for a slow line.
+            self.max_body = self.buffered_body = UPLOAD_BODY_BYTES
+            self.body_seconds = UPLOAD_SECONDS
         for line in lines[1:]:
             name, colon, value = line.partition(b":")
             if not colon or line[:1] in (b" ", b"\t"):
@@ -309,7 +317,7 @@ class BufferingWorker(ThreadWorker):
         self.buffered_bytes += len(data)
         if verdict is Frame.MORE:
             if not had_head and frame.body_start is not None:
-                conn.read_by = time.monotonic() + BODY_SECONDS
+                conn.read_by = time.monotonic() + frame.body_seconds
                 if frame.expects_continue:  # (gunicorn may send another: clients take both)
                     with contextlib.suppress(OSError):
                         conn.sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")

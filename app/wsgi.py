@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from app.jobs import celery_of
 from app.main import build_app_programme, create_app
 from app.several import build_apps, documents_of, skipped_warning
 from app.tracking import open_followup
@@ -28,6 +29,11 @@ def _configure_logging() -> None:
 
 def make_server():
     """The Flask server of the app, built from the environment's settings."""
+    return build()[0]
+
+
+def build():
+    """The app's server and its follow-up, built from the environment's settings."""
     _configure_logging()
     settings = Settings.from_env()
     programmes = []
@@ -50,14 +56,14 @@ def make_server():
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
     if len(programmes) > 1:
-        return behind_proxies(build_apps(programmes, followup=followup), settings)
+        return behind_proxies(build_apps(programmes, followup=followup), settings), followup
     server = create_app(programmes[0], followup=followup).server
     # Dash registers its scripts on the first request; make it here, before gunicorn's threads
     # can race on it (under load some first requests got 404s for Dash's own scripts).
     server.test_client().get("/")
     if settings.trusted_proxies:
         server.wsgi_app = behind_proxies(server.wsgi_app, settings)
-    return server
+    return server, followup
 
 
 def behind_proxies(wsgi_app, settings: Settings):
@@ -72,4 +78,7 @@ def behind_proxies(wsgi_app, settings: Settings):
     return ProxyFix(wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
 
-server = make_server()
+server, _followup = build()
+# The Celery app of the background jobs, for `celery -A app.wsgi:celery_app worker` (with
+# TILTAKSKART_REDIS_URL; None with the disk cache).
+celery_app = celery_of(_followup.jobs)

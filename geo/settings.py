@@ -40,6 +40,8 @@ ENVIRONMENT: dict[str, str] = {
     "TILTAKSKART_DEVELOPMENT": "development",
     "TILTAKSKART_LOGIN_TO_READ": "login_to_read",
     "TILTAKSKART_TRUSTED_PROXIES": "trusted_proxies",
+    # Background jobs (reading an uploaded programme): Celery with Redis instead of a disk cache.
+    "TILTAKSKART_REDIS_URL": "redis_url",
 }
 TRUE_WORDS = ("1", "true", "yes", "ja", "on")
 # Settings field -> the command-line flag that sets it (for error messages).
@@ -107,6 +109,7 @@ class Settings:
     # Reverse proxies in front (gunicorn): their X-Forwarded-For/-Proto/-Host are believed, so
     # the Origin check and the per-address login limit see the browser's scheme, host, address.
     trusted_proxies: int = 0
+    redis_url: str | None = None  # background jobs through Celery and this Redis (None: disk)
 
     def __post_init__(self) -> None:
         for name, default in (
@@ -122,6 +125,12 @@ class Settings:
                     value=value,
                     setting=name,
                 )
+        if self.redis_url is not None and not self.redis_url.startswith(("redis://", "rediss://")):
+            raise InputError(
+                "not a Redis URL; give e.g. redis://127.0.0.1:6379/0",
+                value=self.redis_url,
+                setting="redis_url",
+            )
         digits = self.county.isascii() and self.county.isdigit() and len(self.county) == 2
         if not (digits or self.national):
             raise InputError(

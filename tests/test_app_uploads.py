@@ -6,6 +6,7 @@ read with progress, report, publish."""
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import pytest
@@ -113,13 +114,11 @@ def test_the_reading_reports_and_only_a_clean_reading_is_published(uploading, tm
     assert uploads.get(digest).state == UploadState.PUBLISHED
 
 
-@pytest.mark.browser
-def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, browser, tmp_path):
+def upload_read_publish(browser, url: str, pdf) -> None:
+    """Log in as the administrator, upload `pdf` on /brukere, read it with "Les inn" (the
+    background job, with its progress bar), see the report and publish it."""
     from tests.test_app_browser import click, shot, text_of, wait_for
 
-    url, uploads = uploading
-    pdf = tmp_path / "handlingsprogram-2026.pdf"
-    pdf.write_bytes(programme_pdf(default_document().read_text(encoding="utf-8")))
     browser.get(f"{url}/logginn")
     browser.find_element("id", "brukernavn").send_keys(ADMIN[0])
     browser.find_element("id", "passord").send_keys(ADMIN[1])
@@ -129,9 +128,9 @@ def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, bro
     browser.find_element("css selector", "input[type=file]").send_keys(str(pdf))
     browser.find_element("xpath", "//button[normalize-space()='Last opp']").click()
     wait_for(browser, lambda b: "/programmer/?fil=" in b.current_url)
-    wait_for(browser, lambda b: "handlingsprogram-2026.pdf" in text_of(b, "#opplasting-liste"))
+    wait_for(browser, lambda b: pdf.name in text_of(b, "#opplasting-liste"))
     click(browser, browser.find_element("id", "opplasting-les"))
-    wait_for(browser, lambda b: "Tiltak funnet" in text_of(b, "#opplasting-rapport"), timeout=180)
+    wait_for(browser, lambda b: "Tiltak funnet" in text_of(b, "#opplasting-rapport"), timeout=240)
     wait_for(browser, lambda b: "lest, klar til å publiseres" in text_of(b, "#opplasting-liste"))
     report = text_of(browser, "#opplasting-rapport")
     assert "125" in report and "31 Østfold" in report
@@ -139,9 +138,148 @@ def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, bro
     assert "Ferdig" in text_of(browser, "#opplasting-framdrift")
     shot(browser, "programmer-rapport")
     click(browser, browser.find_element("id", "opplasting-publiser"))
-    wait_for(
-        browser,
-        lambda b: "Publisert: handlingsprogram-2026.pdf." in text_of(b, "#opplasting-melding"),
-    )
+    said = f"Publisert: {pdf.name}."
+    wait_for(browser, lambda b: said in text_of(b, "#opplasting-melding"))
+
+
+def programme_file(tmp_path):
+    pdf = tmp_path / "handlingsprogram-2026.pdf"
+    pdf.write_bytes(programme_pdf(default_document().read_text(encoding="utf-8")))
+    return pdf
+
+
+@pytest.mark.browser
+def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, browser, tmp_path):
+    url, uploads = uploading
+    upload_read_publish(browser, url, programme_file(tmp_path))
     (kept,) = uploads.list()
     assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
+
+
+@pytest.fixture
+def celery_stack(tmp_path, tmp_path_factory):
+    """Redis (Debian's redis-server), a Celery worker and gunicorn, as the README runs them
+    with TILTAKSKART_REDIS_URL; yields the app's URL and the follow-up database's URL."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import redis
+
+    from followup import db
+    from followup.auth import Accounts
+    from tests.test_app_gunicorn import COMMANDS, ROOT, free_port, start_server
+
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is not installed (apt-get install redis-server; .ci/run does)"
+    redis_port = free_port()
+    store = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    processes = [store]
+    try:
+        client = redis.Redis(port=redis_port)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        database = f"sqlite:///{tmp_path / 'followup.sqlite3'}"
+        Accounts(db.open_database(database, None, create=True)).add(*ADMIN, UserRole.ADMIN)
+        extra = {
+            "TILTAKSKART_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+            "TILTAKSKART_DATABASE_URL": database,
+        }
+        worker_log = tmp_path / "worker.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
+        env.update(
+            TILTAKSKART_BOUNDARIES=str(
+                ROOT.parent / "shared/kommuner/ostfold-kommuner-2024.geojson"
+            ),
+            TILTAKSKART_API_URL="off",
+            TILTAKSKART_SSB_URL="off",
+            TILTAKSKART_CACHE_DIR=str(tmp_path / "cache"),
+            TILTAKSKART_SECRET_KEY=os.environ["TILTAKSKART_SECRET_KEY"],
+            TILTAKSKART_DATA_DIR=str(tmp_path / "data"),
+            **extra,
+        )
+        with open(worker_log, "wb") as out:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "app.wsgi:celery_app",
+                    "worker",
+                    "--pool",
+                    "prefork",
+                    "--concurrency",
+                    "1",
+                    "--max-tasks-per-child",
+                    "1",
+                    "--loglevel",
+                    "info",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=out,
+                start_new_session=True,
+            )
+        processes.append(worker)
+        for _ in range(1800):
+            assert worker.poll() is None, worker_log.read_text()
+            if "ready." in worker_log.read_text():
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(worker_log.read_text())
+        port = free_port()
+        server = start_server(COMMANDS["gunicorn"], port, tmp_path_factory, env_extra=extra)
+        processes.append(server)
+        yield f"http://127.0.0.1:{port}", database, worker_log
+    finally:
+        for process in reversed(processes):
+            if process is not store and process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except (ProcessLookupError, PermissionError):
+                    process.terminate()
+            else:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_upload_read_by_a_celery_worker_through_redis(celery_stack, browser, tmp_path):
+    from followup import db
+    from followup.uploads import Uploads
+
+    url, database, worker_log = celery_stack
+    upload_read_publish(browser, url, programme_file(tmp_path))
+    (kept,) = Uploads(db.make_engine(database)).list()
+    assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
+    assert "succeeded" in worker_log.read_text()  # the worker ran the reading, not the server

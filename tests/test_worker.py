@@ -123,3 +123,19 @@ def test_refusals_are_plain_text_that_closes(status):
     assert b"Connection: close" in head and b"text/plain; charset=utf-8" in head
     assert f"Content-Length: {len(body)}".encode() in head
     assert body.decode("utf-8")  # Norwegian text, whole
+
+
+def test_an_uploaded_programme_may_be_20_mb_and_take_its_time():
+    """POSTs to the upload route (under any prefix) take up to 21 MB, read whole, with five
+    minutes for the body; everything else keeps the 2 MB limit."""
+    upload = (
+        b"POST /program/31-2025/programmer/last-opp HTTP/1.1\r\nContent-Length: 20000000\r\n\r\n"
+    )
+    frame = RequestFrame()
+    assert frame.feed(upload) is Frame.MORE
+    assert frame.body_seconds == 300.0 and frame.buffered_body >= 20_000_000
+    assert frame.feed(b"x" * 20_000_000) is Frame.READY
+    too_big = upload.replace(b"20000000", b"21000001")
+    assert RequestFrame().feed(too_big) is Frame.BODY_TOO_LARGE
+    other = b"POST /brukere HTTP/1.1\r\nContent-Length: 20000000\r\n\r\n"
+    assert RequestFrame().feed(other) is Frame.BODY_TOO_LARGE

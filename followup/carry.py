@@ -107,6 +107,8 @@ def decide(plan: Plan, confirmed: set[tuple[str, str]], rejected: set[tuple[str,
 
 
 def _renumbered(old: str, new: str, label: str) -> str:
+    if old == new:  # the same number in a revision of its own (another programme key)
+        return f"Overført til revisjonen «{label}»."
     return f"Nytt nummer i revisjonen «{label}»: {old} → {new}."
 
 

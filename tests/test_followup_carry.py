@@ -85,6 +85,8 @@ def test_statuses_and_history_follow_each_measure_to_its_new_number(engine):
     )
     assert [c.new for c in history[1:]] == ["gjennomfort", "utsatt"]  # kept, newest first
     assert "Delt ut fra tiltak 2.7" in new.history("2.8", "3105")[0].comment
+    kept = new.history("1.1", "3105")[0].comment  # the same number, in the new revision
+    assert kept == "Overført til revisjonen «handlingsprogram-2026.pdf»."
 
 
 def test_a_removed_measures_statuses_are_archived_not_deleted(engine):

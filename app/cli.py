@@ -47,7 +47,7 @@ def check_listen(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from app.main import build_app_programme, create_app
     from app.several import build_apps, documents_of, skipped_warning
-    from app.tracking import open_followup
+    from app.tracking import open_followup, published_documents
 
     check_listen(args.host, args.port)
     settings = settings_from(args)
@@ -55,6 +55,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     documents = documents_of(settings, args.document, skipped)
     if skipped:
         warn([skipped_warning(skipped)])
+    try:  # revisions published in the app (app.uploads), newest last
+        documents += published_documents(settings)
+    except SchemaMismatch:
+        raise
+    except FollowupError:
+        pass  # no database to read them from: said below when the follow-up cannot open
     programmes = []
     for document in documents:
         programme = build_app_programme(

@@ -140,6 +140,7 @@ def selection(
         ("Filter i tabellen", table_filter or "ingen"),
         ("Rader", rows),
         ("Handlingsprogram", view.programme.period_label),
+        ("Revisjon (fil)", view.programme.document.name),
         ("Laget", today.strftime("%d.%m.%Y")),
         ("Kilde", "Tiltakskart"),
     ]

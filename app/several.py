@@ -63,6 +63,11 @@ class Router:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
+        if path == "/" and (chosen := revision_asked(environ.get("QUERY_STRING", ""))):
+            prefix = f"{ROOT}{chosen}/"
+            if prefix in self.apps:  # ?rev=31-2025-2: that revision (an unknown one: the newest)
+                rest = re.sub(r"(^|&)rev=[^&]*", "", environ.get("QUERY_STRING", "")).lstrip("&")
+                return _redirect({**environ, "QUERY_STRING": rest}, start_response, prefix)
         for prefix, app in self.apps.items():
             if path.startswith(prefix):
                 return app(environ, start_response)
@@ -76,6 +81,12 @@ class Router:
             [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+
+def revision_asked(query: str) -> str | None:
+    """The `rev=` of a query string (a programme's path name, e.g. "31-2025-2"), if well formed."""
+    found = re.search(r"(?:^|&)rev=([0-9a-z-]{1,40})(?:&|$)", query[:4096])
+    return found.group(1) if found else None
 
 
 def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
@@ -132,7 +143,10 @@ def build_apps(programmes: list[Programme], store=None, followup=None) -> Router
     apps[api.PREFIX + "/"] = api.standalone(views, api_login_needed(access))
     if national:
         apps[OVERVIEW] = create_overview(programmes, OVERVIEW, choices).server
-    return Router(apps, prefixes[0])
+    # The default: the newest revision (served last) of the first programme's county.
+    county = programmes[0].gazetteer.county
+    newest = max(k for k, p in enumerate(programmes) if p.gazetteer.county == county)
+    return Router(apps, prefixes[newest])
 
 
 def documents_of(

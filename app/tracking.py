@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +17,7 @@ from followup import db
 from followup.auth import Accounts
 from followup.records import PROGRESS, Pair, Scope, StatusKey
 from followup.store import DatabaseStore
-from followup.uploads import Uploads
+from followup.uploads import Uploads, UploadState
 from geo.load.index import Filters
 from geo.pipeline import Programme
 from geo.settings import Settings
@@ -46,6 +48,30 @@ class Followup:
 
     def store_for(self, programme: Programme) -> DatabaseStore:
         return self.stores[programme.key]
+
+
+def published_documents(settings: Settings) -> list[Path]:
+    """The revisions administrators published (app.uploads), oldest first, as files in the
+    data folder (`revisjoner/<hash>/<its name>`), to be served after the settings' own."""
+    from geo.atomic import write_atomic
+
+    engine = db.open_database(settings.database_url, settings.data_dir, create=True)
+    try:
+        uploads = Uploads(engine)
+        published = [u for u in uploads.list() if u.state == UploadState.PUBLISHED]
+        published.sort(key=lambda u: (u.published_at or u.uploaded_at, u.sha256))
+        folder = (settings.data_dir or db.default_data_dir()).expanduser() / "revisjoner"
+        paths = []
+        for upload in published:
+            path = folder / upload.sha256[:16] / upload.filename
+            if not path.is_file():
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                data = uploads.content(upload.sha256)[1]
+                write_atomic(path, partial(Path.write_bytes, data=data), mode=0o600)
+            paths.append(path)
+        return paths
+    finally:
+        engine.dispose()
 
 
 def open_followup(settings: Settings, programmes: list[Programme], *, local: bool) -> Followup:

@@ -340,7 +340,10 @@ def build(
         try:
             if ctx.triggered_id == PUBLISH:
                 uploads.publish(chosen, user.username)
-                return f"Publisert: {uploads.get(chosen).filename}."
+                return (
+                    f"Publisert: {uploads.get(chosen).filename}. Den vises i kartet som nyeste "
+                    "revisjon når tjenesten er startet på nytt."
+                )
             uploads.remove(chosen)
             return "Fjernet."
         except FollowupError as exc:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from app.jobs import celery_of
 from app.main import build_app_programme, create_app
 from app.several import build_apps, documents_of, skipped_warning
-from app.tracking import open_followup
+from app.tracking import open_followup, published_documents
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -42,6 +42,7 @@ def build():
         documents = documents_of(settings, skipped=skipped)
         if skipped:
             log.warning("%s", skipped_warning(skipped))
+        documents += published_documents(settings)  # revisions published in the app, newest last
         for document in documents:
             programme = build_app_programme(
                 settings if document is None else replace(settings, document=document)

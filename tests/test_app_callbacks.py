@@ -539,6 +539,7 @@ def test_each_view_downloads_what_it_shows(dash_app, client, changes, name, rows
     assert book.sheetnames == ["tiltak", "Utvalg"]
     chosen = dict(book["Utvalg"].iter_rows(min_row=2, values_only=True))
     assert chosen["Utvalg i panelet"] == "ingen (alle tiltak)" and chosen["Rader"] == rows
+    assert chosen["Revisjon (fil)"] == "handlingsprogram-ostfold-2025-2028.txt"
     sheet = book["tiltak"]
     assert sheet.max_row == 1 + rows and sheet["A1"].font.bold
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")

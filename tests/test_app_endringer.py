@@ -111,3 +111,31 @@ def test_an_uncertain_match_under_the_same_number_says_it_must_be_confirmed():
     sure = MeasureChange(Change.CHANGED, "1.1", "1.1", "Noe", 0.99, ("actors",))
     rows = str(change_rows(ProgrammeDiff("a", "b", (weak, sure), ())))
     assert rows.count("må bekreftes") == 1 and "0,80 (må bekreftes)" in rows
+
+
+def test_the_newest_revision_is_the_default_and_rev_chooses_another(revised, app_bundle):
+    from werkzeug.test import Client
+
+    client = Client(build_apps([app_bundle, revised]))
+    assert client.get("/").headers["Location"] == "/program/31-2025-2/"  # the newest
+    chosen = client.get("/?rev=31-2025&view=kommune")
+    assert chosen.headers["Location"] == "/program/31-2025/?view=kommune"
+    unknown = client.get("/?rev=99-1999")  # not served: the newest
+    assert unknown.headers["Location"].startswith("/program/31-2025-2/")
+
+
+def test_published_revisions_are_served_from_the_data_folder(tmp_path):
+    from app.tracking import published_documents
+    from followup import db
+    from followup.uploads import Uploads
+
+    settings = Settings(data_dir=tmp_path, api_url=None)
+    uploads = Uploads(db.open_database(None, tmp_path, create=True))
+    text = b"1.1.1 Et tiltak\n"
+    first = uploads.add("2026.txt", text, "fylket")
+    uploads.add("utkast.txt", text + b"\n", "fylket")  # not published: not served
+    uploads.set_report(first, {"measures": 1}, True)
+    uploads.publish(first, "fylket")
+    (path,) = published_documents(settings)
+    assert path.name == "2026.txt" and path.read_bytes() == text
+    assert path.parent.parent == tmp_path / "revisjoner"

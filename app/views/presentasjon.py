@@ -131,7 +131,10 @@ def title_slide(view: View, state: PageState):
         ),
     ]
     title = f"Handlingsprogram {view.programme.period_label}".strip()
-    subtitle = f"Særskilte tiltak per kommune i {view.programme.gazetteer.county_name}"
+    subtitle = (
+        f"Særskilte tiltak per kommune i {view.programme.gazetteer.county_name} "
+        f"(revisjon: {view.programme.document.name})"
+    )
     return title, subtitle, fig, body
 
 

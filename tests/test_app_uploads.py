@@ -283,3 +283,33 @@ def test_upload_read_by_a_celery_worker_through_redis(celery_stack, browser, tmp
     (kept,) = Uploads(db.make_engine(database)).list()
     assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
     assert "succeeded" in worker_log.read_text()  # the worker ran the reading, not the server
+
+
+@pytest.mark.slow
+def test_a_published_revision_is_served_as_the_newest_after_a_restart(tmp_path, tmp_path_factory):
+    """gunicorn, as the README runs it, with one revision published in its database."""
+    from followup import db
+    from followup.uploads import Uploads
+    from tests.test_app_gunicorn import COMMANDS, free_port, start_server
+    from tests.test_revisions import revise
+
+    _, revised = revise(tmp_path)
+    database = f"sqlite:///{tmp_path / 'followup.sqlite3'}"
+    uploads = Uploads(db.open_database(database, None, create=True))
+    digest = uploads.add("2026.txt", revised.read_bytes(), "fylket")
+    uploads.set_report(digest, {"measures": 125}, True)
+    uploads.publish(digest, "fylket")
+    port = free_port()
+    extra = {"TILTAKSKART_DATABASE_URL": database}
+    server = start_server(COMMANDS["gunicorn"], port, tmp_path_factory, env_extra=extra)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        first = requests.get(base + "/", allow_redirects=False)
+        assert first.headers["Location"] == "/program/31-2025-2/"  # the published one
+        older = requests.get(base + "/?rev=31-2025", allow_redirects=False)
+        assert older.headers["Location"] == "/program/31-2025/"
+        layout = requests.get(base + "/program/31-2025-2/_dash-layout").text
+        assert "Sammenlignet med forrige revisjon" in layout and "3.12.9" in layout
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -48,6 +48,10 @@ def test_bad_values_name_where_they_came_from():
     with pytest.raises(InputError) as from_flag:
         Settings.from_env({}, county="Østfold")
     assert from_flag.value.setting == "county"
+    with pytest.raises(InputError, match="not a Redis URL") as redis:
+        Settings.from_env({"TILTAKSKART_REDIS_URL": "http://127.0.0.1:6379"})
+    assert redis.value.setting == "TILTAKSKART_REDIS_URL"
+    assert Settings.from_env({"TILTAKSKART_REDIS_URL": "redis://r:6379/0"}).redis_url
 
 
 def test_default_cache_is_the_user_cache_folder_not_the_package():

@@ -150,10 +150,37 @@ def programme_file(tmp_path):
 
 @pytest.mark.browser
 def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, browser, tmp_path):
+    from tests.test_app_browser import click, text_of, wait_for
+
     url, uploads = uploading
     upload_read_publish(browser, url, programme_file(tmp_path))
     (kept,) = uploads.list()
     assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
+    # A hostile file (a PDF bomb) fails its own reading, said in Norwegian; it cannot be
+    # published, and the published programme is untouched.
+    bomb = tmp_path / "bombe.pdf"
+    bomb.write_bytes(bomb_pdf())
+    browser.get(f"{url}/brukere#programmer")
+    browser.find_element("css selector", "input[type=file]").send_keys(str(bomb))
+    browser.find_element("xpath", "//button[normalize-space()='Last opp']").click()
+    wait_for(browser, lambda b: "bombe.pdf (ikke lest)" in text_of(b, "#opplasting-valgt"))
+    click(browser, browser.find_element("id", "opplasting-les"))
+    said = "Filen kunne ikke leses som et handlingsprogram."
+    wait_for(browser, lambda b: said in text_of(b, "#opplasting-rapport"), timeout=240)
+    click(browser, browser.find_element("id", "opplasting-publiser"))
+    refused = "Bare et program som er lest uten feil kan publiseres"
+    wait_for(browser, lambda b: refused in text_of(b, "#opplasting-melding"))
+    states = {u.filename: u.state for u in uploads.list()}
+    assert states == {"bombe.pdf": UploadState.FAILED, kept.filename: UploadState.PUBLISHED}
+    # An editor who opens the page is refused by the server.
+    browser.delete_all_cookies()
+    browser.get(f"{url}/logginn")
+    browser.find_element("id", "brukernavn").send_keys(EDITOR[0])
+    browser.find_element("id", "passord").send_keys(EDITOR[1])
+    browser.find_element("css selector", "button[type=submit]").click()
+    wait_for(browser, lambda b: "Innlogget: sarpsborg" in text_of(b, "#who"))
+    browser.get(f"{url}/programmer/")
+    assert "Bare fylkeskommunens administratorer" in text_of(browser, "body")
 
 
 @pytest.fixture

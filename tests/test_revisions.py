@@ -195,3 +195,24 @@ def test_diff_errors_are_one_line_with_status_2_and_leave_the_output(tmp_path):
         assert lines[-1].startswith("tiltakskart: error:") and said in lines[-1], lines
         assert "Traceback" not in result.stderr
     assert kept.read_text(encoding="utf-8") == "gammel"
+
+
+def test_diff_finds_a_measure_split_out_of_another_in_a_revised_copy(tmp_path):
+    """3.12.2 lives on under its number; a part of it is split out as 3.12.10."""
+    text = default_document().read_text(encoding="utf-8")
+    old = tmp_path / "2025.txt"
+    old.write_text(text, encoding="utf-8")
+    at = text.index("\n", text.index("Tidsperiode", text.index("3.12.2 Fremme utviklingen")))
+    split = (
+        "\n3.12.10 Fremme utviklingen av en effektiv godstransport på jernbane i Østfold \n\n"
+        "Hvorfor og hvordan Koordinere fylkets påvirkningsarbeid mot nasjonale myndigheter for "
+        "å utvide og utnytte den ledige kapasiteten på Østfoldbanen \n\n"
+        "Hvem Østfold fylkeskommune, kommuner, jernbaneaktørene \n\nTidsperiode 2026-2027 \n"
+    )
+    new = tmp_path / "2026.txt"
+    new.write_text(text[: at + 1] + split + text[at + 1 :], encoding="utf-8")
+    result = run("diff", str(old), str(new))
+    assert result.returncode == 1, result.stderr
+    assert "125 unchanged, 0 changed, 0 renumbered, 1 split, 0 added, 0 removed" in result.stdout
+    line = next(x for x in result.stdout.splitlines() if "3.12.10 (split from 3.12.2)" in x)
+    assert "confidence 0.80; to confirm]" in line  # a split is always for someone to confirm

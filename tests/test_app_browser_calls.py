@@ -255,7 +255,10 @@ def test_national_map_opens_on_the_county_and_says_what_grey_is(national_url, lo
     # By keyboard only: focus the chooser, type, Enter
     logged.execute_script("document.getElementById('fylke').focus()")
     ActionChains(logged).send_keys("Hele").perform()
-    time.sleep(0.5)
+    # Enter once the typing has narrowed the list to the one choice (polled: a loaded machine
+    # filters late, and an Enter before that picks what was first).
+    options = "return [...document.querySelectorAll('.dash-dropdown-option')].map(o => o.innerText)"
+    wait_for(logged, lambda d: [t.strip() for t in d.execute_script(options)] == ["Hele landet"])
     ActionChains(logged).send_keys(Keys.ENTER).perform()
     wait_for(logged, lambda d: d.execute_script(RANGE)[0] < 6)  # the whole country
     assert "Hele landet" in logged.find_element("id", "fylke").text

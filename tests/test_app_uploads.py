@@ -172,6 +172,11 @@ def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, bro
     wait_for(browser, lambda b: refused in text_of(b, "#opplasting-melding"))
     states = {u.filename: u.state for u in uploads.list()}
     assert states == {"bombe.pdf": UploadState.FAILED, kept.filename: UploadState.PUBLISHED}
+    # Removed: gone from the list and the database.
+    click(browser, browser.find_element("id", "opplasting-fjern"))
+    wait_for(browser, lambda b: text_of(b, "#opplasting-melding") == "Fjernet.")
+    wait_for(browser, lambda b: "bombe.pdf" not in text_of(b, "#opplasting-liste"))
+    assert [u.filename for u in uploads.list()] == [kept.filename]
     # An editor who opens the page is refused by the server.
     browser.delete_all_cookies()
     browser.get(f"{url}/logginn")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html as markup
 import logging
 import resource
 import tempfile
@@ -52,6 +53,7 @@ CHOSEN, READ, PROGRESS, REPORT, PUBLISH, REMOVE, NOTE, LISTED = (
     "opplasting-liste",
 )
 URL = "opplasting-url"
+UPLOAD_FORM = "brukere#programmer"  # where the upload form is (app.admin), under the prefix
 JOB_MEMORY = 2_000_000_000  # bytes of address space a reading may take
 JOB_CPU_S = 120  # seconds of CPU
 VIA_WORDS = {
@@ -238,7 +240,7 @@ def build(
                 "les en fil inn, se over rapporten og publiser den."
             ),
             html.P(
-                html.A("Last opp en fil", href=prefix.rstrip("/") + "/brukere#programmer"),
+                html.A("Last opp en fil", href=prefix.rstrip("/") + "/" + UPLOAD_FORM),
             ),
             html.H2("Lastet opp", className="h5"),
             html.Div(id=LISTED),
@@ -372,6 +374,20 @@ def _asked(search: object) -> str | None:
     return value if len(value) == 64 and all(c in "0123456789abcdef" for c in value) else None
 
 
+def refused(message: str, back: str) -> Response:
+    """A file that was not taken: the reason as plain text for a program, and for a browser's
+    form a page with the reason and the way back to the form (the reason is ours, escaped)."""
+    if request.accept_mimetypes.best_match(["text/plain", "text/html"]) != "text/html":
+        return Response(message, status=400, mimetype="text/plain")
+    page = (
+        '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
+        "<title>Ikke lastet opp – Tiltakskart</title></head><body><main>"
+        f'<h1>Filen ble ikke lastet opp</h1><p role="alert" id="feil">{markup.escape(message)}</p>'
+        f'<p><a href="{markup.escape(back)}">Tilbake til opplastingen</a></p></main></body></html>'
+    )
+    return Response(page, status=400, mimetype="text/html")
+
+
 def install(
     server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings, jobs: Any
 ) -> Dash:
@@ -380,6 +396,7 @@ def install(
     sees it), and the form from this site."""
     root = prefix.rstrip("/") + "/"
     page_root, send = root + ROUTE, root + SEND
+    back = root + UPLOAD_FORM
 
     @server.before_request
     def guard_page() -> BaseResponse | None:
@@ -405,12 +422,12 @@ def install(
         assert user is not None  # guard_page
         sent = request.files.get("fil")
         if sent is None:
-            return Response("Velg en fil å laste opp.", status=400, mimetype="text/plain")
+            return refused("Velg en fil å laste opp.", back)
         data = sent.stream.read(MAX_UPLOAD_BYTES + 1)
         try:
             digest = uploads.add(sent.filename or "", data, user.username)
         except FollowupError as exc:
-            return Response(str(exc), status=400, mimetype="text/plain")
+            return refused(str(exc), back)
         log.info("%s uploaded %s (%d bytes)", user.username, digest[:12], len(data))
         return redirect(f"{page_root}?fil={digest}", code=303)
 

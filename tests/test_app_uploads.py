@@ -114,21 +114,32 @@ def test_the_reading_reports_and_only_a_clean_reading_is_published(uploading, tm
     assert uploads.get(digest).state == UploadState.PUBLISHED
 
 
-def upload_read_publish(browser, url: str, pdf) -> None:
-    """Log in as the administrator, upload `pdf` on /brukere, read it with "Les inn" (the
-    background job, with its progress bar), see the report and publish it."""
+def log_in(browser, url: str, account: tuple[str, str]) -> None:
+    from tests.test_app_browser import text_of, wait_for
+
+    browser.delete_all_cookies()
+    browser.get(f"{url}/logginn")
+    browser.find_element("id", "brukernavn").send_keys(account[0])
+    browser.find_element("id", "passord").send_keys(account[1])
+    browser.find_element("css selector", "button[type=submit]").click()
+    wait_for(browser, lambda b: f"Innlogget: {account[0]}" in text_of(b, "#who"))
+
+
+def upload(browser, url: str, path) -> None:
+    """Send `path` with the form on /brukere, as an administrator does."""
+    browser.get(f"{url}/brukere#programmer")
+    browser.find_element("css selector", "input[type=file]").send_keys(str(path))
+    browser.find_element("xpath", "//button[normalize-space()='Last opp']").click()
+
+
+def upload_read_publish(browser, url: str, path) -> None:
+    """Upload `path` on /brukere, read it with "Les inn" (the background job, with its
+    progress bar), see the report and publish it."""
     from tests.test_app_browser import click, shot, text_of, wait_for
 
-    browser.get(f"{url}/logginn")
-    browser.find_element("id", "brukernavn").send_keys(ADMIN[0])
-    browser.find_element("id", "passord").send_keys(ADMIN[1])
-    browser.find_element("css selector", "button[type=submit]").click()
-    wait_for(browser, lambda b: "Innlogget: fylket" in text_of(b, "#who"))
-    browser.get(f"{url}/brukere#programmer")
-    browser.find_element("css selector", "input[type=file]").send_keys(str(pdf))
-    browser.find_element("xpath", "//button[normalize-space()='Last opp']").click()
+    upload(browser, url, path)
     wait_for(browser, lambda b: "/programmer/?fil=" in b.current_url)
-    wait_for(browser, lambda b: pdf.name in text_of(b, "#opplasting-liste"))
+    wait_for(browser, lambda b: f"{path.name} (ikke lest)" in text_of(b, "#opplasting-valgt"))
     click(browser, browser.find_element("id", "opplasting-les"))
     wait_for(browser, lambda b: "Tiltak funnet" in text_of(b, "#opplasting-rapport"), timeout=240)
     wait_for(browser, lambda b: "lest, klar til å publiseres" in text_of(b, "#opplasting-liste"))
@@ -136,9 +147,9 @@ def upload_read_publish(browser, url: str, pdf) -> None:
     assert "125" in report and "31 Østfold" in report
     assert "Alle overskriftslinjer er plassert." in report
     assert "Ferdig" in text_of(browser, "#opplasting-framdrift")
-    shot(browser, "programmer-rapport")
+    shot(browser, f"programmer-rapport-{path.suffix[1:]}")
     click(browser, browser.find_element("id", "opplasting-publiser"))
-    said = f"Publisert: {pdf.name}."
+    said = f"Publisert: {path.name}."
     wait_for(browser, lambda b: said in text_of(b, "#opplasting-melding"))
 
 
@@ -148,21 +159,34 @@ def programme_file(tmp_path):
     return pdf
 
 
-@pytest.mark.browser
-def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, browser, tmp_path):
+def upload_cases(browser, url: str, listed, tmp_path) -> None:
+    """What the issue asks of uploads in the browser, with whichever background manager the
+    server at `url` runs: a text file and a PDF read and published; a wrong file refused with
+    the reason and the way back; a hostile one (a PDF bomb) failing its own reading, never
+    published, and removable; an editor refused. `listed()` reads the uploads' database."""
     from tests.test_app_browser import click, text_of, wait_for
 
-    url, uploads = uploading
-    upload_read_publish(browser, url, programme_file(tmp_path))
-    (kept,) = uploads.list()
-    assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
-    # A hostile file (a PDF bomb) fails its own reading, said in Norwegian; it cannot be
-    # published, and the published programme is untouched.
+    log_in(browser, url, ADMIN)
+    text = tmp_path / "handlingsprogram-2026.txt"
+    text.write_bytes(default_document().read_bytes())
+    pdf = programme_file(tmp_path)
+    for path in (text, pdf):
+        upload_read_publish(browser, url, path)
+    published = {u.filename: (u.state, u.report["measures"]) for u in listed()}
+    assert published == {p.name: (UploadState.PUBLISHED, 125) for p in (text, pdf)}
+    # A wrong kind of file: not taken; the reason and the way back to the form.
+    wrong = tmp_path / "program.exe"
+    wrong.write_bytes(b"MZ\x90\x00")
+    upload(browser, url, wrong)
+    kinds = "Last opp programmet som tekst (.txt), PDF (.pdf) eller Word (.docx)."
+    wait_for(browser, lambda b: kinds in text_of(b, "#feil"))
+    browser.find_element("link text", "Tilbake til opplastingen").click()
+    wait_for(browser, lambda b: b.current_url.endswith("/brukere#programmer"))
+    assert len(listed()) == 2
+    # A hostile file fails its own reading, said in Norwegian; it cannot be published.
     bomb = tmp_path / "bombe.pdf"
     bomb.write_bytes(bomb_pdf())
-    browser.get(f"{url}/brukere#programmer")
-    browser.find_element("css selector", "input[type=file]").send_keys(str(bomb))
-    browser.find_element("xpath", "//button[normalize-space()='Last opp']").click()
+    upload(browser, url, bomb)
     wait_for(browser, lambda b: "bombe.pdf (ikke lest)" in text_of(b, "#opplasting-valgt"))
     click(browser, browser.find_element("id", "opplasting-les"))
     said = "Filen kunne ikke leses som et handlingsprogram."
@@ -170,22 +194,28 @@ def test_upload_read_in_the_background_and_publish_in_the_browser(uploading, bro
     click(browser, browser.find_element("id", "opplasting-publiser"))
     refused = "Bare et program som er lest uten feil kan publiseres"
     wait_for(browser, lambda b: refused in text_of(b, "#opplasting-melding"))
-    states = {u.filename: u.state for u in uploads.list()}
-    assert states == {"bombe.pdf": UploadState.FAILED, kept.filename: UploadState.PUBLISHED}
+    states = {u.filename: u.state for u in listed()}
+    assert states == {
+        "bombe.pdf": UploadState.FAILED,
+        text.name: UploadState.PUBLISHED,
+        pdf.name: UploadState.PUBLISHED,
+    }
     # Removed: gone from the list and the database.
     click(browser, browser.find_element("id", "opplasting-fjern"))
     wait_for(browser, lambda b: text_of(b, "#opplasting-melding") == "Fjernet.")
     wait_for(browser, lambda b: "bombe.pdf" not in text_of(b, "#opplasting-liste"))
-    assert [u.filename for u in uploads.list()] == [kept.filename]
-    # An editor who opens the page is refused by the server.
-    browser.delete_all_cookies()
-    browser.get(f"{url}/logginn")
-    browser.find_element("id", "brukernavn").send_keys(EDITOR[0])
-    browser.find_element("id", "passord").send_keys(EDITOR[1])
-    browser.find_element("css selector", "button[type=submit]").click()
-    wait_for(browser, lambda b: "Innlogget: sarpsborg" in text_of(b, "#who"))
+    assert sorted(u.filename for u in listed()) == sorted([text.name, pdf.name])
+    # An editor who opens the page is refused by the server (sending a file: the HTTP test).
+    log_in(browser, url, EDITOR)
     browser.get(f"{url}/programmer/")
     assert "Bare fylkeskommunens administratorer" in text_of(browser, "body")
+    assert len(listed()) == 2
+
+
+@pytest.mark.browser
+def test_uploads_in_the_browser_with_the_disk_cache_manager(uploading, browser, tmp_path):
+    url, uploads = uploading
+    upload_cases(browser, url, uploads.list, tmp_path)
 
 
 @pytest.fixture
@@ -234,7 +264,9 @@ def celery_stack(tmp_path, tmp_path_factory):
             except redis.ConnectionError:
                 time.sleep(0.05)
         database = f"sqlite:///{tmp_path / 'followup.sqlite3'}"
-        Accounts(db.open_database(database, None, create=True)).add(*ADMIN, UserRole.ADMIN)
+        accounts = Accounts(db.open_database(database, None, create=True))
+        accounts.add(*ADMIN, UserRole.ADMIN)
+        accounts.add(*EDITOR, UserRole.EDITOR, ["3105"])
         extra = {
             "TILTAKSKART_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
             "TILTAKSKART_DATABASE_URL": database,
@@ -306,15 +338,14 @@ def celery_stack(tmp_path, tmp_path_factory):
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_upload_read_by_a_celery_worker_through_redis(celery_stack, browser, tmp_path):
+def test_uploads_in_the_browser_with_celery_and_redis(celery_stack, browser, tmp_path):
     from followup import db
     from followup.uploads import Uploads
 
     url, database, worker_log = celery_stack
-    upload_read_publish(browser, url, programme_file(tmp_path))
-    (kept,) = Uploads(db.make_engine(database)).list()
-    assert kept.state == UploadState.PUBLISHED and kept.report["measures"] == 125
-    assert "succeeded" in worker_log.read_text()  # the worker ran the reading, not the server
+    upload_cases(browser, url, Uploads(db.make_engine(database)).list, tmp_path)
+    # The worker ran the three readings, not the server.
+    assert worker_log.read_text().count("succeeded") == 3
 
 
 @pytest.mark.slow

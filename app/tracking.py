@@ -3,6 +3,8 @@ database and logins opened from the settings, and progress per municipality."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +23,8 @@ from followup.uploads import Uploads, UploadState
 from geo.load.index import Filters
 from geo.pipeline import Programme
 from geo.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def scope_of(programme: Programme) -> Scope:
@@ -91,7 +95,12 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
         login_to_read=settings.login_to_read,
     )
     stores = {p.key: DatabaseStore(engine, scope_of(p)) for p in programmes}
-    return Followup(access, stores, Uploads(engine), settings, background_manager(settings))
+    try:
+        jobs = background_manager(settings)
+    except (OSError, sqlite3.Error) as exc:  # the disk cache's folder or file (a full disk)
+        log.warning("cannot open the background jobs' cache (%s); uploading programmes is off", exc)
+        return Followup(access, stores, Uploads(engine))
+    return Followup(access, stores, Uploads(engine), settings, jobs)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import argparse
 import errno
 import socket
 import sys
-from dataclasses import replace
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,7 +21,6 @@ from cli.options import (
     warn,
 )
 from followup.commands import commands as followup_commands
-from followup.errors import FollowupError, SchemaMismatch
 from geo.errors import InputError
 
 
@@ -45,43 +43,11 @@ def check_listen(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app.main import build_app_programme, create_app
-    from app.several import build_apps, documents_of, skipped_warning
-    from app.tracking import open_followup, published_documents
+    from app.serving import serving
 
     check_listen(args.host, args.port)
     settings = settings_from(args)
-    skipped: list = []
-    documents = documents_of(settings, args.document, skipped)
-    if skipped:
-        warn([skipped_warning(skipped)])
-    try:  # revisions published in the app (app.uploads), newest last
-        documents += published_documents(settings)
-    except SchemaMismatch:
-        raise
-    except FollowupError:
-        pass  # no database to read them from: said below when the follow-up cannot open
-    programmes = []
-    for document in documents:
-        programme = build_app_programme(
-            settings if document is None else replace(settings, document=document),
-            refresh=args.refresh,
-        )
-        warn(programme.warnings)
-        if programme.notice:
-            warn([programme.notice])
-        programmes.append(programme)
-    try:
-        followup = open_followup(settings, programmes, local=True)
-    except SchemaMismatch:
-        raise
-    except FollowupError as exc:  # e.g. a full disk: the programme can still be read
-        warn([f"{exc}; serving without follow-up (no statuses or logins)"])
-        followup = None
-    if len(programmes) == 1:
-        server = create_app(programmes[0], followup=followup).server
-    else:
-        server = build_apps(programmes, followup=followup)
+    server, _ = serving(settings, args.document, local=True, warn=warn, refresh=args.refresh)
     print(f"Tiltakskart: http://{args.host}:{args.port}/  (Ctrl+C to stop)", file=sys.stderr)
     SingleUser(server, args.host, args.port).run()
     return 0

@@ -75,12 +75,26 @@ class Router:
                 return _redirect(environ, start_response, prefix)
         if path in ("/", ROOT, ROOT.rstrip("/")):
             return _redirect(environ, start_response, self.first)
+        if _page_of_one(path) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            # A page's address from when one programme was served (/brukere, /presentasjon,
+            # a bookmark from before a revision was published): that page of the default.
+            return _redirect(environ, start_response, self.first + path.lstrip("/"))
         body = b"Siden finnes ikke. Velg et handlingsprogram fra forsiden."
         start_response(
             "404 NOT FOUND",
             [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+
+def _page_of_one(path: str) -> bool:
+    """Whether `path` could be a page of a single programme's app (not under ROOT, not a
+    script or callback of one)."""
+    return (
+        not path.startswith(ROOT)
+        and not path.startswith("/_")
+        and re.fullmatch(r"/[a-z][a-z0-9\-]{0,40}/?", path) is not None
+    )
 
 
 def revision_asked(query: str) -> str | None:

@@ -343,8 +343,8 @@ def build(
             if ctx.triggered_id == PUBLISH:
                 uploads.publish(chosen, user.username)
                 return (
-                    f"Publisert: {uploads.get(chosen).filename}. Den vises i kartet som nyeste "
-                    "revisjon når tjenesten er startet på nytt."
+                    f"Publisert: {uploads.get(chosen).filename}. Innen et minutt er den nyeste "
+                    "revisjon i kartet (last kartet på nytt)."
                 )
             uploads.remove(chosen)
             return "Fjernet."

@@ -10,12 +10,9 @@ Start-up warnings go to the log (gunicorn's error log by default).
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from app.jobs import celery_of
-from app.main import build_app_programme, create_app
-from app.several import build_apps, documents_of, skipped_warning
-from app.tracking import open_followup, published_documents
+from app.serving import serving
 from geo.errors import TiltakskartError
 from geo.settings import Settings
 
@@ -27,44 +24,21 @@ def _configure_logging() -> None:
         logging.basicConfig(level=logging.INFO, format="[tiltakskart] %(levelname)s %(message)s")
 
 
-def make_server():
-    """The Flask server of the app, built from the environment's settings."""
-    return build()[0]
-
-
 def build():
-    """The app's server and its follow-up, built from the environment's settings."""
+    """The app to serve and the follow-up it opened, built from the environment's settings."""
     _configure_logging()
     settings = Settings.from_env()
-    programmes = []
+
+    def warn(lines: list[str]) -> None:
+        for line in lines:
+            log.warning("%s", line)
+
     try:
-        skipped: list = []
-        documents = documents_of(settings, skipped=skipped)
-        if skipped:
-            log.warning("%s", skipped_warning(skipped))
-        documents += published_documents(settings)  # revisions published in the app, newest last
-        for document in documents:
-            programme = build_app_programme(
-                settings if document is None else replace(settings, document=document)
-            )
-            programmes.append(programme)
-            for warning in programme.warnings:
-                log.warning("%s", warning)
-            if programme.notice:
-                log.warning("%s", programme.notice)
-        followup = open_followup(settings, programmes, local=False)
+        server, first = serving(settings, local=False, warn=warn)
     except TiltakskartError as exc:
         log.error("cannot start: %s", exc)
         raise SystemExit(2) from None
-    if len(programmes) > 1:
-        return behind_proxies(build_apps(programmes, followup=followup), settings), followup
-    server = create_app(programmes[0], followup=followup).server
-    # Dash registers its scripts on the first request; make it here, before gunicorn's threads
-    # can race on it (under load some first requests got 404s for Dash's own scripts).
-    server.test_client().get("/")
-    if settings.trusted_proxies:
-        server.wsgi_app = behind_proxies(server.wsgi_app, settings)
-    return server, followup
+    return behind_proxies(server, settings), first.followup
 
 
 def behind_proxies(wsgi_app, settings: Settings):

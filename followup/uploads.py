@@ -133,6 +133,17 @@ class Uploads:
             for r in rows
         ]
 
+    def published(self) -> tuple[str, ...]:
+        """The hashes of the published uploads, in the order they were published: what a
+        serving process compares to learn that it has something new to serve."""
+        with self.engine.connect() as conn:
+            rows = conn.scalars(
+                select(UploadRow.sha256)
+                .where(UploadRow.state == str(UploadState.PUBLISHED))
+                .order_by(UploadRow.published_at, UploadRow.sha256)
+            ).all()
+        return tuple(rows)
+
     def get(self, sha256: str) -> Upload:
         found = next((u for u in self.list() if u.sha256 == sha256), None)
         if found is None:

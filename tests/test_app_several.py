@@ -60,7 +60,15 @@ def test_each_programme_has_its_path_and_the_root_goes_to_the_first(router):
     assert client.get(VESTFOLD_PREFIX[:-1]).headers["Location"] == VESTFOLD_PREFIX
     for path in ("/program", "/program/"):  # the programmes' common path: the first one
         assert client.get(path).headers["Location"] == OSTFOLD
-    assert client.get("/utskrift").status_code == 404  # nothing outside a programme's path
+    # A page's address outside a programme's path (from when one was served): the first's.
+    assert (
+        client.get("/utskrift?kommune=3105").headers["Location"]
+        == OSTFOLD + "utskrift?kommune=3105"
+    )
+    for path in ("/_dash-update-component", "/utskrift"):  # nothing else outside them
+        assert client.post(path).status_code == 404
+    assert client.get("/_dash-layout").status_code == 404
+    assert client.get("/a/b").status_code == 404
     page = client.get(VESTFOLD_PREFIX + "utskrift?kommune=3905").get_data(as_text=True)
     assert "Tønsberg" in page and "3.1" in page
 

@@ -159,19 +159,21 @@ def programme_file(tmp_path):
     return pdf
 
 
-def upload_cases(browser, url: str, listed, tmp_path) -> None:
+def upload_cases(browser, url: str, listed, tmp_path, served=lambda n: None) -> None:
     """What the issue asks of uploads in the browser, with whichever background manager the
     server at `url` runs: a text file and a PDF read and published; a wrong file refused with
     the reason and the way back; a hostile one (a PDF bomb) failing its own reading, never
-    published, and removable; an editor refused. `listed()` reads the uploads' database."""
+    published, and removable; an editor refused. `listed()` reads the uploads' database;
+    `served(n)` waits, where the server picks publications up, until the n-th is served."""
     from tests.test_app_browser import click, text_of, wait_for
 
     log_in(browser, url, ADMIN)
     text = tmp_path / "handlingsprogram-2026.txt"
     text.write_bytes(default_document().read_bytes())
     pdf = programme_file(tmp_path)
-    for path in (text, pdf):
+    for n, path in enumerate((text, pdf), start=1):
         upload_read_publish(browser, url, path)
+        served(n)  # before the next page: an open page's callbacks go to the app it came from
     published = {u.filename: (u.state, u.report["measures"]) for u in listed()}
     assert published == {p.name: (UploadState.PUBLISHED, 125) for p in (text, pdf)}
     # A wrong kind of file: not taken; the reason and the way back to the form.
@@ -341,9 +343,11 @@ def celery_stack(tmp_path, tmp_path_factory):
 def test_uploads_in_the_browser_with_celery_and_redis(celery_stack, browser, tmp_path):
     from followup import db
     from followup.uploads import Uploads
+    from tests.test_app_serving import wait_newest
 
     url, database, worker_log = celery_stack
-    upload_cases(browser, url, Uploads(db.make_engine(database)).list, tmp_path)
+    served = lambda n: wait_newest(url, f"/program/31-2025-{n + 1}/")  # noqa: E731
+    upload_cases(browser, url, Uploads(db.make_engine(database)).list, tmp_path, served)
     # The worker ran the three readings, not the server.
     assert worker_log.read_text().count("succeeded") == 3
 

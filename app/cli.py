@@ -107,26 +107,12 @@ def scope_of_args(args: argparse.Namespace):
 
 def carry_plan(args: argparse.Namespace):
     """What the diff of OLD and NEW proposes for the follow-up (`tiltakskart revise`)."""
+    from app.tracking import carry_plan_of
     from cli.commands import read_revisions
-    from followup.carry import Pending, Plan
-    from geo.revisions import diff_programmes
-    from geo.terms import Change
 
     old, new = read_revisions(args)
-    changes = diff_programmes(old.revision, new.revision).measures
-    return Plan(
-        old=old.key,
-        new=new.key,
-        label=new.document.name,
-        sure={c.old: c.new for c in changes if c.old and c.new and not c.uncertain},
-        pending=tuple(
-            Pending(c.old, c.new, c.change == Change.SPLIT, c.confidence)
-            for c in changes
-            if c.old and c.new and c.uncertain
-        ),
-        removed=frozenset(c.old for c in changes if c.old and c.change == Change.REMOVED),
-        fingerprint=fingerprint(args.old, args.new),
-    )
+    documents = fingerprint(args.old, args.new)
+    return carry_plan_of(old, new, new.document.name, documents)
 
 
 def fingerprint(*paths) -> str:

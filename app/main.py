@@ -193,7 +193,13 @@ def create_app(
         admin.install(app.server, view, access, with_uploads)
         if followup.uploads is not None and followup.reading is not None:
             uploads.install(
-                app.server, prefix, access, followup.uploads, followup.reading, followup.jobs
+                app.server,
+                prefix,
+                access,
+                followup.uploads,
+                followup.reading,
+                followup.jobs,
+                programme,
             )
             routes += (uploads.SEND,)
             routed += (uploads.ROUTE,)

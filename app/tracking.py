@@ -17,12 +17,14 @@ from app.access import Access, session_secret
 from app.jobs import background_manager
 from followup import db
 from followup.auth import Accounts
+from followup.carry import Pending, Plan
 from followup.records import PROGRESS, Pair, Scope, StatusKey
 from followup.store import DatabaseStore
 from followup.uploads import Uploads, UploadState
 from geo.load.index import Filters
 from geo.pipeline import Programme
 from geo.settings import Settings
+from geo.terms import Change
 
 log = logging.getLogger(__name__)
 
@@ -161,3 +163,25 @@ def progress_counts(
     """Per municipality, over its specific measures that can carry a status: how many are
     reported, in progress or done, and not reported (`statuses`: each key's status value)."""
     return count_progress(status_grid(statuses, reportable, numbers, ids), specific)
+
+
+def carry_plan_of(old: Programme, new: Programme, label: str, fingerprint: str) -> Plan:
+    """What the diff of two revisions proposes for the follow-up (followup.carry): sure
+    matches carried, uncertain ones (weak, or split out) for the administrator to decide, and
+    removed measures archived; `label` names the new revision, `fingerprint` its documents."""
+    from geo.revisions import diff_programmes
+
+    changes = diff_programmes(old.revision, new.revision).measures
+    return Plan(
+        old=old.key,
+        new=new.key,
+        label=label,
+        sure={c.old: c.new for c in changes if c.old and c.new and not c.uncertain},
+        pending=tuple(
+            Pending(c.old, c.new, c.change == Change.SPLIT, c.confidence)
+            for c in changes
+            if c.old and c.new and c.uncertain
+        ),
+        removed=frozenset(c.old for c in changes if c.old and c.change == Change.REMOVED),
+        fingerprint=fingerprint,
+    )

@@ -29,11 +29,14 @@ from flask import Flask, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.access import CROSS_SITE, LOGIN, Access, same_origin
-from followup.errors import FollowupError
+from app.tracking import carry_plan_of
+from followup.carry import Pending, Plan, carry_over, decide
+from followup.errors import AlreadyCarried, FollowupError
 from followup.store import oslo_time
 from followup.uploads import MAX_UPLOAD_BYTES, Upload, Uploads, UploadState
 from geo import norsk
 from geo.errors import TiltakskartError
+from geo.pipeline import Programme
 from geo.settings import Settings
 from geo.terms import Via
 
@@ -53,6 +56,7 @@ CHOSEN, READ, PROGRESS, REPORT, PUBLISH, REMOVE, NOTE, LISTED = (
     "opplasting-liste",
 )
 URL = "opplasting-url"
+CONFIRM, CONFIRM_BOX = "opplasting-bekreft", "opplasting-bekreft-boks"
 UPLOAD_FORM = "brukere#programmer"  # where the upload form is (app.admin), under the prefix
 JOB_MEMORY = 2_000_000_000  # bytes of address space a reading may take
 JOB_CPU_S = 120  # seconds of CPU
@@ -71,23 +75,32 @@ STATE_WORDS = {
 }
 
 
-def reading_report(settings: Settings, filename: str, data: bytes) -> tuple[dict, bool]:
-    """Read an uploaded programme (in this process) and say what was found, as data; whether
-    it can be published."""
+def read_upload(settings: Settings, filename: str, data: bytes) -> Programme:
+    """Read an uploaded programme in this process (a TiltakskartError when it cannot be)."""
     from geo.pipeline import build_programme
 
     suffix = Path(filename).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="tiltakskart-opplasting-") as folder:
         path = Path(folder) / f"program{suffix}"
         path.write_bytes(data)
-        try:
-            programme = build_programme(replace(settings, document=path))
-        except TiltakskartError as exc:
-            log.info("upload %s could not be read: %s", filename, exc)
-            return {
-                "file": filename,
-                "error": "Filen kunne ikke leses som et handlingsprogram.",
-            }, False
+        programme = build_programme(replace(settings, document=path))
+    return replace(programme, document=replace(programme.document, name=filename))
+
+
+def reading_report(
+    settings: Settings, filename: str, data: bytes
+) -> tuple[dict, bool, Programme | None]:
+    """Read an uploaded programme (in this process) and say what was found, as data; whether
+    it can be published; the programme (None when it could not be read)."""
+    try:
+        programme = read_upload(settings, filename, data)
+    except TiltakskartError as exc:
+        log.info("upload %s could not be read: %s", filename, exc)
+        return (
+            {"file": filename, "error": "Filen kunne ikke leses som et handlingsprogram."},
+            False,
+            None,
+        )
     extraction, gazetteer = programme.extraction, programme.gazetteer
     vias = Counter(t["via"] for m in programme.measures for t in m.get("municipalities", []))
     report = {
@@ -108,7 +121,92 @@ def reading_report(settings: Settings, filename: str, data: bytes) -> tuple[dict
         "stray_total": len(extraction.stray),
         "vias": {str(v): int(vias.get(str(v), 0)) for v in VIA_WORDS},
     }
-    return report, programme.problem is None
+    return report, programme.problem is None, programme
+
+
+def carry_proposal(
+    new: Programme,
+    sha256: str,
+    report: dict,
+    uploads: Uploads,
+    settings: Settings,
+    base: Programme | None,
+) -> dict | None:
+    """How the follow-up would be carried over to this upload when it is published, as data:
+    from the newest published revision of its county, else from the programme the page's app
+    serves if it is of the same county (None: nothing to carry over from)."""
+    earlier = [
+        u
+        for u in uploads.list()
+        if u.state == UploadState.PUBLISHED
+        and u.sha256 != sha256
+        and (u.report or {}).get("county") == report["county"]
+    ]
+    if earlier:
+        newest = max(earlier, key=lambda u: (u.published_at or u.uploaded_at, u.sha256))
+        name, data = uploads.content(newest.sha256)
+        old, old_sha = read_upload(settings, name, data), newest.sha256
+    elif base is not None and base.gazetteer.county == new.gazetteer.county:
+        old, old_sha = base, base.document.sha256
+    else:
+        return None
+    both = hashlib.sha256(bytes.fromhex(old_sha) + bytes.fromhex(sha256)).hexdigest()
+    plan = carry_plan_of(old, new, report["file"], both)
+    return {
+        "from": old.document.name,
+        "old": plan.old,
+        "new": plan.new,
+        "label": plan.label,
+        "sure": dict(plan.sure),
+        "pending": [[x.old, x.new, x.split, x.confidence] for x in plan.pending],
+        "removed": sorted(plan.removed),
+        "fingerprint": plan.fingerprint,
+    }
+
+
+def plan_from(carry: dict) -> Plan:
+    """The carry-over proposed in a report (carry_proposal)."""
+    return Plan(
+        old=str(carry["old"]),
+        new=str(carry["new"]),
+        label=str(carry["label"]),
+        sure={str(k): str(v) for k, v in carry["sure"].items()},
+        pending=tuple(
+            Pending(str(o), str(n), bool(s), float(c)) for o, n, s, c in carry["pending"]
+        ),
+        removed=frozenset(map(str, carry["removed"])),
+        fingerprint=str(carry["fingerprint"]),
+    )
+
+
+def carry_words(carry: dict | None) -> list:
+    """What publishing does to the follow-up, in Norwegian."""
+    if carry is None:
+        return [
+            html.P(
+                "Ingen tidligere revisjon av dette fylket å føre oppfølgingen over fra; "
+                "den nye revisjonen starter uten statuser."
+            )
+        ]
+    sure, pending = carry["sure"], carry["pending"]
+    renumbered = sum(old != new for old, new in sure.items())
+    out: list = [
+        html.P(
+            f"Ved publisering føres oppfølgingen over fra «{carry['from']}»: "
+            f"{norsk.count(len(sure))} tiltak følger med, {norsk.count(renumbered)} av dem med "
+            f"nytt nummer; {norsk.count(len(carry['removed']))} er fjernet (statusene deres "
+            "arkiveres, de slettes ikke)."
+        )
+    ]
+    if pending:
+        out.append(
+            html.P(
+                f"{norsk.count(len(pending))} usikre treff: kryss av under for dem som er samme "
+                "tiltak (eller delt ut av det) før du publiserer; de du ikke krysser av, avvises.",
+                className="fw-bold",
+            )
+        )
+    return out
 
 
 def report_view(report: dict | None) -> list:
@@ -163,6 +261,8 @@ def report_view(report: dict | None) -> list:
                 [html.Li(f"linje {s['line']}–{s['end']}: {s['text']}") for s in report["stray"]]
             ),
         ]
+    if "carry" in report:
+        out += [html.H3("Oppfølgingen", className="h6 mt-3"), *carry_words(report["carry"])]
     return out
 
 
@@ -208,10 +308,17 @@ def _limit_job() -> None:
 
 
 def build(
-    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings, jobs: Any
+    server: Flask,
+    prefix: str,
+    access: Access,
+    uploads: Uploads,
+    settings: Settings,
+    jobs: Any,
+    current: Programme | None = None,
 ) -> Dash:
     """The page's own Dash app on `server` at `prefix` + ROUTE; `jobs` runs its background
-    callbacks (app.jobs)."""
+    callbacks (app.jobs); `current` is the programme the app serves (the follow-up is carried
+    over from it when no revision of its county was published)."""
     base = prefix.rstrip("/") + "/" + ROUTE
     # Dash signs the handles of background jobs with the server's secret key, else with one
     # each worker process makes and stores at first use, where two gunicorn workers starting
@@ -246,6 +353,15 @@ def build(
             html.Div(id=LISTED),
             html.Label("Velg fil", htmlFor=CHOSEN, className="form-label mt-2"),
             dcc.Dropdown(id=CHOSEN, options=[], clearable=False, placeholder="Velg en fil"),
+            html.Fieldset(
+                [
+                    html.Legend("Usikre treff: samme tiltak?", className="h6"),
+                    dcc.Checklist(id=CONFIRM, options=[], value=[], labelClassName="d-block"),
+                ],
+                id=CONFIRM_BOX,
+                hidden=True,
+                className="mt-3",
+            ),
             html.Div(
                 [
                     html.Button("Les inn", id=READ, className="btn btn-primary me-2"),
@@ -314,7 +430,12 @@ def build(
         filename, data = uploads.content(chosen)
         set_progress((30, "Leser og merker tiltakene"))
         try:
-            report, usable = reading_report(settings, filename, data)
+            report, usable, programme = reading_report(settings, filename, data)
+            if usable and programme is not None:
+                set_progress((70, "Sammenligner med forrige revisjon"))
+                report["carry"] = carry_proposal(
+                    programme, chosen, report, uploads, settings, current
+                )
         except MemoryError:
             report, usable = (
                 {"file": filename, "error": "Filen krevde for mye minne å lese."},
@@ -329,9 +450,10 @@ def build(
         Input(PUBLISH, "n_clicks"),
         Input(REMOVE, "n_clicks"),
         State(CHOSEN, "value"),
+        State(CONFIRM, "value"),
         prevent_initial_call=True,
     )
-    def act(_publish, _remove, chosen):
+    def act(_publish, _remove, chosen, confirmed):
         from dash import ctx
 
         user = access.user()
@@ -341,10 +463,10 @@ def build(
             return "Velg en fil først."
         try:
             if ctx.triggered_id == PUBLISH:
-                uploads.publish(chosen, user.username)
+                carried = publish(uploads, chosen, user.username, confirmed)
                 return (
-                    f"Publisert: {uploads.get(chosen).filename}. Innen et minutt er den nyeste "
-                    "revisjon i kartet (last kartet på nytt)."
+                    f"Publisert: {uploads.get(chosen).filename}. {carried}Innen et minutt er "
+                    "den nyeste revisjon i kartet (last kartet på nytt)."
                 )
             uploads.remove(chosen)
             return "Fjernet."
@@ -364,7 +486,64 @@ def build(
         except FollowupError as exc:
             return html.P(str(exc))
 
+    @page.callback(
+        Output(CONFIRM, "options"),
+        Output(CONFIRM, "value"),
+        Output(CONFIRM_BOX, "hidden"),
+        Input(REPORT, "children"),
+        State(CHOSEN, "value"),
+    )
+    def offer(_report, chosen):
+        """The uncertain matches of the chosen upload's carry-over, to be ticked or not."""
+        if not admin() or not isinstance(chosen, str):
+            return [], [], True
+        try:
+            upload = uploads.get(chosen)
+        except FollowupError:
+            return [], [], True
+        carry = (upload.report or {}).get("carry")
+        if upload.state != UploadState.READ or not carry or not carry["pending"]:
+            return [], [], True
+        return uncertain_options(carry), [], False
+
     return page
+
+
+def uncertain_options(carry: dict) -> list[dict]:
+    """One choice per uncertain match: the new measure, how it relates to the old, and the
+    confidence."""
+    out = []
+    for old, new, split, confidence in carry["pending"]:
+        how = "delt ut av" if split else "samme tiltak som"
+        label = f"{new} {how} {old} (sikkerhet {norsk.decimal(float(confidence), 2)})"
+        out.append({"label": label, "value": f"{old}={new}"})
+    return out
+
+
+def publish(uploads: Uploads, sha256: str, by: str, confirmed: object) -> str:
+    """Publish a read upload, carrying the follow-up over first as its report proposes (the
+    uncertain matches ticked in `confirmed` confirmed, the others rejected); what was done to
+    the follow-up, in Norwegian ("" when nothing was to carry)."""
+    upload = uploads.get(sha256)
+    carry = (upload.report or {}).get("carry")
+    if upload.state != UploadState.READ or not carry:
+        uploads.publish(sha256, by)  # refuses what is not read, in its own words
+        return ""
+    plan = plan_from(carry)
+    asked = {p.old + "=" + p.new: (p.old, p.new) for p in plan.pending}
+    ticked = {asked[v] for v in confirmed if v in asked} if isinstance(confirmed, list) else set()
+    decided = decide(plan, ticked, set(asked.values()) - ticked)
+    try:
+        done = carry_over(uploads.engine, decided, by)
+        said = (
+            f"Oppfølgingen er ført over: {norsk.count(done.moved)} statuser flyttet, "
+            f"{norsk.count(done.copied)} kopiert til delte tiltak, {norsk.count(done.archived)} "
+            "arkivert. "
+        )
+    except AlreadyCarried as exc:
+        said = f"{exc} "
+    uploads.publish(sha256, by)
+    return said
 
 
 def _asked(search: object) -> str | None:
@@ -389,11 +568,17 @@ def refused(message: str, back: str) -> Response:
 
 
 def install(
-    server: Flask, prefix: str, access: Access, uploads: Uploads, settings: Settings, jobs: Any
+    server: Flask,
+    prefix: str,
+    access: Access,
+    uploads: Uploads,
+    settings: Settings,
+    jobs: Any,
+    current: Programme | None = None,
 ) -> Dash:
-    """The page and its upload route on `server`; every request to either must come from an
-    administrator's session (a reading or a click from anyone else is refused before Dash
-    sees it), and the form from this site."""
+    """The page and its upload route on `server` (`current`: the programme the app serves);
+    every request to either must come from an administrator's session (a reading or a click
+    from anyone else is refused before Dash sees it), and the form from this site."""
     root = prefix.rstrip("/") + "/"
     page_root, send = root + ROUTE, root + SEND
     back = root + UPLOAD_FORM
@@ -432,4 +617,4 @@ def install(
         return redirect(f"{page_root}?fil={digest}", code=303)
 
     server.add_url_rule(send, "tiltakskart_upload", receive, methods=["POST"])
-    return build(server, prefix, access, uploads, settings, jobs)
+    return build(server, prefix, access, uploads, settings, jobs, current)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, delete, insert, select, update
 
 from followup.db import writing
-from followup.errors import FollowupError
+from followup.errors import AlreadyCarried, FollowupError
 from followup.models import ArchivedRow, CarryRow, HistoryRow, OpeningRow, StatusRow
 from followup.store import _utc, bump, now, oslo_time
 
@@ -131,7 +131,7 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
                 )
             ).first()
             if done is not None:
-                raise FollowupError(
+                raise AlreadyCarried(
                     f"Denne revisjonen («{done.label}») er alt overført "
                     f"{oslo_time(_utc(done.applied_at))}; ingenting er endret."
                 )

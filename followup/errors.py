@@ -24,3 +24,7 @@ class Conflict(FollowupError):
 
 class SchemaMismatch(FollowupError):
     """The database's schema is not the one this version of Tiltakskart expects."""
+
+
+class AlreadyCarried(FollowupError):
+    """The follow-up was carried over to this revision already (the same two documents)."""

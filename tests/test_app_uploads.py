@@ -101,10 +101,12 @@ def test_the_reading_reports_and_only_a_clean_reading_is_published(uploading, tm
 
     _, uploads = uploading
     settings = Settings(cache_dir=tmp_path / "c", api_url=None)
-    report, usable = reading_report(settings, "p.txt", default_document().read_bytes())
+    report, usable, programme = reading_report(settings, "p.txt", default_document().read_bytes())
     assert usable and report["measures"] == 125 and report["county"] == "31 Østfold"
     assert report["unclassified_total"] == 0 and report["vias"]["name"] > 0
-    hostile, ok = reading_report(settings, "bombe.pdf", bomb_pdf())
+    assert programme is not None and programme.document.name == "p.txt"
+    hostile, ok, none = reading_report(settings, "bombe.pdf", bomb_pdf())
+    assert none is None
     assert not ok and hostile["error"] == "Filen kunne ikke leses som et handlingsprogram."
     digest = uploads.add("p.txt", default_document().read_bytes(), "fylket")
     with pytest.raises(FollowupError, match="les det inn først"):
@@ -112,6 +114,70 @@ def test_the_reading_reports_and_only_a_clean_reading_is_published(uploading, tm
     uploads.set_report(digest, report, usable)
     uploads.publish(digest, "fylket")
     assert uploads.get(digest).state == UploadState.PUBLISHED
+
+
+@pytest.mark.parametrize("ticked", [["3.12.4=3.12.4", "9.9=9.9"], []])
+def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle, tmp_path, ticked):
+    """A revision read on the page proposes the carry-over from the programme served (a
+    renumbering, a removal, an uncertain match); publishing carries it with the uncertain
+    matches ticked confirmed and the others rejected (a value not offered is ignored)."""
+    from app.uploads import (
+        carry_proposal,
+        carry_words,
+        publish,
+        reading_report,
+        uncertain_options,
+    )
+    from followup.carry import archived
+    from followup.records import Scope, User
+    from followup.store import DatabaseStore
+    from tests.test_revisions import revise
+
+    _, uploads = uploading
+    _, revised = revise(tmp_path)  # 3.12.2 -> 3.12.9, 3.12.3 removed
+    text = revised.read_text(encoding="utf-8").replace(
+        "3.12.4 Fremme viktige farledstiltak for å legge til rette for økt bruk av vannveiene "
+        "til \ngodstransport",
+        "3.12.4 Utbedre farleder for sjøtransport",  # same number, new title: uncertain
+        1,
+    )
+    pairs = [("3.12.2", "3105"), ("3.12.3", "3105"), ("3.12.4", "3105")]
+    scope = Scope("31-2025", frozenset(m for m, _ in pairs), frozenset(), frozenset(pairs))
+    store, admin = DatabaseStore(uploads.engine, scope), User(1, "fylket", UserRole.ADMIN)
+    store.open_pairs(admin, pairs)
+    for (measure, kommune), status in zip(pairs, ("pagar", "utsatt", "gjennomfort"), strict=True):
+        store.save(admin, (measure, kommune), status, version=0)
+    data = text.encode("utf-8")
+    digest = uploads.add("2026.txt", data, "fylket")
+    settings = Settings(cache_dir=tmp_path / "c", api_url=None)
+    report, usable, programme = reading_report(settings, "2026.txt", data)
+    assert usable and programme is not None
+    carry = carry_proposal(programme, digest, report, uploads, settings, app_bundle)
+    assert carry is not None and carry["from"] == app_bundle.document.name
+    assert carry["sure"]["3.12.2"] == "3.12.9" and carry["removed"] == ["3.12.3"]
+    assert [p[:3] for p in carry["pending"]] == [["3.12.4", "3.12.4", False]]
+    words = " ".join(str(p.children) for p in carry_words(carry))
+    assert "1 av dem med nytt nummer; 1 er fjernet" in words and "1 usikre treff" in words
+    (offered,) = uncertain_options(carry)
+    assert offered["value"] == "3.12.4=3.12.4"
+    assert offered["label"].startswith("3.12.4 samme tiltak som 3.12.4 (sikkerhet 0,")
+    uploads.set_report(digest, {**report, "carry": carry}, usable)
+    said = publish(uploads, digest, "fylket", ticked)
+    assert said.startswith("Oppfølgingen er ført over:")
+    assert ("1 arkivert" if ticked else "2 arkivert") in said
+    assert uploads.get(digest).state == UploadState.PUBLISHED
+    after = DatabaseStore(
+        uploads.engine,
+        Scope("31-2025", frozenset({"3.12.9", "3.12.4"}), frozenset(), frozenset()),
+    )
+    assert after.status(("3.12.9", "3105")).status == "pagar"  # followed its new number
+    gone = {(m, k, s) for m, k, s, _ in archived(uploads.engine, "31-2025")}
+    if ticked:  # confirmed: 3.12.4 keeps its status; only the removed one is archived
+        assert after.status(("3.12.4", "3105")).status == "gjennomfort"
+        assert gone == {("3.12.3", "3105", "utsatt")}
+    else:  # rejected: 3.12.4 of the old revision is gone, its status archived with 3.12.3's
+        assert after.status(("3.12.4", "3105")).status == ""  # not reported
+        assert gone == {("3.12.3", "3105", "utsatt"), ("3.12.4", "3105", "gjennomfort")}
 
 
 def log_in(browser, url: str, account: tuple[str, str]) -> None:
@@ -146,6 +212,7 @@ def upload_read_publish(browser, url: str, path) -> None:
     report = text_of(browser, "#opplasting-rapport")
     assert "125" in report and "31 Østfold" in report
     assert "Alle overskriftslinjer er plassert." in report
+    assert "Ved publisering føres oppfølgingen over fra «" in report
     assert "Ferdig" in text_of(browser, "#opplasting-framdrift")
     shot(browser, f"programmer-rapport-{path.suffix[1:]}")
     click(browser, browser.find_element("id", "opplasting-publiser"))
@@ -218,6 +285,53 @@ def upload_cases(browser, url: str, listed, tmp_path, served=lambda n: None) -> 
 def test_uploads_in_the_browser_with_the_disk_cache_manager(uploading, browser, tmp_path):
     url, uploads = uploading
     upload_cases(browser, url, uploads.list, tmp_path)
+
+
+@pytest.mark.browser
+def test_uncertain_matches_are_decided_on_the_page_before_publishing(uploading, browser, tmp_path):
+    """The report says what publishing does to the follow-up; an uncertain match is offered
+    as a choice, and publishing carries the follow-up over as ticked."""
+    from followup.carry import archived
+    from followup.records import Scope, User
+    from followup.store import DatabaseStore
+    from tests.test_app_browser import click, text_of, wait_for
+    from tests.test_revisions import revise
+
+    url, uploads = uploading
+    _, revised = revise(tmp_path)
+    text = revised.read_text(encoding="utf-8").replace(
+        "3.12.4 Fremme viktige farledstiltak for å legge til rette for økt bruk av vannveiene "
+        "til \ngodstransport",
+        "3.12.4 Utbedre farleder for sjøtransport",
+        1,
+    )
+    revised.write_text(text, encoding="utf-8")
+    pairs = [("3.12.2", "3105"), ("3.12.4", "3105")]
+    measures = frozenset({"3.12.2", "3.12.4", "3.12.9"})
+    scope = Scope("31-2025", measures, frozenset(), frozenset(pairs))
+    store, admin = DatabaseStore(uploads.engine, scope), User(1, "fylket", UserRole.ADMIN)
+    store.open_pairs(admin, pairs)
+    store.save(admin, pairs[0], "pagar", version=0)
+    store.save(admin, pairs[1], "gjennomfort", version=0)
+    log_in(browser, url, ADMIN)
+    upload(browser, url, revised)
+    wait_for(browser, lambda b: "2026.txt (ikke lest)" in text_of(b, "#opplasting-valgt"))
+    assert not browser.find_element("id", "opplasting-bekreft-boks").is_displayed()
+    click(browser, browser.find_element("id", "opplasting-les"))
+    wait_for(browser, lambda b: "Oppfølgingen" in text_of(b, "#opplasting-rapport"), timeout=240)
+    said = text_of(browser, "#opplasting-rapport")
+    assert "1 av dem med nytt nummer; 1 er fjernet" in said and "1 usikre treff" in said
+    box = "#opplasting-bekreft-boks"
+    wait_for(browser, lambda b: "3.12.4 samme tiltak som 3.12.4" in text_of(b, box))
+    click(browser, browser.find_element("css selector", f"{box} input[type=checkbox]"))
+    click(browser, browser.find_element("id", "opplasting-publiser"))
+    wait_for(browser, lambda b: "Publisert: 2026.txt." in text_of(b, "#opplasting-melding"))
+    assert "Oppfølgingen er ført over:" in text_of(browser, "#opplasting-melding")
+    # The ticked match confirmed: 3.12.4 keeps its status, 3.12.2's follows it to 3.12.9.
+    assert archived(uploads.engine, "31-2025") == []
+    after = DatabaseStore(uploads.engine, scope)
+    assert after.status(("3.12.4", "3105")).status == "gjennomfort"
+    assert after.status(("3.12.9", "3105")).status == "pagar"
 
 
 @pytest.fixture

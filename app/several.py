@@ -63,11 +63,15 @@ class Router:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
-        if path == "/" and (chosen := revision_asked(environ.get("QUERY_STRING", ""))):
-            prefix = f"{ROOT}{chosen}/"
-            if prefix in self.apps:  # ?rev=31-2025-2: that revision (an unknown one: the newest)
-                rest = re.sub(r"(^|&)rev=[^&]*", "", environ.get("QUERY_STRING", "")).lstrip("&")
-                return _redirect({**environ, "QUERY_STRING": rest}, start_response, prefix)
+        query = environ.get("QUERY_STRING", "")
+        chosen = revision_asked(query)
+        page = self._page(path) if environ.get("REQUEST_METHOD") in ("GET", "HEAD") else None
+        if chosen and page is not None and f"{ROOT}{chosen}/" in self.apps:
+            # ?rev=31-2025-2 on any page: that page of that revision (an unknown one: as if
+            # not asked), its path then saying which revision it shows.
+            rest = re.sub(r"(^|&)rev=[^&]*", "", query).lstrip("&")
+            to = f"{ROOT}{chosen}/" + page
+            return _redirect({**environ, "QUERY_STRING": rest}, start_response, to)
         for prefix, app in self.apps.items():
             if path.startswith(prefix):
                 return app(environ, start_response)
@@ -85,6 +89,20 @@ class Router:
             [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
         )
         return [body]
+
+    def _page(self, path: str) -> str | None:
+        """The page a path shows, relative to its programme's path ("" for the map,
+        "presentasjon" …), for a path at the top or under a programme's; None for anything
+        else (scripts, callbacks, the API)."""
+        if path == "/":
+            return ""
+        if _page_of_one(path):
+            return path.lstrip("/")
+        for prefix in self.apps:
+            if prefix.startswith(ROOT) and path.startswith(prefix):
+                rest = path[len(prefix) :]
+                return rest if rest == "" or _page_of_one("/" + rest) else None
+        return None
 
 
 def _page_of_one(path: str) -> bool:

@@ -73,6 +73,26 @@ def test_each_programme_has_its_path_and_the_root_goes_to_the_first(router):
     assert "Tønsberg" in page and "3.1" in page
 
 
+def test_rev_in_any_pages_address_opens_that_page_of_that_revision(router):
+    from werkzeug.test import Client
+
+    client = Client(router)
+
+    def to(url: str) -> str | None:
+        return client.get(url).headers.get("Location")
+
+    assert to("/?rev=39-2026&kommune=3905") == VESTFOLD_PREFIX + "?kommune=3905"
+    assert to("/presentasjon?rev=39-2026") == VESTFOLD_PREFIX + "presentasjon"
+    printed = to(OSTFOLD + "utskrift?kommune=3105&rev=39-2026")
+    assert printed == VESTFOLD_PREFIX + "utskrift?kommune=3105"
+    assert to(VESTFOLD_PREFIX + "?rev=39-2026") == VESTFOLD_PREFIX  # its own: only said once
+    assert client.get(OSTFOLD + "?rev=99-2099").status_code == 200  # unknown: as if not asked
+    assert to("/?rev=99-2099") == OSTFOLD + "?rev=99-2099"
+    # Not a page (scripts, callbacks): not redirected by it.
+    assert client.get(OSTFOLD + "_dash-layout?rev=39-2026").status_code == 200
+    assert client.post(OSTFOLD + "?rev=39-2026").headers.get("Location") is None
+
+
 @pytest.mark.parametrize("prefix, county", [(OSTFOLD, "Østfold"), (VESTFOLD_PREFIX, "Vestfold")])
 def test_every_app_has_the_chooser_with_its_own_programme_marked(router, prefix, county):
     from werkzeug.test import Client

@@ -184,4 +184,5 @@ def carry_plan_of(old: Programme, new: Programme, label: str, fingerprint: str) 
         ),
         removed=frozenset(c.old for c in changes if c.old and c.change == Change.REMOVED),
         fingerprint=fingerprint,
+        counted=scope_of(new).counted,
     )

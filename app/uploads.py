@@ -161,6 +161,7 @@ def carry_proposal(
         "pending": [[x.old, x.new, x.split, x.confidence] for x in plan.pending],
         "removed": sorted(plan.removed),
         "fingerprint": plan.fingerprint,
+        "counted": sorted(plan.counted or ()),
     }
 
 
@@ -176,6 +177,9 @@ def plan_from(carry: dict) -> Plan:
         ),
         removed=frozenset(map(str, carry["removed"])),
         fingerprint=str(carry["fingerprint"]),
+        counted=(
+            frozenset((str(m), str(k)) for m, k in carry["counted"]) if "counted" in carry else None
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from followup.db import writing
 from followup.errors import AlreadyCarried, FollowupError
 from followup.models import ArchivedRow, CarryRow, HistoryRow, OpeningRow, StatusRow
+from followup.records import Pair
 from followup.store import _utc, bump, now, oslo_time
 
 STATUS_COLUMNS = ("kommune", "status", "comment", "contact", "status_date", "version")
@@ -30,6 +31,7 @@ class Carry:
     removed: frozenset[str]  # old ids the new revision does not have: archived
     copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # old -> split out
     fingerprint: str = ""  # of the two documents: a carry-over is done once ("" : not logged)
+    counted: frozenset[Pair] | None = None  # the new revision's counted pairs (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Plan:
     pending: tuple[Pending, ...]
     removed: frozenset[str]
     fingerprint: str = ""  # SHA-256 over both documents' SHA-256
+    counted: frozenset[Pair] | None = None  # the new revision's counted pairs
 
 
 def decide(plan: Plan, confirmed: set[tuple[str, str]], rejected: set[tuple[str, str]]) -> Carry:
@@ -102,7 +105,14 @@ def decide(plan: Plan, confirmed: set[tuple[str, str]], rejected: set[tuple[str,
             "avvis også det, eller bekreft treffet."
         )
     return Carry(
-        plan.old, plan.new, plan.label, moves, frozenset(removed), copies, plan.fingerprint
+        plan.old,
+        plan.new,
+        plan.label,
+        moves,
+        frozenset(removed),
+        copies,
+        plan.fingerprint,
+        plan.counted,
     )
 
 
@@ -270,13 +280,14 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
                     changed_by=by,
                 )
             )
-        # Opened pairs: re-keyed, or closed with their measure.
+        # Opened pairs: re-keyed, or closed with their measure, or where the new revision
+        # no longer counts the municipality for it (nothing there to open).
         openings = conn.execute(select(OpeningRow).where(OpeningRow.programme == carry.old)).all()
         conn.execute(delete(OpeningRow).where(OpeningRow.programme == carry.old))
         closed = 0
         for o in openings:
             to = carry.moves.get(o.measure)
-            if to is None:
+            if to is None or (carry.counted is not None and (to, o.kommune) not in carry.counted):
                 closed += 1
                 continue
             conn.execute(

@@ -121,6 +121,9 @@ def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle,
     """A revision read on the page proposes the carry-over from the programme served (a
     renumbering, a removal, an uncertain match); publishing carries it with the uncertain
     matches ticked confirmed and the others rejected (a value not offered is ignored)."""
+    from dataclasses import replace
+
+    from app.tracking import scope_of
     from app.uploads import (
         carry_proposal,
         carry_words,
@@ -143,8 +146,9 @@ def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle,
     )
     pairs = [("3.12.2", "3105"), ("3.12.3", "3105"), ("3.12.4", "3105")]
     scope = Scope("31-2025", frozenset(m for m, _ in pairs), frozenset(), frozenset(pairs))
+    scope = replace(scope, counted=scope.counted | {("3.12.4", "3101")})
     store, admin = DatabaseStore(uploads.engine, scope), User(1, "fylket", UserRole.ADMIN)
-    store.open_pairs(admin, pairs)
+    store.open_pairs(admin, [*pairs, ("3.12.4", "3101")])  # Halden: counted via "kommuner"
     for (measure, kommune), status in zip(pairs, ("pagar", "utsatt", "gjennomfort"), strict=True):
         store.save(admin, (measure, kommune), status, version=0)
     data = text.encode("utf-8")
@@ -171,6 +175,10 @@ def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle,
         Scope("31-2025", frozenset({"3.12.9", "3.12.4"}), frozenset(), frozenset()),
     )
     assert after.status(("3.12.9", "3105")).status == "pagar"  # followed its new number
+    # The revision names Sarpsborg, not "kommuner", in 3.12.4: Halden's opened pair is closed.
+    assert ("3.12.4", "3101") not in scope_of(programme).counted
+    assert ("3.12.4", "3101") not in after.openings()
+    assert ("3.12.9", "3105") in after.openings()
     gone = {(m, k, s) for m, k, s, _ in archived(uploads.engine, "31-2025")}
     if ticked:  # confirmed: 3.12.4 keeps its status; only the removed one is archived
         assert after.status(("3.12.4", "3105")).status == "gjennomfort"

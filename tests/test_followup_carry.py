@@ -6,6 +6,7 @@ and `tiltakskart revise` on revised copies of the bundled programme."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -105,6 +106,15 @@ def test_opened_pairs_move_with_their_measure_and_close_with_it(engine):
     done = carry_over(engine, CARRY, "fylket")
     assert done.closed == 1
     assert DatabaseStore(engine, NEW).openings() == {("2.7", "3105")}
+
+
+def test_an_opened_pair_the_new_revision_no_longer_counts_is_closed(engine):
+    old = filled(engine)
+    old.open_pairs(ADMIN, [("1.1", "3105"), ("1.2", "3105")])
+    counted = frozenset({("1.1", "3105")})  # 2.7 (was 1.2) no longer concerns 3105
+    done = carry_over(engine, replace(CARRY, counted=counted), "fylket")
+    assert done.closed == 1
+    assert DatabaseStore(engine, NEW).openings() == {("1.1", "3105")}
 
 
 def test_a_plan_that_leaves_a_status_behind_changes_nothing(engine):

@@ -1,7 +1,9 @@
 """Statuses and their history out to a spreadsheet and back: one table, a row per current
-status ("Status") and per kept change ("Endring"), in Norwegian Excel's CSV dialect or as an
-Excel workbook. An import is checked whole before anything is written: a bad file changes
-nothing and says which row is wrong."""
+status ("Status") and per kept change ("Endring"), then what revisions archived ("Arkivert
+status", "Arkivert endring", with the revision that removed the measure), in Norwegian Excel's
+CSV dialect or as an Excel workbook. An import is checked whole before anything is written: a
+bad file changes nothing and says which row is wrong; archived rows are a record, not read
+back."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy import Engine, and_, insert, select, update
 
 from followup.db import writing
 from followup.errors import FollowupError
-from followup.models import HistoryRow, StatusRow
+from followup.models import ArchivedRow, HistoryRow, StatusRow
 from followup.records import ALL_LABELS, WHOLE, status_value
 from followup.store import MAX_COMMENT, MAX_CONTACT, bump, clean_date, clean_text
 from geo.outputs.spreadsheet import FORMULA_START, NORWEGIAN, csv_bytes, write_xlsx
@@ -35,8 +37,11 @@ COLUMNS = (
     "Versjon",
     "Endret",
     "Endret av",
+    "Revisjon",
 )
+IMPORTED = COLUMNS[:-1]  # what an import needs (files exported before "Revisjon" too)
 CURRENT, CHANGE = "Status", "Endring"
+ARCHIVED_STATUS, ARCHIVED_CHANGE = "Arkivert status", "Arkivert endring"
 SHEET = "Oppfølging"
 MAX_ROWS = 1_000_000
 MAX_FILE_BYTES = 100_000_000
@@ -70,17 +75,17 @@ def export_frame(engine: Engine, programme: str | None = None) -> pd.DataFrame:
                     s.version,
                     s.changed_at,
                     s.changed_by,
+                    "",
                 ]
             )
-        # The live follow-up: history archived with a removed measure stays in the database.
-        changes = select(HistoryRow).where(HistoryRow.archived.is_(None)).order_by(HistoryRow.id)
+        changes = select(HistoryRow).order_by(HistoryRow.archived.is_not(None), HistoryRow.id)
         if programme:
             changes = changes.where(HistoryRow.programme == programme)
         for h in conn.execute(changes):
             old = ALL_LABELS.get(h.old_status, h.old_status) if h.old_status else ""
             rows.append(
                 [
-                    CHANGE,
+                    ARCHIVED_CHANGE if h.archived else CHANGE,
                     h.programme,
                     h.measure,
                     h.kommune,
@@ -92,6 +97,28 @@ def export_frame(engine: Engine, programme: str | None = None) -> pd.DataFrame:
                     h.version,
                     h.changed_at,
                     h.changed_by,
+                    h.archived or "",
+                ]
+            )
+        archive = select(ArchivedRow).order_by(ArchivedRow.id)
+        if programme:
+            archive = archive.where(ArchivedRow.programme == programme)
+        for a in conn.execute(archive):
+            rows.append(
+                [
+                    ARCHIVED_STATUS,
+                    a.programme,
+                    a.measure,
+                    a.kommune,
+                    ALL_LABELS.get(a.status, a.status),
+                    "",
+                    a.comment,
+                    a.contact,
+                    a.status_date,
+                    a.version,
+                    a.changed_at,
+                    a.changed_by,
+                    a.revision,
                 ]
             )
     frame = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
@@ -169,7 +196,7 @@ def _as_dicts(rows: list[list[str]], path: Path) -> list[dict[str, str]]:
     if not rows:
         raise FollowupError("the file is empty", value=path)
     header = [h.strip() for h in rows[0]]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in IMPORTED if c not in header]
     if missing:
         raise FollowupError(
             f"missing columns: {', '.join(missing)}; use a file from `tiltakskart status export`",
@@ -190,6 +217,8 @@ def check_rows(rows: list[dict[str, str]]) -> list[ImportRow]:
     out = []
     for line, raw in enumerate(rows, start=2):
         row = {k: _unneutralised(str(v or "")).strip() for k, v in raw.items()}
+        if row.get("Type") in (ARCHIVED_STATUS, ARCHIVED_CHANGE):
+            continue  # a record of what a revision archived; it stays in the database
         try:
             out.append(_check(line, row))
         except FollowupError as exc:

@@ -100,6 +100,26 @@ def test_a_removed_measures_statuses_are_archived_not_deleted(engine):
     assert [(v, r) for _, v, r in trail] == [("utsatt", "handlingsprogram-2026.pdf")] * 2
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_lists_what_was_archived_and_an_import_of_it_keeps_it(engine, tmp_path, fmt):
+    from followup.exchange import export_bytes, export_frame, import_file
+
+    filled(engine)
+    carry_over(engine, CARRY, "fylket")
+    frame = export_frame(engine)
+    kept = frame[frame["Type"].str.startswith("Arkivert")]
+    assert set(kept["Type"]) == {"Arkivert status", "Arkivert endring"}
+    assert set(kept["Tiltak"]) == {"1.5"} and set(kept["Revisjon"]) == {"handlingsprogram-2026.pdf"}
+    assert (kept["Type"] == "Arkivert status").sum() == 1
+    assert set(frame.loc[~frame.index.isin(kept.index), "Revisjon"]) == {""}
+    path = tmp_path / f"oppfolging.{fmt}"
+    path.write_bytes(export_bytes(engine, fmt))
+    before = export_frame(engine)
+    import_file(engine, path)  # the archived rows are a record: skipped, not an error
+    assert export_frame(engine).equals(before)
+    assert archived(engine, "31-2025") == [("1.5", "3105", "utsatt", "handlingsprogram-2026.pdf")]
+
+
 def test_opened_pairs_move_with_their_measure_and_close_with_it(engine):
     old = filled(engine)
     old.open_pairs(ADMIN, [("1.2", "3105"), ("1.5", "3105")])

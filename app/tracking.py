@@ -47,13 +47,15 @@ class Followup:
     """The database and logins the app's views share."""
 
     access: Access
-    stores: dict[str, DatabaseStore]  # programme key -> its store
+    # (programme key, document hash) -> its store: revisions that share a key (the same
+    # period) share their rows, each read and checked with its own scope
+    stores: dict[tuple[str, str], DatabaseStore]
     uploads: Uploads | None = None  # programme files the administrators upload
     reading: Settings | None = None  # how an uploaded programme is read (the app's settings)
     jobs: Any = None  # the background jobs' manager (app.jobs), one for every page
 
     def store_for(self, programme: Programme) -> DatabaseStore:
-        return self.stores[programme.key]
+        return self.stores[(programme.key, programme.document.sha256)]
 
 
 def published_documents(settings: Settings) -> list[Path]:
@@ -96,7 +98,7 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
         secure=not settings.development,
         login_to_read=settings.login_to_read,
     )
-    stores = {p.key: DatabaseStore(engine, scope_of(p)) for p in programmes}
+    stores = {(p.key, p.document.sha256): DatabaseStore(engine, scope_of(p)) for p in programmes}
     try:
         jobs = background_manager(settings)
     except (OSError, sqlite3.Error) as exc:  # the disk cache's folder or file (a full disk)

@@ -399,3 +399,21 @@ def test_progress_counts_only_what_is_under_way_or_done():
     assert counts["reported"].tolist() == [2, 0]
     assert counts["progress"].tolist() == [1, 0]
     assert counts["unreported"].tolist() == [1, 1]
+
+
+def test_revisions_sharing_a_key_share_their_rows_each_with_its_own_scope(app_bundle, tmp_path):
+    """Two revisions of one period (the same programme key): one table of statuses, but each
+    revision's views and checks use the measures and pairs of that revision."""
+    from geo.pipeline import build_programme
+    from tests.test_revisions import revise
+
+    _, revised = revise(tmp_path)  # 3.12.2 is 3.12.9 there, 3.12.3 is gone
+    newer = build_programme(Settings(document=revised, cache_dir=tmp_path / "c", api_url=None))
+    assert newer.key == app_bundle.key
+    settings = Settings(data_dir=tmp_path / "data", secret_key=secrets.token_urlsafe(48))
+    followup = open_followup(settings, [app_bundle, newer], local=False)
+    older_store, newer_store = followup.store_for(app_bundle), followup.store_for(newer)
+    assert {"3.12.2", "3.12.3"} <= older_store.scope.measures
+    assert "3.12.9" not in older_store.scope.measures
+    assert "3.12.9" in newer_store.scope.measures and "3.12.3" not in newer_store.scope.measures
+    assert older_store.scope.programme == newer_store.scope.programme == "31-2025"

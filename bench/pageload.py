@@ -54,6 +54,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+sys.path.insert(0, str(ROOT))
+from geo.terms import METRIC_CHOICE_LABELS, Metric  # noqa: E402
+
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROME_FLAGS = (
     "--headless=new",
@@ -68,10 +71,11 @@ CHROME_FLAGS = (
 )
 KOMMUNER = ROOT.parent / "shared" / "kommuner"
 DEFAULT_FILES = {"31": "ostfold-kommuner-2024.geojson", "all": "norge-kommuner-2024.geojson"}
-# (what the map title starts with, the visible label of the radio item that shows it)
+# (what the map title starts with, the visible label of the radio item that shows it: the
+# app's own, so that a renamed choice cannot break the bench)
 METRICS = (
-    ("Alle tiltak", "Alle tiltak (særskilte og felles)"),
-    ("Særskilte tiltak", "Særskilte tiltak (navngitt, sted, region)"),
+    ("Alle tiltak", METRIC_CHOICE_LABELS[Metric.TOTAL]),
+    ("Særskilte tiltak", METRIC_CHOICE_LABELS[Metric.SPECIFIC]),
 )
 GEOMETRY = re.compile(r'"coordinates"\s*:\s*\[')  # GeoJSON; not plotly.min.js's own code
 PAINT_TIMEOUT = 60.0  # seconds for a page load to paint the map

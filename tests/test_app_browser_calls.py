@@ -227,6 +227,41 @@ def test_national_map_draws_every_municipality_once(national_url, logged):
     assert {"Halden", "Sarpsborg", "Fredrikstad", "Moss"} <= set(names)  # zoomed: they fit
 
 
+MEASURED = """
+window.__namesMeasured = 0;
+const measure = Element.prototype.getBoundingClientRect;
+Element.prototype.getBoundingClientRect = function () {
+    if (this.closest && this.closest('#map g.trace.scattergeo')) { window.__namesMeasured++; }
+    return measure.apply(this, arguments);
+};
+"""
+SHOWN = (
+    "return [...document.querySelectorAll('#map g.trace.scattergeo text')]"
+    ".filter(t => t.style.display !== 'none').map(t => t.textContent)"
+)
+TITLE = "return (document.querySelector('#map .gtitle') || {}).textContent || ''"
+
+
+def test_a_recolour_measures_no_names_and_a_new_size_does(app_url, logged):
+    """The map's names are fitted once per size and view: a recolour reads no layout for
+    them and keeps what was shown; a new window size measures them again."""
+    open_map(logged, app_url + "/?view=kart", 12)
+    wait_for(logged, lambda d: d.execute_script(SHOWN))
+    before = logged.execute_script(SHOWN)
+    logged.execute_script(MEASURED)
+    for metric, title in (
+        ("Alle tiltak (særskilte og felles)", "Alle tiltak"),
+        ("Særskilte tiltak i alt (navngitt, sted, region)", "Særskilte tiltak"),
+    ):
+        click(logged, logged.find_element("xpath", f"//label[normalize-space()='{metric}']"))
+        wait_for(logged, lambda d, t=title: d.execute_script(TITLE).startswith(t))
+        settle(logged)
+        assert logged.execute_script("return window.__namesMeasured") == 0
+        assert logged.execute_script(SHOWN) == before
+    viewport(logged, 900, 700)  # another size: the names are fitted again
+    wait_for(logged, lambda d: d.execute_script("return window.__namesMeasured") > 0)
+
+
 def test_another_municipality_is_one_round_trip(app_url, logged):
     logged.get(app_url + "/?view=kommune&kommune=3105")
     wait_for(logged, lambda d: d.find_elements("css selector", "#kommune-grid .ag-row"))

@@ -1,11 +1,28 @@
-// Maps that fit their screen: after every draw, a name that would overlap another or be cut at
+// Maps that fit their screen: after a draw, a name that would overlap another or be cut at
 // the map's edge is hidden (the largest municipalities keep theirs; every name stays in the
-// hover), and on a phone the title's type is smaller.
+// hover), and on a phone the title's type is smaller. The names are measured once per size,
+// view and set of names: a recolour (the same map, other fill colours) reads no layout and
+// only puts back what was decided.
 (function () {
+    // What the names' places depend on, from Plotly's own layout (reading it forces no layout).
+    function placesKey(gd, texts) {
+        const L = gd._fullLayout || {};
+        const g = L.geo || {};
+        const axes = [g.lonaxis, g.lataxis].map(function (a) { return (a || {}).range; });
+        return JSON.stringify([L.width, L.height, g.center, (g.projection || {}).scale, axes,
+            texts.map(function (t) { return t.textContent; })]);
+    }
+
     function declutter(gd) {
         const texts = Array.from(gd.querySelectorAll("g.trace.scattergeo text"));
-        const paths = Array.from(gd.querySelectorAll(".choroplethlocation"));
         if (!texts.length) { return; }
+        const key = placesKey(gd, texts);
+        const known = gd.__namesShown;
+        if (known && known.key === key) {
+            texts.forEach(function (t, i) { t.style.display = known.shown[i] ? "" : "none"; });
+            return;
+        }
+        const paths = Array.from(gd.querySelectorAll(".choroplethlocation"));
         const area = function (i) {
             const box = paths[i] && paths[i].getBBox();
             return box ? box.width * box.height : 0;
@@ -13,20 +30,26 @@
         const order = texts.map(function (t, i) { return i; })
             .sort(function (a, b) { return area(b) - area(a); });
         const kept = [];
+        const shown = texts.map(function () { return true; });
+        let complete = true;
         const frame = frameOf(gd);
         order.forEach(function (i) {
             const text = texts[i];
             text.style.display = "";
             const r = text.getBoundingClientRect();
-            if (!r.width) { return; } // not on screen (hidden view): decide when shown
+            if (!r.width) { complete = false; return; } // hidden view: decide when shown
             const cut = frame && (r.left < frame.left - 1 || r.right > frame.right + 1
                 || r.top < frame.top - 1 || r.bottom > frame.bottom + 1);
             const overlaps = kept.some(function (k) {
                 return r.left < k.right + 2 && r.right > k.left - 2
                     && r.top < k.bottom + 1 && r.bottom > k.top - 1;
             });
-            if (cut || overlaps) { text.style.display = "none"; } else { kept.push(r); }
+            if (cut || overlaps) {
+                text.style.display = "none";
+                shown[i] = false;
+            } else { kept.push(r); }
         });
+        gd.__namesShown = complete ? {key: key, shown: shown} : null;
     }
 
     // The map's visible box (the geo subplot's clip rectangle), on screen: a name that would
@@ -49,7 +72,8 @@
     function fitTitle(gd) {
         const layout = gd.layout || {};
         const size = ((layout.title || {}).font || {}).size;
-        const narrow = gd.clientWidth > 0 && gd.clientWidth < 576;
+        const width = (gd._fullLayout || {}).width || 0; // Plotly's, not the DOM's: no layout
+        const narrow = width > 0 && width < 576;
         if (narrow && size && size > 14 && !gd.__fitting) {
             gd.__fitting = true;
             Promise.resolve(window.Plotly.relayout(gd, {"title.font.size": 14}))

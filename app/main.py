@@ -199,7 +199,7 @@ def create_app(
                 followup.uploads,
                 followup.reading,
                 followup.jobs,
-                programme,
+                followup.served or (programme,),
             )
             routes += (uploads.SEND,)
             routed += (uploads.ROUTE,)

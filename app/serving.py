@@ -27,10 +27,12 @@ PUBLISHED_CHECK_S = 5.0  # how often a serving process asks what is published
 
 @dataclass(frozen=True)
 class Served:
-    """A WSGI app over the programmes, and the follow-up it opened (None: without one)."""
+    """A WSGI app over the programmes, the follow-up it opened (None: without one) and the
+    published revisions it serves (their hashes, read before the build)."""
 
     app: Callable[..., Iterable[bytes]]
     followup: Followup | None
+    published: tuple[str, ...] = ()
 
 
 def build_served(
@@ -51,14 +53,17 @@ def build_served(
     documents: list[Path | None] = list(documents_of(settings, given, skipped))
     if skipped:
         warn([skipped_warning(skipped)])
+    published: list[tuple[str, Path]] = []
     try:  # revisions published in the app, newest last
-        documents += published_documents(settings)
+        published = published_documents(settings)
     except SchemaMismatch:
         raise
     except FollowupError:
         if not local:
             raise
         # no database to read them from: said below, when the follow-up cannot open
+    documents += [path for _, path in published]
+    seen = tuple(sha for sha, _ in published)
     programmes = []
     for document in documents:
         programme = build_app_programme(
@@ -78,12 +83,12 @@ def build_served(
         warn([f"{exc}; serving without follow-up (no statuses or logins)"])
         followup = None
     if len(programmes) > 1:
-        return Served(build_apps(programmes, followup=followup), followup)
+        return Served(build_apps(programmes, followup=followup), followup, seen)
     server = create_app(programmes[0], followup=followup).server
     # Dash registers its scripts on the first request; make it here, before a server's
     # threads can race on it (under load some first requests got 404s for Dash's scripts).
     server.test_client().get("/")
-    return Served(server, followup)
+    return Served(server, followup, seen)
 
 
 def published(followup: Followup | None) -> tuple[str, ...]:
@@ -108,7 +113,7 @@ class Republishing:
     ) -> None:
         self.served = served
         self._build = build
-        self._seen = published(served.followup)
+        self._seen = served.published  # read before its build: none published since is missed
         self._every = every_s
         self._next = time.monotonic() + every_s
         self._lock = threading.Lock()
@@ -125,7 +130,10 @@ class Republishing:
                 return
             self._busy = True
             self._next = time.monotonic() + self._every
-        threading.Thread(target=self.refresh, name="tiltakskart-published", daemon=True).start()
+        try:
+            threading.Thread(target=self.refresh, name="tiltakskart-published", daemon=True).start()
+        except RuntimeError:  # no thread to be had now: look again later
+            self._busy = False
 
     def refresh(self) -> bool:
         """Build the app again if what is published changed; whether it was."""
@@ -135,7 +143,7 @@ class Republishing:
                 return False
             log.info("the published revisions changed; building the app again")
             fresh = self._build()
-            earlier, self.served, self._seen = self.served, fresh, seen
+            earlier, self.served, self._seen = self.served, fresh, fresh.published
             log.info("serving %d published revision(s)", len(seen))
             _close(earlier)
             return True

@@ -123,7 +123,9 @@ def revision_asked(query: str) -> str | None:
 
 def _redirect(environ: dict, start_response: Callable, to: str) -> list[bytes]:
     query = environ.get("QUERY_STRING", "")
-    location = to + (f"?{query}" if query and re.fullmatch(r"[\w=&%.+\-]*", query) else "")
+    # Only what a query of the app's holds (no quotes, spaces or line breaks); "/" and ":"
+    # for a page's next address (?neste=/program/…).
+    location = to + (f"?{query}" if query and re.fullmatch(r"[\w=&%.+\-/:,]*", query) else "")
     start_response("302 FOUND", [("Location", location), ("Content-Length", "0")])
     return [b""]
 

@@ -51,6 +51,7 @@ class Followup:
     # period) share their rows, each read and checked with its own scope
     stores: dict[tuple[str, str], DatabaseStore]
     uploads: Uploads | None = None  # programme files the administrators upload
+    served: tuple[Programme, ...] = ()  # every programme served, in order (revisions last)
     reading: Settings | None = None  # how an uploaded programme is read (the app's settings)
     jobs: Any = None  # the background jobs' manager (app.jobs), one for every page
 
@@ -58,9 +59,10 @@ class Followup:
         return self.stores[(programme.key, programme.document.sha256)]
 
 
-def published_documents(settings: Settings) -> list[Path]:
-    """The revisions administrators published (app.uploads), oldest first, as files in the
-    data folder (`revisjoner/<hash>/<its name>`), to be served after the settings' own."""
+def published_documents(settings: Settings) -> list[tuple[str, Path]]:
+    """The revisions administrators published (app.uploads), oldest first, as their hashes
+    and files in the data folder (`revisjoner/<hash>/<its name>`), to be served after the
+    settings' own."""
     from geo.atomic import write_atomic
 
     engine = db.open_database(settings.database_url, settings.data_dir, create=True)
@@ -76,7 +78,7 @@ def published_documents(settings: Settings) -> list[Path]:
                 path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 data = uploads.content(upload.sha256)[1]
                 write_atomic(path, partial(Path.write_bytes, data=data), mode=0o600)
-            paths.append(path)
+            paths.append((upload.sha256, path))
         return paths
     finally:
         engine.dispose()
@@ -103,8 +105,8 @@ def open_followup(settings: Settings, programmes: list[Programme], *, local: boo
         jobs = background_manager(settings)
     except (OSError, sqlite3.Error) as exc:  # the disk cache's folder or file (a full disk)
         log.warning("cannot open the background jobs' cache (%s); uploading programmes is off", exc)
-        return Followup(access, stores, Uploads(engine))
-    return Followup(access, stores, Uploads(engine), settings, jobs)
+        return Followup(access, stores, Uploads(engine), tuple(programmes))
+    return Followup(access, stores, Uploads(engine), tuple(programmes), settings, jobs)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import logging
 import resource
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ def reading_report(
         "file": filename,
         "key": programme.key,
         "county": f"{gazetteer.county} {gazetteer.county_name}",
+        "county_code": gazetteer.county,
         "grammar": extraction.grammar,
         "measures": len(programme.measures),
         "plans": len(extraction.plans),
@@ -124,36 +126,48 @@ def reading_report(
     return report, programme.problem is None, programme
 
 
+def base_of(
+    county: str, county_label: str, sha256: str, uploads: Uploads, served: Sequence[Programme]
+) -> Upload | Programme | None:
+    """The revision an upload (of `county`, "31"; `county_label` as its report says it,
+    "31 Østfold") follows: the newest other published revision of that county, else the
+    newest programme of that county the server serves (None: there is none)."""
+    earlier = [
+        u
+        for u in uploads.list()
+        if u.state == UploadState.PUBLISHED
+        and u.sha256 != sha256
+        and (u.report or {}).get("county") == county_label
+    ]
+    if earlier:
+        return max(earlier, key=lambda u: (u.published_at or u.uploaded_at, u.sha256))
+    same = [p for p in served if p.gazetteer.county == county]
+    return same[-1] if same else None
+
+
+def _hash(base: Upload | Programme) -> str:
+    return base.sha256 if isinstance(base, Upload) else base.document.sha256
+
+
 def carry_proposal(
     new: Programme,
     sha256: str,
     report: dict,
     uploads: Uploads,
     settings: Settings,
-    base: Programme | None,
+    served: Sequence[Programme],
 ) -> dict | None:
-    """How the follow-up would be carried over to this upload when it is published, as data:
-    from the newest published revision of its county, else from the programme the page's app
-    serves if it is of the same county (None: nothing to carry over from)."""
-    earlier = [
-        u
-        for u in uploads.list()
-        if u.state == UploadState.PUBLISHED
-        and u.sha256 != sha256
-        and (u.report or {}).get("county") == report["county"]
-    ]
-    if earlier:
-        newest = max(earlier, key=lambda u: (u.published_at or u.uploaded_at, u.sha256))
-        name, data = uploads.content(newest.sha256)
-        old, old_sha = read_upload(settings, name, data), newest.sha256
-    elif base is not None and base.gazetteer.county == new.gazetteer.county:
-        old, old_sha = base, base.document.sha256
-    else:
+    """How the follow-up would be carried over to this upload when it is published, as data,
+    from the revision it follows (base_of; None: nothing to carry over from)."""
+    base = base_of(new.gazetteer.county, report["county"], sha256, uploads, served)
+    if base is None:
         return None
-    both = hashlib.sha256(bytes.fromhex(old_sha) + bytes.fromhex(sha256)).hexdigest()
+    old = read_upload(settings, *uploads.content(base.sha256)) if isinstance(base, Upload) else base
+    both = hashlib.sha256(bytes.fromhex(_hash(base)) + bytes.fromhex(sha256)).hexdigest()
     plan = carry_plan_of(old, new, report["file"], both)
     return {
         "from": old.document.name,
+        "from_sha256": _hash(base),
         "old": plan.old,
         "new": plan.new,
         "label": plan.label,
@@ -183,6 +197,10 @@ def plan_from(carry: dict) -> Plan:
     )
 
 
+def _amount(n: int, one: str, many: str) -> str:
+    return f"{norsk.count(n)} {one if n == 1 else many}"
+
+
 def carry_words(carry: dict | None) -> list:
     """What publishing does to the follow-up, in Norwegian."""
     if carry is None:
@@ -205,8 +223,9 @@ def carry_words(carry: dict | None) -> list:
     if pending:
         out.append(
             html.P(
-                f"{norsk.count(len(pending))} usikre treff: kryss av under for dem som er samme "
-                "tiltak (eller delt ut av det) før du publiserer; de du ikke krysser av, avvises.",
+                f"{_amount(len(pending), 'usikkert treff', 'usikre treff')}: kryss av under for "
+                "dem som er samme tiltak (eller delt ut av det) før du publiserer; de du ikke "
+                "krysser av, avvises.",
                 className="fw-bold",
             )
         )
@@ -267,6 +286,8 @@ def report_view(report: dict | None) -> list:
         ]
     if "carry" in report:
         out += [html.H3("Oppfølgingen", className="h6 mt-3"), *carry_words(report["carry"])]
+    if report.get("carry_error"):
+        out.append(html.P(str(report["carry_error"]), className="text-danger fw-bold"))
     return out
 
 
@@ -318,11 +339,12 @@ def build(
     uploads: Uploads,
     settings: Settings,
     jobs: Any,
-    current: Programme | None = None,
+    served: Sequence[Programme] = (),
 ) -> Dash:
     """The page's own Dash app on `server` at `prefix` + ROUTE; `jobs` runs its background
-    callbacks (app.jobs); `current` is the programme the app serves (the follow-up is carried
-    over from it when no revision of its county was published)."""
+    callbacks (app.jobs); `served` are the programmes the server serves (an upload's follow-up
+    is carried over from the newest of its county when none of it was published). Every app's
+    page is given the same: Dash keeps one background function per callback for them all."""
     base = prefix.rstrip("/") + "/" + ROUTE
     # Dash signs the handles of background jobs with the server's secret key, else with one
     # each worker process makes and stores at first use, where two gunicorn workers starting
@@ -437,9 +459,16 @@ def build(
             report, usable, programme = reading_report(settings, filename, data)
             if usable and programme is not None:
                 set_progress((70, "Sammenligner med forrige revisjon"))
-                report["carry"] = carry_proposal(
-                    programme, chosen, report, uploads, settings, current
-                )
+                try:
+                    report["carry"] = carry_proposal(
+                        programme, chosen, report, uploads, settings, served
+                    )
+                except (TiltakskartError, FollowupError) as exc:  # the earlier one unreadable
+                    log.warning("no carry-over proposed for %s: %s", filename, exc)
+                    report["carry_error"] = (
+                        "Kunne ikke sammenligne med forrige revisjon; les filen inn på nytt."
+                    )
+                    usable = False
         except MemoryError:
             report, usable = (
                 {"file": filename, "error": "Filen krevde for mye minne å lese."},
@@ -467,10 +496,10 @@ def build(
             return "Velg en fil først."
         try:
             if ctx.triggered_id == PUBLISH:
-                carried = publish(uploads, chosen, user.username, confirmed)
+                carried = publish(uploads, chosen, user.username, confirmed, served)
                 return (
-                    f"Publisert: {uploads.get(chosen).filename}. {carried}Innen et minutt er "
-                    "den nyeste revisjon i kartet (last kartet på nytt)."
+                    f"Publisert: {uploads.get(chosen).filename}. {carried}Innen et minutt vises "
+                    "den som nyeste revisjon i kartet (last kartet på nytt)."
                 )
             uploads.remove(chosen)
             return "Fjernet."
@@ -518,36 +547,55 @@ def uncertain_options(carry: dict) -> list[dict]:
     confidence."""
     out = []
     for old, new, split, confidence in carry["pending"]:
-        how = "delt ut av" if split else "samme tiltak som"
+        how = "er delt ut av" if split else "er samme tiltak som"
         label = f"{new} {how} {old} (sikkerhet {norsk.decimal(float(confidence), 2)})"
         out.append({"label": label, "value": f"{old}={new}"})
     return out
 
 
-def publish(uploads: Uploads, sha256: str, by: str, confirmed: object) -> str:
-    """Publish a read upload, carrying the follow-up over first as its report proposes (the
-    uncertain matches ticked in `confirmed` confirmed, the others rejected); what was done to
-    the follow-up, in Norwegian ("" when nothing was to carry)."""
+STALE = (
+    "En annen revisjon av fylket er publisert etter at filen ble lest; les den inn på nytt "
+    "før du publiserer."
+)
+
+
+def publish(
+    uploads: Uploads, sha256: str, by: str, confirmed: object, served: Sequence[Programme]
+) -> str:
+    """Publish a read upload, carrying the follow-up over in the same transaction as its
+    report proposes (the uncertain matches ticked in `confirmed` confirmed, the others
+    rejected); refused when the revision it follows is no longer the newest of its county
+    (the proposal would be stale). What was done to the follow-up, in Norwegian ("" when
+    nothing was to carry)."""
     upload = uploads.get(sha256)
-    carry = (upload.report or {}).get("carry")
-    if upload.state != UploadState.READ or not carry:
+    report = upload.report or {}
+    if upload.state != UploadState.READ or "carry" not in report:
         uploads.publish(sha256, by)  # refuses what is not read, in its own words
+        return ""
+    carry = report["carry"]
+    base = base_of(report.get("county_code", ""), report["county"], sha256, uploads, served)
+    if (None if base is None else _hash(base)) != (carry or {}).get("from_sha256"):
+        raise FollowupError(STALE)
+    if carry is None:
+        uploads.publish(sha256, by)
         return ""
     plan = plan_from(carry)
     asked = {p.old + "=" + p.new: (p.old, p.new) for p in plan.pending}
-    ticked = {asked[v] for v in confirmed if v in asked} if isinstance(confirmed, list) else set()
+    values = confirmed if isinstance(confirmed, list) else []
+    ticked = {asked[v] for v in values if isinstance(v, str) and v in asked}
     decided = decide(plan, ticked, set(asked.values()) - ticked)
     try:
-        done = carry_over(uploads.engine, decided, by)
-        said = (
-            f"Oppfølgingen er ført over: {norsk.count(done.moved)} statuser flyttet, "
-            f"{norsk.count(done.copied)} kopiert til delte tiltak, {norsk.count(done.archived)} "
-            "arkivert. "
+        done = carry_over(
+            uploads.engine, decided, by, also=lambda conn: uploads.publish_in(conn, sha256, by)
         )
-    except AlreadyCarried as exc:
-        said = f"{exc} "
-    uploads.publish(sha256, by)
-    return said
+    except AlreadyCarried:
+        uploads.publish(sha256, by)
+        return "Oppfølgingen var alt ført over til denne revisjonen. "
+    return (
+        f"Oppfølgingen er ført over: {_amount(done.moved, 'status', 'statuser')} flyttet, "
+        f"{norsk.count(done.copied)} kopiert til delte tiltak, {norsk.count(done.archived)} "
+        "arkivert. "
+    )
 
 
 def _asked(search: object) -> str | None:
@@ -578,9 +626,9 @@ def install(
     uploads: Uploads,
     settings: Settings,
     jobs: Any,
-    current: Programme | None = None,
+    served: Sequence[Programme] = (),
 ) -> Dash:
-    """The page and its upload route on `server` (`current`: the programme the app serves);
+    """The page and its upload route on `server` (`served`: the programmes served);
     every request to either must come from an administrator's session (a reading or a click
     from anyone else is refused before Dash sees it), and the form from this site."""
     root = prefix.rstrip("/") + "/"
@@ -621,4 +669,4 @@ def install(
         return redirect(f"{page_root}?fil={digest}", code=303)
 
     server.add_url_rule(send, "tiltakskart_upload", receive, methods=["POST"])
-    return build(server, prefix, access, uploads, settings, jobs, current)
+    return build(server, prefix, access, uploads, settings, jobs, served)

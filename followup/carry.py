@@ -5,10 +5,10 @@ never deleted. All in one transaction: a revision is carried whole or not at all
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from followup.db import writing
 from followup.errors import AlreadyCarried, FollowupError
@@ -122,9 +122,12 @@ def _renumbered(old: str, new: str, label: str) -> str:
     return f"Nytt nummer i revisjonen «{label}»: {old} → {new}."
 
 
-def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
+def carry_over(
+    engine: Engine, carry: Carry, by: str, also: Callable[[Connection], None] | None = None
+) -> Carried:
     """Carry the follow-up of `carry.old` over to `carry.new` (see the module doc); `by` is
-    who does it. Refuses a plan that leaves a measure with statuses unaccounted for."""
+    who does it; `also` is done in the same transaction (publishing the revision). Refuses a
+    plan that leaves a measure with statuses unaccounted for."""
     stamp = now()
     with writing(engine) as conn:
         if conn.dialect.name == "postgresql":
@@ -313,6 +316,8 @@ def carry_over(engine: Engine, carry: Carry, by: str) -> Carried:
         bump(conn, carry.old)
         if carry.new != carry.old:
             bump(conn, carry.new)
+        if also is not None:
+            also(conn)
     return Carried(moved, copied, archived, closed, history)
 
 

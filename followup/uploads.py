@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from followup.db import writing
 from followup.errors import FollowupError
@@ -163,20 +163,26 @@ class Uploads:
     def publish(self, sha256: str, by: str) -> None:
         """Publish a read upload (never one not read, or read with problems)."""
         with writing(self.engine) as conn:
-            state = conn.scalar(select(UploadRow.state).where(UploadRow.sha256 == sha256))
-            if state is None:
-                raise FollowupError("Fant ikke filen; den kan være fjernet.")
-            if state != UploadState.READ:
-                raise FollowupError(
-                    "Bare et program som er lest uten feil kan publiseres; les det inn først."
-                    if state != UploadState.PUBLISHED
-                    else "Programmet er alt publisert."
-                )
-            conn.execute(
-                update(UploadRow)
-                .where(UploadRow.sha256 == sha256)
-                .values(state=str(UploadState.PUBLISHED), published_by=by, published_at=now())
+            self.publish_in(conn, sha256, by)
+
+    @staticmethod
+    def publish_in(conn: Connection, sha256: str, by: str) -> None:
+        """Publish in a writing transaction of the caller's (with the follow-up's carry-over:
+        both, or neither)."""
+        state = conn.scalar(select(UploadRow.state).where(UploadRow.sha256 == sha256))
+        if state is None:
+            raise FollowupError("Fant ikke filen; den kan være fjernet.")
+        if state != UploadState.READ:
+            raise FollowupError(
+                "Bare et program som er lest uten feil kan publiseres; les det inn først."
+                if state != UploadState.PUBLISHED
+                else "Programmet er alt publisert."
             )
+        conn.execute(
+            update(UploadRow)
+            .where(UploadRow.sha256 == sha256)
+            .values(state=str(UploadState.PUBLISHED), published_by=by, published_at=now())
+        )
 
     def remove(self, sha256: str) -> None:
         with writing(self.engine) as conn:

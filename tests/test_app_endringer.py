@@ -136,6 +136,6 @@ def test_published_revisions_are_served_from_the_data_folder(tmp_path):
     uploads.add("utkast.txt", text + b"\n", "fylket")  # not published: not served
     uploads.set_report(first, {"measures": 1}, True)
     uploads.publish(first, "fylket")
-    (path,) = published_documents(settings)
+    ((_, path),) = published_documents(settings)
     assert path.name == "2026.txt" and path.read_bytes() == text
     assert path.parent.parent == tmp_path / "revisjoner"

@@ -34,7 +34,7 @@ def served(text: str, table: Published) -> Served:
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [text.encode()]
 
-    return Served(app, SimpleNamespace(uploads=table))
+    return Served(app, SimpleNamespace(uploads=table), table.hashes)  # read before building
 
 
 def answer(wsgi) -> str:
@@ -61,6 +61,14 @@ def test_a_publication_is_served_after_a_new_build_and_a_failed_build_keeps_the_
     assert wsgi.refresh() is False and builds == ["built"]
     table.hashes = ("bad",)
     assert wsgi.refresh() is False and answer(wsgi) == "app 1"  # the earlier one serves on
+
+
+def test_a_publication_made_while_the_first_app_was_built_is_picked_up():
+    table = Published()
+    first = served("app 0", table)  # what was published was read before the build …
+    table.hashes = ("a",)  # … and this was published while it built
+    wsgi = Republishing(first, lambda: served("app 1", table), every_s=0.01)
+    assert wsgi.refresh() is True and answer(wsgi) == "app 1"
 
 
 def test_requests_look_for_publications_in_the_background():

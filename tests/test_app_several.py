@@ -91,6 +91,10 @@ def test_rev_in_any_pages_address_opens_that_page_of_that_revision(router):
     # Not a page (scripts, callbacks): not redirected by it.
     assert client.get(OSTFOLD + "_dash-layout?rev=39-2026").status_code == 200
     assert client.post(OSTFOLD + "?rev=39-2026").headers.get("Location") is None
+    # A next address in the query is kept; a query with what no address of ours holds is not.
+    assert to("/logginn?neste=/brukere") == OSTFOLD + "logginn?neste=/brukere"
+    assert to("/logginn?neste=%0d%0a") == OSTFOLD + "logginn?neste=%0d%0a"
+    assert to("/logginn?a=<b>") == OSTFOLD + "logginn"
 
 
 @pytest.mark.parametrize("prefix, county", [(OSTFOLD, "Østfold"), (VESTFOLD_PREFIX, "Vestfold")])

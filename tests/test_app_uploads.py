@@ -116,7 +116,7 @@ def test_the_reading_reports_and_only_a_clean_reading_is_published(uploading, tm
     assert uploads.get(digest).state == UploadState.PUBLISHED
 
 
-@pytest.mark.parametrize("ticked", [["3.12.4=3.12.4", "9.9=9.9"], []])
+@pytest.mark.parametrize("ticked", [["3.12.4=3.12.4", "9.9=9.9", {}], []])
 def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle, tmp_path, ticked):
     """A revision read on the page proposes the carry-over from the programme served (a
     renumbering, a removal, an uncertain match); publishing carries it with the uncertain
@@ -156,17 +156,17 @@ def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle,
     settings = Settings(cache_dir=tmp_path / "c", api_url=None)
     report, usable, programme = reading_report(settings, "2026.txt", data)
     assert usable and programme is not None
-    carry = carry_proposal(programme, digest, report, uploads, settings, app_bundle)
+    carry = carry_proposal(programme, digest, report, uploads, settings, [app_bundle])
     assert carry is not None and carry["from"] == app_bundle.document.name
     assert carry["sure"]["3.12.2"] == "3.12.9" and carry["removed"] == ["3.12.3"]
     assert [p[:3] for p in carry["pending"]] == [["3.12.4", "3.12.4", False]]
     words = " ".join(str(p.children) for p in carry_words(carry))
-    assert "1 av dem med nytt nummer; 1 er fjernet" in words and "1 usikre treff" in words
+    assert "1 av dem med nytt nummer; 1 er fjernet" in words and "1 usikkert treff" in words
     (offered,) = uncertain_options(carry)
     assert offered["value"] == "3.12.4=3.12.4"
-    assert offered["label"].startswith("3.12.4 samme tiltak som 3.12.4 (sikkerhet 0,")
+    assert offered["label"].startswith("3.12.4 er samme tiltak som 3.12.4 (sikkerhet 0,")
     uploads.set_report(digest, {**report, "carry": carry}, usable)
-    said = publish(uploads, digest, "fylket", ticked)
+    said = publish(uploads, digest, "fylket", ticked, [app_bundle])
     assert said.startswith("Oppfølgingen er ført over:")
     assert ("1 arkivert" if ticked else "2 arkivert") in said
     assert uploads.get(digest).state == UploadState.PUBLISHED
@@ -186,6 +186,72 @@ def test_publishing_carries_the_follow_up_over_as_decided(uploading, app_bundle,
     else:  # rejected: 3.12.4 of the old revision is gone, its status archived with 3.12.3's
         assert after.status(("3.12.4", "3105")).status == ""  # not reported
         assert gone == {("3.12.3", "3105", "utsatt"), ("3.12.4", "3105", "gjennomfort")}
+
+
+PAIR = ("3.12.2", "3105")
+
+
+def test_a_stale_proposal_is_refused_and_a_publish_that_fails_carries_nothing(
+    uploading, app_bundle, tmp_path
+):
+    """Two revisions read against the same one: once the first is published, the second's
+    proposal is stale and refused. A publish that fails (the upload removed meanwhile) leaves
+    the follow-up as it was: the carry-over and the publishing are one transaction."""
+    from sqlalchemy import select
+
+    from app.uploads import STALE, carry_proposal, publish, reading_report
+    from followup.errors import FollowupError
+    from followup.models import CarryRow
+    from followup.records import Scope, User
+    from followup.store import DatabaseStore
+    from tests.test_revisions import revise
+
+    _, uploads = uploading
+    _, revised = revise(tmp_path)  # 3.12.2 -> 3.12.9
+    scope = Scope("31-2025", frozenset({"3.12.2", "3.12.9"}), frozenset({PAIR}), frozenset())
+    DatabaseStore(uploads.engine, scope).save(
+        User(1, "fylket", UserRole.ADMIN), PAIR, "pagar", version=0
+    )
+    settings = Settings(cache_dir=tmp_path / "c", api_url=None)
+    digests = []
+    for name, text in (
+        ("b.txt", revised.read_text(encoding="utf-8")),
+        ("c.txt", revised.read_text(encoding="utf-8") + "\n"),
+    ):
+        data = text.encode("utf-8")
+        digest = uploads.add(name, data, "fylket")
+        report, usable, programme = reading_report(settings, name, data)
+        report["carry"] = carry_proposal(programme, digest, report, uploads, settings, [app_bundle])
+        uploads.set_report(digest, report, usable)
+        digests.append(digest)
+    b, c = digests
+
+    def carried() -> list[str]:
+        with uploads.engine.connect() as conn:
+            return list(conn.scalars(select(CarryRow.label).order_by(CarryRow.applied_at)))
+
+    publish(uploads, b, "fylket", [], [app_bundle])
+    assert carried() == ["b.txt"]
+    assert DatabaseStore(uploads.engine, scope).status(("3.12.9", "3105")).status == "pagar"
+    after_b = DatabaseStore(uploads.engine, scope).statuses()
+    with pytest.raises(FollowupError, match="les den inn på nytt"):
+        publish(uploads, c, "fylket", [], [app_bundle])
+    assert STALE.startswith("En annen revisjon")
+    assert uploads.get(c).state == UploadState.READ
+    assert DatabaseStore(uploads.engine, scope).statuses() == after_b
+    # Read again against b; then removed while the page still showed it as read.
+    data = uploads.content(c)[1]
+    report, usable, programme = reading_report(settings, "c.txt", data)
+    report["carry"] = carry_proposal(programme, c, report, uploads, settings, [app_bundle])
+    assert report["carry"]["from"] == "b.txt"
+    uploads.set_report(c, report, usable)
+    seen = uploads.get(c)
+    uploads.remove(c)
+    uploads.get = lambda sha: seen  # the snapshot the page acted on
+    with pytest.raises(FollowupError, match="Fant ikke filen"):
+        publish(uploads, c, "fylket", [], [app_bundle])
+    assert DatabaseStore(uploads.engine, scope).statuses() == after_b
+    assert carried() == ["b.txt"]  # c's carry-over was rolled back with the publishing
 
 
 def log_in(browser, url: str, account: tuple[str, str]) -> None:
@@ -328,9 +394,9 @@ def test_uncertain_matches_are_decided_on_the_page_before_publishing(uploading, 
     click(browser, browser.find_element("id", "opplasting-les"))
     wait_for(browser, lambda b: "Oppfølgingen" in text_of(b, "#opplasting-rapport"), timeout=240)
     said = text_of(browser, "#opplasting-rapport")
-    assert "1 av dem med nytt nummer; 1 er fjernet" in said and "1 usikre treff" in said
+    assert "1 av dem med nytt nummer; 1 er fjernet" in said and "1 usikkert treff" in said
     box = "#opplasting-bekreft-boks"
-    wait_for(browser, lambda b: "3.12.4 samme tiltak som 3.12.4" in text_of(b, box))
+    wait_for(browser, lambda b: "3.12.4 er samme tiltak som 3.12.4" in text_of(b, box))
     click(browser, browser.find_element("css selector", f"{box} input[type=checkbox]"))
     click(browser, browser.find_element("id", "opplasting-publiser"))
     wait_for(browser, lambda b: "Publisert: 2026.txt." in text_of(b, "#opplasting-melding"))

@@ -9,8 +9,9 @@
         const L = gd._fullLayout || {};
         const g = L.geo || {};
         const axes = [g.lonaxis, g.lataxis].map(function (a) { return (a || {}).range; });
-        return JSON.stringify([L.width, L.height, g.center, (g.projection || {}).scale, axes,
-            texts.map(function (t) { return t.textContent; })]);
+        const plot = L._size || {}; // the plot area: margins move with a colour bar
+        return JSON.stringify([L.width, L.height, plot.l, plot.t, plot.w, plot.h, g.center,
+            (g.projection || {}).scale, axes, texts.map(function (t) { return t.textContent; })]);
     }
 
     function declutter(gd) {

@@ -152,6 +152,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as cache:
             env0 = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
             env0.update({"TILTAKSKART_API_URL": api, "TILTAKSKART_CACHE_DIR": cache})
+            env0["TILTAKSKART_DATA_DIR"] = str(Path(cache) / "data")  # not the user's
             page, layout, source = cold_start([], env0)
         print(
             f"cold start, README's first command, {label}: first page after {page:.2f} s; "
@@ -170,6 +171,7 @@ def main() -> None:
             env = {k: v for k, v in os.environ.items() if not k.startswith("TILTAKSKART_")}
             env["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
             env.update({"TILTAKSKART_CACHE_DIR": cache, "TILTAKSKART_API_URL": "off"})
+            env["TILTAKSKART_DATA_DIR"] = str(Path(cache) / "data")  # not the user's
             env["TILTAKSKART_SSB_URL"] = "off"
             empty, _, _ = cold_start(serve_args, env)
             page, layout, _ = cold_start(serve_args, env)

@@ -276,6 +276,8 @@ def main() -> None:
     env["TILTAKSKART_DEVELOPMENT"] = "1"  # a generated login secret will do
     env["TILTAKSKART_BOUNDARIES"] = str(args.kommuner / "ostfold-kommuner-2024.geojson")
     env["TILTAKSKART_API_URL"] = env["TILTAKSKART_SSB_URL"] = "off"
+    data = tempfile.TemporaryDirectory(prefix="tiltakskart-bench-data-")  # not the user's
+    env["TILTAKSKART_DATA_DIR"] = data.name
     log = open(os.path.join(tempfile.gettempdir(), "tiltakskart-bench-gunicorn.log"), "ab")  # noqa: SIM115
     command = SETUPS[args.setup]
     if args.setup == "serve":

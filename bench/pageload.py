@@ -611,6 +611,7 @@ def main() -> None:
                     "TILTAKSKART_API_URL": "off",
                     "TILTAKSKART_SSB_URL": "off",
                     "TILTAKSKART_CACHE_DIR": cache.name,
+                    "TILTAKSKART_DATA_DIR": str(Path(cache.name) / "data"),  # not the user's
                 },
             )
         )

@@ -64,9 +64,13 @@ class Router:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         query = environ.get("QUERY_STRING", "")
-        chosen = revision_asked(query)
-        page = self._page(path) if environ.get("REQUEST_METHOD") in ("GET", "HEAD") else None
-        if chosen and page is not None and f"{ROOT}{chosen}/" in self.apps:
+        chosen = revision_asked(query) if "rev=" in query else None
+        if (
+            chosen
+            and f"{ROOT}{chosen}/" in self.apps
+            and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and (page := self._page(path)) is not None
+        ):
             # ?rev=31-2025-2 on any page: that page of that revision (an unknown one: as if
             # not asked), its path then saying which revision it shows.
             rest = re.sub(r"(^|&)rev=[^&]*", "", query).lstrip("&")

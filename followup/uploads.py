@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
@@ -105,33 +106,22 @@ class Uploads:
             raise FollowupError("Fant ikke filen; den kan være fjernet.")
         return row.filename, row.content
 
+    _COLUMNS = (
+        UploadRow.sha256,
+        UploadRow.filename,
+        UploadRow.size,
+        UploadRow.uploaded_by,
+        UploadRow.uploaded_at,
+        UploadRow.state,
+        UploadRow.report,
+        UploadRow.published_at,
+    )
+
     def list(self) -> list[Upload]:
         """Every upload, newest first (without their bytes)."""
-        columns = (
-            UploadRow.sha256,
-            UploadRow.filename,
-            UploadRow.size,
-            UploadRow.uploaded_by,
-            UploadRow.uploaded_at,
-            UploadRow.state,
-            UploadRow.report,
-            UploadRow.published_at,
-        )
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*columns).order_by(UploadRow.uploaded_at.desc())).all()
-        return [
-            Upload(
-                r.sha256,
-                r.filename,
-                r.size,
-                r.uploaded_by,
-                _utc(r.uploaded_at),
-                UploadState(r.state),
-                json.loads(r.report) if r.report else None,
-                _utc(r.published_at) if r.published_at else None,
-            )
-            for r in rows
-        ]
+            rows = conn.execute(select(*self._COLUMNS).order_by(UploadRow.uploaded_at.desc()))
+            return [_upload(r) for r in rows]
 
     def published(self) -> tuple[str, ...]:
         """The hashes of the published uploads, in the order they were published: what a
@@ -145,10 +135,11 @@ class Uploads:
         return tuple(rows)
 
     def get(self, sha256: str) -> Upload:
-        found = next((u for u in self.list() if u.sha256 == sha256), None)
-        if found is None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*self._COLUMNS).where(UploadRow.sha256 == sha256)).first()
+        if row is None:
             raise FollowupError("Fant ikke filen; den kan være fjernet.")
-        return found
+        return _upload(row)
 
     def set_report(self, sha256: str, report: dict, usable: bool) -> None:
         """The reading's report (JSON-able), and whether the programme can be published."""
@@ -187,3 +178,16 @@ class Uploads:
     def remove(self, sha256: str) -> None:
         with writing(self.engine) as conn:
             conn.execute(delete(UploadRow).where(UploadRow.sha256 == sha256))
+
+
+def _upload(row: Any) -> Upload:
+    return Upload(
+        row.sha256,
+        row.filename,
+        row.size,
+        row.uploaded_by,
+        _utc(row.uploaded_at),
+        UploadState(row.state),
+        json.loads(row.report) if row.report else None,
+        _utc(row.published_at) if row.published_at else None,
+    )

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.access import CROSS_SITE, LOGIN, LOGOUT, Access, same_origin
 from app.model import View
+from app.plain import page as _page
 from app.uploads import ROUTE as UPLOADS_ROUTE
 from app.uploads import SEND
 from followup.auth import (
@@ -35,31 +36,9 @@ RACE = "Endringen ble ikke gjort: brukerne ble endret samtidig av en annen. Se o
 ALL_MUNICIPALITIES = "alle"  # the open form's choice: every municipality the measure concerns
 LAST_ADMIN = "Det må være minst én administrator igjen."
 
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;
-line-height:1.4} table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-th,td{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
-fieldset{border:1px solid #ccc;margin:.5rem 0;padding:.4rem .6rem}
-fieldset label{display:inline-block;margin-right:.8rem;white-space:nowrap}
-form.inline{display:inline} input,select,button{font-size:1rem;padding:.3rem;margin:.2rem 0}
-.feil{color:#a00;font-weight:600} .ok{color:#060;font-weight:600} .liten{color:#555}
-"""
-
 
 class Refused(Exception):
     """A form that cannot be carried out; the message is for the administrator (Norwegian)."""
-
-
-def _page(title: str, body: str, status: int = 200) -> Response:
-    page = (
-        '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)} – Tiltakskart</title><style>{STYLE}</style></head>"
-        f"<body>\n{body}\n</body></html>"
-    )
-    answer = Response(page, status=status, mimetype="text/html")
-    answer.headers["Cache-Control"] = "no-store"
-    return answer
 
 
 def _e(value: object) -> str:

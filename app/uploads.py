@@ -29,6 +29,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from flask import Flask, Response, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from app import plain
 from app.access import CROSS_SITE, LOGIN, Access, same_origin
 from app.tracking import carry_plan_of
 from followup.carry import Pending, Plan, carry_over, decide
@@ -610,13 +611,12 @@ def refused(message: str, back: str) -> Response:
     form a page with the reason and the way back to the form (the reason is ours, escaped)."""
     if request.accept_mimetypes.best_match(["text/plain", "text/html"]) != "text/html":
         return Response(message, status=400, mimetype="text/plain")
-    page = (
-        '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
-        "<title>Ikke lastet opp – Tiltakskart</title></head><body><main>"
-        f'<h1>Filen ble ikke lastet opp</h1><p role="alert" id="feil">{markup.escape(message)}</p>'
-        f'<p><a href="{markup.escape(back)}">Tilbake til opplastingen</a></p></main></body></html>'
+    body = (
+        f'<main><h1>Filen ble ikke lastet opp</h1><p role="alert" id="feil" class="feil">'
+        f'{markup.escape(message)}</p><p><a href="{markup.escape(back)}">Tilbake til '
+        "opplastingen</a></p></main>"
     )
-    return Response(page, status=400, mimetype="text/html")
+    return plain.page("Ikke lastet opp", body, status=400)
 
 
 def install(

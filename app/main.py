@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
 from importlib.resources import files
 
 from dash import Dash
+from dash._utils import to_json
 
 from app import access as logins
-from app import admin, api, downloads, guard, layout, router, served, uploads
+from app import admin, api, bundle, downloads, guard, layout, router, served, uploads
 from app.model import View
 from app.store import Store
 from app.tracking import Followup
@@ -25,11 +27,11 @@ INDEX = """<!DOCTYPE html>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
-        {%css%}
         <script>
             // Plotly for dcc.Graph: our partial bundle (geo maps and bars), unless the page asks
             // for the background map, which needs Dash's full bundle (MapLibre). Dash sets the
-            // URL it would load; the getter answers with ours. Fetched early, used once.
+            // URL it would load; the getter answers with ours. Fetched early (before the
+            // stylesheet, which an inline script would wait for), used once.
             (function () {
                 var ours = "__PLOTLY_URL__", dash = null;
                 var full = /[?&]bakgrunn=1(&|$)/.test(window.location.search);
@@ -46,6 +48,7 @@ INDEX = """<!DOCTYPE html>
                 }
             })();
         </script>
+        {%css%}
     </head>
     <body>
         <a class="skip-link" href="#view">Hopp til innholdet</a>
@@ -72,11 +75,41 @@ class TiltakskartDash(Dash):
 
     left_out: tuple[str, ...] = UNUSED_SCRIPTS
     tiltakskart_view: View  # what its views read (the API of several programmes reads it too)
+    first_load: bundle.FirstLoad | None = None  # the page's own files, once built
+
+    def kept_scripts(self, scripts: str) -> str:
+        """Dash's script tags without those left out."""
+        lines = scripts.splitlines()
+        return "\n".join(line for line in lines if not any(n in line for n in self.left_out))
 
     def interpolate_index(self, **kwargs) -> str:
-        lines = str(kwargs.get("scripts", "")).splitlines()
-        kept = [line for line in lines if not any(name in line for name in self.left_out)]
-        return super().interpolate_index(**{**kwargs, "scripts": "\n".join(kept)})
+        first = self.first_load
+        if first is None:
+            kwargs["scripts"] = self.kept_scripts(str(kwargs.get("scripts", "")))
+        else:
+            kwargs.update(scripts=first.body, css=first.head, favicon=first.favicon)
+        return super().interpolate_index(**kwargs)
+
+    def build_first_load(self, geometries: dict[str, str]) -> bundle.FirstLoad:
+        """The page's files (app.bundle) from what Dash would put in the page, with the
+        `geometries` (URL -> GeoJSON) of those the layout names. Call once every callback
+        is registered: Dash's set-up, which would run on the first request, runs here."""
+        prefix = self.config.requests_pathname_prefix
+        with self.server.test_request_context(prefix):
+            self._setup_server()
+            layout = to_json(self.get_layout())
+            named = set(bundle.strings_in(json.loads(layout)))
+            answers = {
+                prefix + "_dash-layout": layout,
+                prefix + "_dash-dependencies": to_json(self._callback_list),
+            }
+            return bundle.first_load(
+                prefix,
+                self.kept_scripts(self._generate_scripts_html()),
+                self._generate_css_dist_html(),
+                answers,
+                {url: text for url, text in geometries.items() if url in named},
+            )
 
     def _config(self) -> dict:
         """The renderer's config, without the server's Python version (nothing needs it)."""
@@ -208,7 +241,10 @@ def create_app(
         api.install(app.server, lambda: [view], api_login_needed(access))
         routed += (api.PREFIX.strip("/") + "/",)
     guard.install(app.server, app.callback_map, prefix, routes, routed, limits)
-    served.install(app.server, [plotly, *shapes.values()], prefix)
+    app.first_load = app.build_first_load(
+        {urls[kind]: shape.text for kind, shape in programme.web.items()}
+    )
+    served.install(app.server, [plotly, *shapes.values(), *app.first_load.files], prefix)
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that
     # happens during a callback does not walk it (bench/scale.py measures the recolour).

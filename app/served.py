@@ -30,14 +30,20 @@ class Served:
 
 
 def served(
-    data: str | bytes, stem: str, suffix: str, mimetype: str, brotli_bytes: bytes | None = None
+    data: str | bytes,
+    stem: str,
+    suffix: str,
+    mimetype: str,
+    brotli_bytes: bytes | None = None,
+    quality: int = BROTLI_QUALITY,
 ) -> Served:
-    """`brotli_bytes`: the file compressed beforehand (e.g. at quality 11, too slow at start)."""
+    """`brotli_bytes`: the file compressed beforehand (e.g. at quality 11, too slow at start);
+    `quality`: brotli's otherwise (gzip's level follows it, at most 9)."""
     plain = data.encode("utf-8") if isinstance(data, str) else data
     name = f"{stem}-{hashlib.sha256(plain).hexdigest()[:16]}{suffix}"
-    gzipped = gzip.compress(plain, compresslevel=9, mtime=0)
+    gzipped = gzip.compress(plain, compresslevel=min(quality, 9), mtime=0)
     if brotli_bytes is None or brotli.decompress(brotli_bytes) != plain:
-        brotli_bytes = brotli.compress(plain, quality=BROTLI_QUALITY)
+        brotli_bytes = brotli.compress(plain, quality=quality)
     return Served(name, mimetype, plain, gzipped, brotli_bytes)
 
 
@@ -45,8 +51,10 @@ def geometry(text: str) -> Served:
     return served(text, "geo", ".geojson", "application/geo+json")
 
 
-def script(data: bytes, stem: str, brotli_bytes: bytes | None = None) -> Served:
-    return served(data, stem, ".js", "text/javascript", brotli_bytes)
+def script(
+    data: bytes, stem: str, brotli_bytes: bytes | None = None, quality: int = BROTLI_QUALITY
+) -> Served:
+    return served(data, stem, ".js", "text/javascript", brotli_bytes, quality)
 
 
 def url_of(prefix: str, item: Served) -> str:

@@ -140,12 +140,15 @@ def topojson_script(folder: Path) -> bytes:
 
 
 def geometry_script(url: str, geojson: str) -> served.Served:
-    """A script that sets the geometry Plotly would fetch from `url`."""
+    """A script that sets the geometry Plotly would fetch from `url`. The GeoJSON is the
+    pipeline's own (json.dumps), so it is a JavaScript expression as it is, but for the two
+    line separators JSON allows in strings."""
+    shapes = geojson.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     text = (
         "(window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}})"
-        f"[{json.dumps(url)}] = {_js(json.loads(geojson))};\n"
+        f"[{json.dumps(url)}] = {shapes};\n"
     )
-    return served.script(text.encode("utf-8"), "geo", quality=FAST)
+    return served.script(text.encode("utf-8"), "geo")
 
 
 def json_in_html(text: str) -> str:

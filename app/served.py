@@ -38,10 +38,11 @@ def served(
     quality: int = BROTLI_QUALITY,
 ) -> Served:
     """`brotli_bytes`: the file compressed beforehand (e.g. at quality 11, too slow at start);
-    `quality`: brotli's otherwise (gzip's level follows it, at most 9)."""
+    `quality`: brotli's otherwise (gzip's level follows it, at most 6: level 9 takes twice as
+    long for 1 % less, and every current browser takes brotli)."""
     plain = data.encode("utf-8") if isinstance(data, str) else data
     name = f"{stem}-{hashlib.sha256(plain).hexdigest()[:16]}{suffix}"
-    gzipped = gzip.compress(plain, compresslevel=min(quality, 9), mtime=0)
+    gzipped = gzip.compress(plain, compresslevel=min(quality, 6), mtime=0)
     if brotli_bytes is None or brotli.decompress(brotli_bytes) != plain:
         brotli_bytes = brotli.compress(plain, quality=quality)
     return Served(name, mimetype, plain, gzipped, brotli_bytes)

@@ -14,6 +14,7 @@ in the file). The numbers are the programme's (county 31); other municipalities 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -123,6 +124,18 @@ def make_server():
     return create_app(path, county).server
 
 
+@functools.cache
+def _server():
+    return make_server()
+
+
+def __getattr__(name: str):
+    """`server` made when gunicorn asks for it, so that importing load_shapes builds nothing."""
+    if name == "server":
+        return _server()
+    raise AttributeError(name)
+
+
 if __name__ == "__main__":
     import argparse
 
@@ -131,5 +144,3 @@ if __name__ == "__main__":
         "NAIVE_COUNTY=31|all NAIVE_BOUNDARIES=FILE gunicorn -c python:app.gunicorn_conf "
         "'bench.naive_app:server' (from the repository root)."
     ).parse_args()
-else:
-    server = make_server()

@@ -126,7 +126,7 @@ ENTRIES = """
 return [...performance.getEntriesByType('navigation'),
         ...performance.getEntriesByType('resource')]
   .filter(e => e.startTime >= arguments[0])
-  .map(e => [e.name, e.transferSize, e.decodedBodySize]);
+  .map(e => [e.name, e.transferSize, e.decodedBodySize, e.startTime, e.responseEnd]);
 """
 
 
@@ -140,6 +140,12 @@ class Server:
     url: str
     process: subprocess.Popen | None = None
     log: Path | None = None
+    path: str = "/"  # the page measured
+    interactive: bool = True  # has the metric choice and the plan dropdown
+
+    @property
+    def page(self) -> str:
+        return self.url + self.path
 
 
 @dataclass
@@ -391,11 +397,13 @@ def wire_bytes(events: list[dict]) -> int:
 
 
 def page_load(driver, url: str, phase: str, results: Results) -> None:
-    """Open (phase 'first': with a cleared cache) or reload `url`; record its figures."""
-    if phase == "first":
+    """Open `url` (phase 'first': with a cleared cache; 'revisit': again, as from a link or
+    the address bar, with the cache as it is) or reload it ('reload'); record its figures."""
+    if phase in ("first", "revisit"):
         driver.get("about:blank")
         take_log(driver)
-        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        if phase == "first":
+            driver.execute_cdp_cmd("Network.clearBrowserCache", {})
         driver.get(url)
     else:
         take_log(driver)
@@ -474,57 +482,145 @@ def filter_change(driver, results: Results, changes: int) -> None:
                 raise BenchError(f"filter change to {word!r}: map not repainted")
             time.sleep(0.03)
         settle(driver, events, hit, 300)
-        calls = [
-            e for e in driver.execute_script(ENTRIES, t0 - 1) if "_dash-update-component" in e[0]
-        ]
-        s = results.samples
-        s["change.time"].append(hit - t0)
-        s["change.requests"].append(len(calls))
-        s["change.bytes"].append(sum(e[1] for e in calls) / 1000)
-        sent = [
-            len(post_body(driver, e["params"]).encode())
-            for e in events
-            if e["method"] == "Network.requestWillBeSent"
-            and "_dash-update-component" in e["params"]["request"]["url"]
-        ]
-        s["change.sent"].append(sum(sent) / 1000)
-        carriers = geometry_carriers(driver, events)
-        s["change.geometry"].append(sum(1 for _, how in carriers if how != "cache"))
-        results.carriers["change"].update(carriers)
-        results.warnings += http_errors(events)
+        record_change(driver, results, "metric", events, t0, hit)
+
+
+def record_change(
+    driver, results: Results, kind: str, events: list[dict], t0: float, hit: float
+) -> None:
+    """A change's figures: time to the repaint, its callbacks and what they carried."""
+    calls = [e for e in driver.execute_script(ENTRIES, t0 - 1) if "_dash-update-component" in e[0]]
+    s = results.samples
+    s[f"{kind}.time"].append(hit - t0)
+    s[f"{kind}.requests"].append(len(calls))
+    s[f"{kind}.bytes"].append(sum(e[1] for e in calls) / 1000)
+    sent = [
+        len(post_body(driver, e["params"]).encode())
+        for e in events
+        if e["method"] == "Network.requestWillBeSent"
+        and "_dash-update-component" in e["params"]["request"]["url"]
+    ]
+    s[f"{kind}.sent"].append(sum(sent) / 1000)
+    carriers = geometry_carriers(driver, events)
+    s[f"{kind}.geometry"].append(sum(1 for _, how in carriers if how != "cache"))
+    results.carriers[kind].update(carriers)
+    results.warnings += http_errors(events)
+
+
+OPEN_PLAN = "const b = document.getElementById('plan'); b.scrollIntoView({block: 'nearest'});"
+PLAN_OPTIONS = ".dash-dropdown-content .dash-dropdown-option"
+
+
+def point_at(driver, script: str, *args) -> None:
+    """A real pointer click at the centre of the element `script` returns (None: BenchError)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    rect = driver.execute_script(
+        script + "; if (!e) return null; const r = e.getBoundingClientRect();"
+        "return [r.x + r.width / 2, r.y + r.height / 2];",
+        *args,
+    )
+    if rect is None:
+        raise BenchError("nothing to click")
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(round(rect[0]), round(rect[1])).click()
+    actions.perform()
+    ActionChains(driver).reset_actions()
+
+
+def plan_change(driver, results: Results, changes: int) -> None:
+    """Choose a plan in the plan dropdown `changes` times (the first and second plan in turn),
+    with real clicks; time from the mousedown on the option to the next repaint of `#map`."""
+    for turn in range(changes):
+        point_at(driver, OPEN_PLAN + "const e = b;")
+        deadline = time.monotonic() + CHANGE_TIMEOUT
+        while not driver.execute_script(
+            "return document.querySelectorAll(arguments[0]).length >= 2", PLAN_OPTIONS
+        ):
+            if time.monotonic() > deadline:
+                raise BenchError("the plan dropdown did not open")
+            time.sleep(0.03)
+        before = driver.execute_script("return window.__bench.input")
+        take_log(driver)
+        events: list[dict] = []
+        point_at(
+            driver,
+            "const e = document.querySelectorAll(arguments[0])[arguments[1]];"
+            "e && e.scrollIntoView({block: 'nearest'})",
+            PLAN_OPTIONS,
+            turn % 2,
+        )
+        while True:
+            events += take_log(driver)
+            t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
+            hit = next((t for t, gid, _ in plots if gid == "map" and t > t0), None)
+            if t0 > before and hit is not None:
+                break
+            if time.monotonic() > deadline:
+                raise BenchError("plan change: map not repainted")
+            time.sleep(0.03)
+        if driver.execute_script("return !!document.querySelector('.dash-dropdown-content')"):
+            from selenium.webdriver.common.action_chains import ActionChains
+            from selenium.webdriver.common.keys import Keys
+
+            ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        settle(driver, events, hit, 300)
+        record_change(driver, results, "plan", events, t0, hit)
 
 
 def measure(driver, server: Server, results: Results, changes: int) -> None:
-    """One run for one app: first load, reload, filter changes."""
-    page_load(driver, server.url + "/", "first", results)
-    page_load(driver, server.url + "/", "reload", results)
-    filter_change(driver, results, changes)
+    """One run for one page: first load, reload, revisit; for the apps, filter changes."""
+    for phase in ("first", "reload", "revisit"):
+        page_load(driver, server.page, phase, results)
+    if server.interactive:
+        filter_change(driver, results, changes)
+        plan_change(driver, results, changes)
 
 
 # --- the report -------------------------------------------------------------------------------
 
 ROWS = (  # key, label, unit
+    ("first.paint", "first load: time to map paint", "ms"),
     ("first.bytes", "first load: transferred", "kB"),
     ("first.decoded", "first load: decoded (uncompressed)", "kB"),
     ("first.requests", "first load: requests", ""),
-    ("first.paint", "first load: time to map paint", "ms"),
     ("first.geometry", "first load: responses with geometry", ""),
+    ("reload.paint", "reload: time to map paint", "ms"),
     ("reload.bytes", "reload: transferred", "kB"),
     ("reload.requests", "reload: requests", ""),
     ("reload.from_cache", "reload: entries from cache (transferSize 0)", ""),
-    ("reload.paint", "reload: time to map paint", "ms"),
     ("reload.geometry", "reload: responses with geometry (network)", ""),
-    ("reload.geometry_cached", "reload: responses with geometry (cache)", ""),
-    ("change.time", "filter change: mousedown -> map repainted", "ms"),
-    ("change.requests", "filter change: _dash-update-component requests", ""),
-    ("change.bytes", "filter change: transferred", "kB"),
-    ("change.sent", "filter change: request bodies sent", "kB"),
-    ("change.geometry", "filter change: responses with geometry", ""),
+    ("revisit.paint", "revisit: time to map paint", "ms"),
+    ("revisit.bytes", "revisit: transferred", "kB"),
+    ("revisit.requests", "revisit: requests", ""),
+    ("metric.time", "metric change: mousedown -> map repainted", "ms"),
+    ("metric.requests", "metric change: callback requests", ""),
+    ("metric.bytes", "metric change: transferred", "kB"),
+    ("metric.sent", "metric change: request bodies sent", "kB"),
+    ("metric.geometry", "metric change: responses with geometry", ""),
+    ("plan.time", "plan change: mousedown -> map repainted", "ms"),
+    ("plan.requests", "plan change: callback requests", ""),
+    ("plan.bytes", "plan change: transferred", "kB"),
+    ("plan.geometry", "plan change: responses with geometry", ""),
     ("first.wire", "check: first load, bytes on the wire (CDP)", "kB"),
     ("reload.wire", "check: reload, bytes on the wire (CDP)", "kB"),
     ("first.from_cache", "check: first load, entries from cache", ""),
 )
-PHASES = {"first": "first load", "reload": "reload", "change": "filter change"}
+PHASES = {
+    "first": "first load",
+    "reload": "reload",
+    "revisit": "revisit",
+    "metric": "metric change",
+    "plan": "plan change",
+}
+LABELS = {
+    "ours": "ours",
+    "before": "ours before",
+    "naive": "naive",
+    "plotly": "Plotly floor",
+    "svg": "SVG floor",
+}
 
 
 def number(value: float | None, unit: str) -> str:
@@ -542,28 +638,60 @@ def median(results: Results, key: str) -> float | None:
     return statistics.median(values) if values and results.error is None else None
 
 
-def report(ours: Results, naive: Results, details: bool = False) -> None:
-    print(f"{'metric':<48} | {'ours':>12} | {'naive':>12} | {'ours/naive':>10}")
-    print(f"{'-' * 48}-+-{'-' * 12}-+-{'-' * 12}-+-{'-' * 10}")
+def cell(results: Results, key: str, unit: str) -> str:
+    """The median, and for times the range of the runs: '966 (940–1010)'."""
+    value = median(results, key)
+    if value is None or unit != "ms" or len(results.samples[key]) < 2:
+        return number(value, unit)
+    values = results.samples[key]
+    return f"{value:,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "—"
+
+
+def report(results: dict[str, Results], details: bool = False) -> None:
+    names = list(results)
+    width = 20
+    head = " | ".join(f"{LABELS[n]:>{width}}" for n in names)
+    print(f"{'metric (median, and the range for times)':<46} | {head} | ours/naive | ours/Plotly")
+    print("-" * (46 + (width + 3) * len(names) + 26))
     for key, label, unit in ROWS:
-        a, b = median(ours, key), median(naive, key)
-        ratio = f"{a / b:.3g}" if a is not None and b else "—"
-        print(f"{label:<48} | {number(a, unit):>12} | {number(b, unit):>12} | {ratio:>10}")
-    for name, results in (("ours", ours), ("naive", naive)):
-        if results.error:
-            print(f"\n{name}: not measured: {results.error}")
+        cells = " | ".join(f"{cell(results[n], key, unit):>{width}}" for n in names)
+        ours = median(results["ours"], key)
+        others = {n: median(results[n], key) for n in ("naive", "plotly") if n in results}
+        print(
+            f"{label:<46} | {cells} | {ratio(ours, others.get('naive')):>10} | "
+            f"{ratio(ours, others.get('plotly')):>11}"
+        )
+    for name, result in results.items():
+        if result.error:
+            print(f"\n{LABELS[name]}: not measured: {result.error}")
             continue
-        print(f"\n{name}: responses (and requests) with geometry, over all runs:")
+        print(f"\n{LABELS[name]}: responses (and requests) with geometry, over all runs:")
         for phase, label in PHASES.items():
-            seen = results.carriers.get(phase)
+            seen = result.carriers.get(phase)
             listed = ", ".join(f"{url} ({how}) ×{n}" for (url, how), n in sorted(seen.items()))
             print(f"  {label:<14} {listed if seen else 'none'}")
-        for warning in sorted(set(results.warnings)):
+        for warning in sorted(set(result.warnings)):
             print(f"  warning: {warning}")
-        if details:
-            for phase, entries in results.entries.items():
-                print(f"  {PHASES[phase]} (last run), transferred / decoded:")
-                for url, transferred, decoded in sorted(entries, key=lambda e: -e[1]):
+    print("\nCritical path of the first load (last run): each request's start and end (ms after")
+    print("navigation start), bytes transferred; then when the map was painted.")
+    for name, result in results.items():
+        entries = result.entries.get("first")
+        if result.error or not entries:
+            continue
+        print(f"\n  {LABELS[name]}:")
+        for url, transferred, _, start, end in sorted(entries, key=lambda e: e[3]):
+            print(f"    {start:7.0f} {end:7.0f}  {transferred / 1000:8.1f} kB  {short(url)}")
+        print(f"    {result.samples['first.paint'][-1]:7.0f}          map painted")
+    if details:
+        for name, result in results.items():
+            for phase in ("reload", "revisit"):
+                entries = result.entries.get(phase) or []
+                print(f"\n  {LABELS[name]}, {PHASES[phase]} (last run), transferred / decoded:")
+                for url, transferred, decoded, *_ in sorted(entries, key=lambda e: -e[1]):
                     print(
                         f"    {transferred / 1000:9.1f} kB {decoded / 1000:9.1f} kB  {short(url)}"
                     )
@@ -575,10 +703,16 @@ def main() -> None:
     )
     parser.add_argument("--county", default="31", help="county number or 'all' (default 31)")
     parser.add_argument("--boundaries", type=Path, help="boundary file (default by county)")
-    parser.add_argument("--runs", type=int, default=5, help="repetitions per app (default 5)")
-    parser.add_argument("--changes", type=int, default=2, help="filter changes per run")
+    parser.add_argument("--runs", type=int, default=7, help="repetitions per page (default 7)")
+    parser.add_argument("--changes", type=int, default=2, help="changes of each kind per run")
     parser.add_argument("--url-ours", help="measure this running Tiltakskart server")
     parser.add_argument("--url-naive", help="measure this running naive server")
+    parser.add_argument(
+        "--url-before", help="also measure this running Tiltakskart (e.g. an older commit's)"
+    )
+    parser.add_argument(
+        "--no-floors", dest="floors", action="store_false", help="leave out the two floors"
+    )
     parser.add_argument(
         "--no-warm-up",
         dest="warm_up",
@@ -586,7 +720,7 @@ def main() -> None:
         help="skip fetching each page and its scripts before measuring",
     )
     parser.add_argument(
-        "--details", action="store_true", help="list every entry of the last run's page loads"
+        "--details", action="store_true", help="list every entry of the last run's reloads"
     )
     parser.add_argument("--start-timeout", type=float, default=180, help="seconds per server")
     args = parser.parse_args()
@@ -624,6 +758,19 @@ def main() -> None:
                 {"NAIVE_BOUNDARIES": str(boundaries), "NAIVE_COUNTY": args.county},
             )
         )
+        if args.url_before:
+            servers["before"] = Server("before", args.url_before.rstrip("/"))
+        if args.floors:
+            floors = start_server(
+                "floors",
+                "bench.floors:server",
+                {"FLOORS_BOUNDARIES": str(boundaries), "FLOORS_COUNTY": args.county},
+            )
+            servers["plotly"] = floors
+            servers["svg"] = Server(
+                "svg", floors.url, None, floors.log, path="/svg", interactive=False
+            )
+            floors.interactive = False
         results = {name: Results() for name in servers}
         failures = []
         for name, server in servers.items():
@@ -641,12 +788,14 @@ def main() -> None:
         try:
             print(
                 f"County {args.county}: {expected} municipalities from {boundaries.name}; "
-                f"{args.runs} runs × {args.changes} filter changes; Chromium "
+                f"{args.runs} runs, interleaved (each run starts with the next page in turn) "
+                f"× {args.changes} changes of each kind; Chromium "
                 f"{driver.capabilities.get('browserVersion', '?')}; gunicorn -c "
-                "python:app.gunicorn_conf for both\n"
+                "python:app.gunicorn_conf for all\n"
             )
+            names = list(servers)
             for run in range(args.runs):
-                order = list(servers) if run % 2 == 0 else list(reversed(servers))
+                order = names[run % len(names) :] + names[: run % len(names)]
                 for name in order:
                     if results[name].error is None:
                         try:
@@ -655,7 +804,7 @@ def main() -> None:
                             results[name].error = f"run {run + 1}: {exc}"
         finally:
             driver.quit()
-        report(results["ours"], results["naive"], args.details)
+        report(results, args.details)
         if failures:
             raise SystemExit(failures[0])
         if any(r.error for r in results.values()):

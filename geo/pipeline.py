@@ -203,7 +203,7 @@ def gazetteer_for(settings: Settings) -> Gazetteer:
     else:
         from geo.geometry.boundaries import read_municipality_names
 
-        names = read_municipality_names(settings.boundaries, county)
+        names = read_municipality_names(settings.boundaries, county, settings.cache_dir)
         gazetteer = gazetteer_for_county(
             county, names, names_source=Path(settings.boundaries).name, former=got.value
         )

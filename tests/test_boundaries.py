@@ -235,6 +235,51 @@ def test_viken_numbers_are_mapped_and_unknown_reported(tmp_path, shared_kommuner
     assert any("unknown municipality numbers 3099" in w for w in result.warnings)
 
 
+def test_a_checked_copy_is_read_back_while_the_file_is_unchanged(
+    tmp_path, shared_kommuner, monkeypatch
+):
+    """The second start reads the checked copy, not the file: same shapes, same warnings, no
+    repair; a changed file (here: touched) is read and checked again."""
+    import os
+
+    from geo.geometry import boundaries as module
+    from geo.geometry.web import _shapes_key
+
+    frame = gpd.read_file(shared_kommuner / "ostfold-kommuner-2024.geojson")
+    back = {new: old for old, (new, _) in VIKEN_TO_2024.items()}
+    frame["kommunenummer"] = frame["kommunenummer"].map(back)  # a warning to keep
+    source = tmp_path / "viken.geojson"
+    frame.to_file(source)
+    cache = tmp_path / "cache"
+    first = read_boundary_file(source, "31", OSTFOLD, cache)
+    assert any("3001→3101" in w for w in first.warnings)
+    assert len(list(cache.glob("boundary-file-*.gpkg"))) == 1
+
+    def not_read(*_args, **_kwargs):
+        raise AssertionError("the boundary file was read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_read_table", not_read)
+        patch.setattr(module, "make_valid_within", not_read)
+        again = read_boundary_file(source, "31", OSTFOLD, cache)
+        names = module.read_municipality_names(source, "31", cache)
+    assert again.warnings == first.warnings
+    assert list(again.frame["kommunenummer"]) == list(first.frame["kommunenummer"])
+    assert again.frame.geometry.geom_equals_exact(first.frame.geometry, 0).all()
+    # … down to the bytes that key the web shapes' cache, so a warm start finds them too
+    assert _shapes_key(again.frame, 100, OSTFOLD) == _shapes_key(first.frame, 100, OSTFOLD)
+    assert [n for n, _ in names] == OSTFOLD
+    with pytest.raises(BoundaryError, match="no boundary for 3199"):
+        read_boundary_file(source, "31", [*OSTFOLD, "3199"], cache)
+
+    later = source.stat().st_mtime_ns + 10**9
+    os.utime(source, ns=(later, later))
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_read_table", not_read)
+        with pytest.raises(AssertionError, match="read again"):
+            read_boundary_file(source, "31", OSTFOLD, cache)
+
+
 def test_renumbering_table_matches_the_2024_names(shared_kommuner):
     national = json.loads((shared_kommuner / "norge-kommuner-2024.geojson").read_text("utf-8"))
     names = {

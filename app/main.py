@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 from collections.abc import Callable
 from importlib.resources import files
 
 from dash import Dash
 from dash._utils import to_json
+from flask import request
 
 from app import access as logins
 from app import admin, api, bundle, downloads, guard, layout, router, served, uploads
@@ -62,6 +64,8 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+# The page asks for the background map (Dash's full Plotly bundle): as the page's script tests.
+BACKGROUND = re.compile(r"(^|&)bakgrunn=1(&|$)")
 # Scripts Dash puts on every page that this app does not use: Babel's polyfill for browsers
 # older than ES2017 (Dash's own bundles and every current browser do without it) and
 # dash_table's loader (the app has no DataTable).
@@ -76,6 +80,7 @@ class TiltakskartDash(Dash):
     left_out: tuple[str, ...] = UNUSED_SCRIPTS
     tiltakskart_view: View  # what its views read (the API of several programmes reads it too)
     first_load: bundle.FirstLoad | None = None  # the page's own files, once built
+    plotly_url: str = ""  # the partial Plotly bundle
 
     def kept_scripts(self, scripts: str) -> str:
         """Dash's script tags without those left out."""
@@ -87,7 +92,12 @@ class TiltakskartDash(Dash):
         if first is None:
             kwargs["scripts"] = self.kept_scripts(str(kwargs.get("scripts", "")))
         else:
-            kwargs.update(scripts=first.body, css=first.head, favicon=first.favicon)
+            scripts = first.body
+            if self.plotly_url and not BACKGROUND.search(request.query_string.decode("latin-1")):
+                # Plotly runs as soon as it has arrived, before Dash's scripts: the map is drawn
+                # the moment its graph mounts, instead of after Plotly is fetched and run then.
+                scripts = f'<script src="{self.plotly_url}"></script>\n{scripts}'
+            kwargs.update(scripts=scripts, css=first.head, favicon=first.favicon)
         return super().interpolate_index(**kwargs)
 
     def build_first_load(self, geometries: dict[str, str]) -> bundle.FirstLoad:
@@ -189,7 +199,8 @@ def create_app(
     # Brotli where the browser takes it (every current one does), at a level that costs the
     # server little per response; Dash would otherwise use gzip only.
     app.server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5)
-    app.index_string = INDEX.replace("__PLOTLY_URL__", served.url_of(prefix, plotly))
+    app.plotly_url = served.url_of(prefix, plotly)
+    app.index_string = INDEX.replace("__PLOTLY_URL__", app.plotly_url)
     shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
     changes = None

@@ -1,35 +1,49 @@
 """Page load of Tiltakskart against the naive baseline (bench/naive_app.py: a plain Dash app that
-re-sends a whole px.choropleth figure on every change), both under gunicorn with the same
-settings (-c python:app.gunicorn_conf) and the same simplified boundaries, measured in the same
-run in headless Chromium (1366×768). Prints medians over --runs repetitions per app:
+re-sends a whole px.choropleth figure on every change) and two floors (bench/floors.py: a page
+with only the partial Plotly bundle and the geometry, no Dash; a static page with the same
+shapes as inline SVG), all under gunicorn with the same settings (-c python:app.gunicorn_conf)
+and the same simplified boundaries, measured in the same run in headless Chromium (1366×768).
+The runs are interleaved: run k measures every page, starting with the k-th in turn. Prints
+medians over --runs repetitions (and, for times, the range of the runs):
 
-  first load      HTTP cache cleared (CDP Network.clearBrowserCache), then `/` opened. Bytes
-                  transferred = sum of the Performance API's transferSize over the navigation
-                  and every resource entry, taken once the network has been idle 500 ms after
-                  the map painted; also the decoded (uncompressed) bytes and the request count.
+  first load      HTTP cache cleared (CDP Network.clearBrowserCache), then the page opened.
+                  Bytes transferred = sum of the Performance API's transferSize over the
+                  navigation and every resource entry, taken once the network has been idle
+                  500 ms after the map painted; also the decoded (uncompressed) bytes and the
+                  request count.
   map paint       ms from navigation start until `#map` holds every municipality's path
                   (.choroplethlocation) with a fill set (not SVG's default black), checked in
                   the page each animation frame by a probe installed before any page script.
-  reload          the same page reloaded with a warm HTTP cache: bytes and time to map paint.
-  filter change   a real pointer click on the visible metric label ("Alle tiltak …" and
+  reload          the same page reloaded (F5) with a warm HTTP cache: bytes, time to map paint.
+  revisit         the page opened again from about:blank (a link, the address bar) with the
+                  cache as it is.
+  metric change   a real pointer click on the visible metric label ("Alle tiltak …" and
                   "Særskilte tiltak …" in turn), timed from the mousedown (stamped in the page)
                   to the plotly_afterplot of `#map` whose title shows the chosen metric; the
                   _dash-update-component requests it fired, their bytes transferred and the
                   bytes of their request bodies (transferSize counts responses only).
-  geometry        per page load and filter change, the responses whose body holds GeoJSON
+  plan change     the plan dropdown opened with a real click and the first or second plan
+                  chosen in turn, timed from the mousedown on the option to the next
+                  plotly_afterplot of `#map`.
+  geometry        per page load and change, the responses whose body holds GeoJSON
                   coordinates (read with CDP Network.getResponseBody), split into those that
                   came over the network and those from the browser's cache; URLs listed below.
   checks          bytes on the wire as Chrome's network stack counts them (CDP
                   encodedDataLength, real headers), and first-load entries served from cache.
+  critical path   the last run's first load, request by request: start and end (ms after
+                  navigation start) and bytes, then the moment the map painted.
 
 transferSize is 0 for a response from the browser's cache, and Chrome counts a fixed 300 B for
-the headers of every other one (a 304 revalidation is 300 B). 1 kB = 1000 B. Ratio = ours /
-naive. The servers run on 127.0.0.1 (no network latency). Before measuring, each server is
-warmed up (page and scripts fetched many at once) so that no worker is measured cold.
+the headers of every other one (a 304 revalidation is 300 B). 1 kB = 1000 B. Ratios = ours /
+naive and ours / Plotly floor. The servers run on 127.0.0.1 (no network latency). Before
+measuring, each server is warmed up (page and scripts fetched many at once) so that no worker
+is measured cold.
 
-Run: python bench/pageload.py [--county 31|all] [--boundaries FILE] [--runs 5]
-                              [--url-ours URL] [--url-naive URL] [--details]
-With a --url-* option that app is measured on the running server instead of being started.
+Run: python bench/pageload.py [--county 31|all] [--boundaries FILE] [--runs 7] [--changes 2]
+                              [--url-ours URL] [--url-naive URL] [--url-before URL]
+                              [--no-floors] [--details]
+With a --url-* option that app is measured on the running server instead of being started;
+--url-before adds a column for another Tiltakskart (an older commit's, to compare).
 """
 
 from __future__ import annotations
@@ -671,9 +685,9 @@ def report(results: dict[str, Results], details: bool = False) -> None:
             continue
         print(f"\n{LABELS[name]}: responses (and requests) with geometry, over all runs:")
         for phase, label in PHASES.items():
-            seen = result.carriers.get(phase)
+            seen = result.carriers.get(phase) or Counter()
             listed = ", ".join(f"{url} ({how}) ×{n}" for (url, how), n in sorted(seen.items()))
-            print(f"  {label:<14} {listed if seen else 'none'}")
+            print(f"  {label:<14} {listed or 'none'}")
         for warning in sorted(set(result.warnings)):
             print(f"  warning: {warning}")
     print("\nCritical path of the first load (last run): each request's start and end (ms after")

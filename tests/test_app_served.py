@@ -70,6 +70,29 @@ def test_the_page_leaves_out_unused_scripts_and_the_python_version(dash_app):
     assert "/_tiltakskart/plotly-" in page
 
 
+def test_the_page_is_a_handful_of_files(dash_app):
+    """One stylesheet, Plotly, the geometry and one bundle of Dash's and the app's scripts in
+    the page, the layout and callbacks in it as JSON; Plotly runs first unless the page asks
+    for the background map (Dash's full Plotly bundle, which the graph then loads itself)."""
+    client = dash_app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert [s.split("/")[-1].rsplit("-", 1)[0] for s in scripts] == [
+        "plotly",
+        "geo",
+        "dash_renderer-and-more",
+    ]
+    assert len(re.findall(r'<link rel="stylesheet"', page)) == 1
+    assert 'data-answers="/_dash-layout"' in page and 'data-answers="/_dash-dependencies"' in page
+    inline = page.split('data-answers="/_dash-layout">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(inline) == json.loads(client.get("/_dash-layout").get_data(as_text=True))
+    for url in scripts:
+        assert client.get(url).status_code == 200
+    background = client.get("/?bakgrunn=1").get_data(as_text=True)
+    assert "/_tiltakskart/plotly-" not in re.findall(r'<script src="([^"]+)"', background)[0]
+    assert len(re.findall(r'<script src="', background)) == 2
+
+
 def test_start_up_data_is_kept_out_of_the_collector(app_bundle):
     """create_app freezes what it built (whatever froze before: unfrozen first)."""
     import gc

@@ -169,3 +169,13 @@ def __getattr__(name: str):
     if name == "server":
         return _server()
     raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    argparse.ArgumentParser(
+        description="The two floors of bench/pageload.py (Plotly only at /, static SVG at /svg); "
+        "run them under gunicorn: FLOORS_COUNTY=31|all FLOORS_BOUNDARIES=FILE gunicorn -c "
+        "python:app.gunicorn_conf 'bench.floors:server' (from the repository root)."
+    ).parse_args()

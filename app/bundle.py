@@ -17,11 +17,12 @@ asks for the map's geometry and its base topojson. Here, built once at start-up:
 from __future__ import annotations
 
 import base64
+import html
 import json
 import pkgutil
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -67,20 +68,22 @@ class FirstLoad:
     """What the page carries instead of Dash's tags: its scripts' and stylesheet's tags, and
     the inline answers; `files` are served at content-named URLs (app.served)."""
 
-    head: str  # the stylesheet and the fetch answers
-    body: str  # the answers' JSON, the geometry scripts, the bundle, Dash's inline scripts
+    head: str  # the fetch answers and the stylesheet
+    body: str  # the geometry scripts, the bundle, the answers' JSON, Dash's inline scripts
     favicon: str
     files: tuple[served.Served, ...]
+    sources: tuple[str, ...] = ()  # the URLs whose files the bundle and stylesheet hold
+    moved: dict[str, str] = field(default_factory=dict)  # name -> URL of the later dcc chunks
 
 
-def urls_in(html: str, pattern: re.Pattern[str] = SCRIPT) -> list[str]:
+def urls_in(tags: str, pattern: re.Pattern[str] = SCRIPT) -> list[str]:
     """The src (or stylesheet href) of each tag in Dash's HTML, in order."""
-    return pattern.findall(html)
+    return pattern.findall(tags)
 
 
-def inline_scripts(html: str) -> list[str]:
+def inline_scripts(tags: str) -> list[str]:
     """Dash's inline script tags (clientside callbacks given as code), kept as they are."""
-    return INLINE.findall(html)
+    return INLINE.findall(tags)
 
 
 def strings_in(data: object) -> Iterator[str]:
@@ -168,6 +171,31 @@ def favicon_tag(path: Path) -> str:
     return f'<link rel="icon" type="image/x-icon" href="data:image/x-icon;base64,{data}">'
 
 
+def later_chunks(prefix: str) -> dict[str, str]:
+    """Where each other dcc chunk is served (name -> URL). webpack loads a chunk from the folder
+    of the script that holds dcc, which is now the bundle's: a view that renders one of these
+    (upload, slider, markdown …) asks for it there, and is sent on (app.served)."""
+    folder = files("dash").joinpath("dcc")
+    return {
+        entry.name: f"{prefix}{SUITES}dash/dcc/{entry.name}"
+        for entry in folder.iterdir()
+        if entry.name.startswith("async-")
+        and entry.name.endswith(".js")
+        and f"dcc/{entry.name}" not in FIRST_VIEW_CHUNKS
+    }
+
+
+def check_all_read(tags: str, found: int, kind: str) -> None:
+    """Every tag of `kind` in Dash's HTML was understood (a script of a kind the bundle does not
+    read, such as a module, would otherwise be left out of the page without a word)."""
+    written = tags.count(f"<{kind}")
+    if written != found:
+        raise RuntimeError(
+            f"app.bundle read {found} of the {written} <{kind}> tags Dash writes; teach it the "
+            f"others (or leave them out of the page with TiltakskartDash.left_out): {tags[:300]}"
+        )
+
+
 def first_load(
     prefix: str,
     scripts_html: str,
@@ -180,7 +208,10 @@ def first_load(
     `css_html`, as Dash generates them), `answers` (path -> JSON text the renderer fetches)
     and `geometries` (URL -> GeoJSON text of each the first figure draws)."""
     assets = assets or Path(str(files("app").joinpath("assets")))
-    scripts = [resource(url, prefix, assets) for url in with_chunks(urls_in(scripts_html), prefix)]
+    script_urls = urls_in(scripts_html)
+    check_all_read(scripts_html, len(script_urls) + len(inline_scripts(scripts_html)), "script")
+    sources = with_chunks(script_urls, prefix)
+    scripts = [resource(url, prefix, assets) for url in sources]
     # Dash checks that its page loads a script named like its renderer: this one holds it.
     bundle = served.script(
         joined([topojson_script(assets / "topojson"), *scripts]),
@@ -188,6 +219,7 @@ def first_load(
         quality=FAST,
     )
     css_urls = urls_in(css_html, STYLESHEET)
+    check_all_read(css_html, len(css_urls), "link")
     styles = served.served(
         joined((resource(url, prefix, assets) for url in css_urls), script=False),
         "page",
@@ -198,16 +230,21 @@ def first_load(
     shapes = [geometry_script(url, text) for url, text in geometries.items()]
     # The answers' script first: after the stylesheet it would wait for it, holding the parser.
     head = f'{FIRST_ANSWERS}\n<link rel="stylesheet" href="{served.url_of(prefix, styles)}">'
-    body = [
-        f'<script type="application/json" data-answers="{path}">{json_in_html(text)}</script>'
+    # The scripts before the JSON, so that the browser finds them as early as it can; the JSON
+    # is in the page before Dash's renderer (the last script) asks for it.
+    body = [f'<script src="{served.url_of(prefix, item)}"></script>' for item in shapes]
+    body.append(f'<script src="{served.url_of(prefix, bundle)}"></script>')
+    body += [
+        f'<script type="application/json" data-answers="{html.escape(path)}">'
+        f"{json_in_html(text)}</script>"
         for path, text in answers.items()
     ]
-    body += [f'<script src="{served.url_of(prefix, item)}"></script>' for item in shapes]
-    body.append(f'<script src="{served.url_of(prefix, bundle)}"></script>')
     body += inline_scripts(scripts_html)
     return FirstLoad(
         head=head,
         body="\n".join(body),
         favicon=favicon_tag(assets / "favicon.ico"),
         files=(bundle, styles, *shapes),
+        sources=tuple(sources + css_urls),
+        moved=later_chunks(prefix),
     )

@@ -20,7 +20,6 @@ from app.state import PageState
 from app.views import download_table, tab_named
 from geo.load import join_shapes
 from geo.outputs.spreadsheet import NORWEGIAN, PLAIN, csv_bytes, write_xlsx
-from geo.outputs.webmap import build_map
 from geo.terms import ROLE_LABELS, Layout
 
 # The graph of the view on screen (the config's "png" names it per view), saved by Plotly. The
@@ -76,6 +75,14 @@ class Made:
             if len(self._items) > self.size:
                 self._items.popitem(last=False)
             return made
+
+
+def build_map(*args, **kwargs):
+    """geo.outputs.webmap.build_map, imported when a map is first asked for: folium takes a
+    tenth of a second to load, at every start otherwise."""
+    from geo.outputs.webmap import build_map as build
+
+    return build(*args, **kwargs)
 
 
 def html_map_key(view: View, state: PageState) -> Hashable:

@@ -16,7 +16,7 @@ from app.model import NOT_CONCERNED, Council, MapData, View, map_data, map_title
 from app.state import PageState
 from geo import norsk
 from geo.geometry.web import WebShapes
-from geo.outputs.webmap import PALETTE, text_colour
+from geo.outputs.palette import PALETTE, text_colour
 from geo.terms import NOT_CONCERNED as NOT_CONCERNED_LABEL
 from geo.terms import SPLIT_LABELS, VIA_LABELS, Metric, Via, capitalised
 

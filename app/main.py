@@ -201,7 +201,9 @@ def create_app(
     app.server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5)
     app.plotly_url = served.url_of(prefix, plotly)
     app.index_string = INDEX.replace("__PLOTLY_URL__", app.plotly_url)
-    shapes = {kind: served.geometry(s.text) for kind, s in programme.web.items()}
+    # Plotly reads the first figure's geometry from a script (app.bundle): these files are for
+    # the other figures and other clients, compressed at the faster level.
+    shapes = {kind: served.geometry(s.text, bundle.FAST) for kind, s in programme.web.items()}
     urls = {k: served.url_of(prefix, s) for k, s in shapes.items()}
     changes = None
     if previous is not None:
@@ -255,7 +257,9 @@ def create_app(
     app.first_load = app.build_first_load(
         {urls[kind]: shape.text for kind, shape in programme.web.items()}
     )
-    served.install(app.server, [plotly, *shapes.values(), *app.first_load.files], prefix)
+    served.install(
+        app.server, [plotly, *shapes.values(), *app.first_load.files], prefix, app.first_load.moved
+    )
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that
     # happens during a callback does not walk it (bench/scale.py measures the recolour).

@@ -6,6 +6,7 @@ from the browser's cache, and recolours never carry it. The partial Plotly bundl
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from dataclasses import dataclass
@@ -20,13 +21,19 @@ BROTLI_QUALITY = 9  # ~0.2 s per MB at start-up; 11 costs seconds
 
 @dataclass(frozen=True)
 class Served:
-    """A file's bytes, plain and gzipped once at start-up, under a name made of its digest."""
+    """A file's bytes, plain and compressed with brotli once at start-up, under a name made of
+    its digest; gzipped when a client first asks for that (every current browser takes
+    brotli, so start-up does not spend on it)."""
 
     name: str
     mimetype: str
     plain: bytes
-    gzipped: bytes
     brotli: bytes
+    gzip_level: int = 6
+
+    @functools.cached_property
+    def gzipped(self) -> bytes:
+        return gzip.compress(self.plain, compresslevel=self.gzip_level, mtime=0)
 
 
 def served(
@@ -42,14 +49,13 @@ def served(
     long for 1 % less, and every current browser takes brotli)."""
     plain = data.encode("utf-8") if isinstance(data, str) else data
     name = f"{stem}-{hashlib.sha256(plain).hexdigest()[:16]}{suffix}"
-    gzipped = gzip.compress(plain, compresslevel=min(quality, 6), mtime=0)
     if brotli_bytes is None or brotli.decompress(brotli_bytes) != plain:
         brotli_bytes = brotli.compress(plain, quality=quality)
-    return Served(name, mimetype, plain, gzipped, brotli_bytes)
+    return Served(name, mimetype, plain, brotli_bytes, min(quality, 6))
 
 
-def geometry(text: str) -> Served:
-    return served(text, "geo", ".geojson", "application/geo+json")
+def geometry(text: str, quality: int = BROTLI_QUALITY) -> Served:
+    return served(text, "geo", ".geojson", "application/geo+json", quality=quality)
 
 
 def script(
@@ -62,12 +68,18 @@ def url_of(prefix: str, item: Served) -> str:
     return f"{prefix.rstrip('/')}/{ROUTE}{item.name}"
 
 
-def install(server: Flask, items: list[Served], prefix: str = "/") -> None:
-    """Serve `items` at `<prefix>_tiltakskart/<name>`, compressed as the browser takes it."""
+def install(
+    server: Flask, items: list[Served], prefix: str = "/", moved: dict[str, str] | None = None
+) -> None:
+    """Serve `items` at `<prefix>_tiltakskart/<name>`, compressed as the browser takes it; a
+    name in `moved` is sent on to its URL (a file served elsewhere, asked for here)."""
     by_name = {item.name: item for item in items}
+    moved = moved or {}
 
     def serve(name: str) -> Response:
         item = by_name.get(name)
+        if item is None and name in moved:
+            return Response(status=302, headers={"Location": moved[name]})
         if item is None:
             return Response("Fant ikke filen.", status=404, mimetype="text/plain")
         etag = f'"{item.name}"'

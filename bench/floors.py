@@ -144,7 +144,9 @@ def create_server(path: Path, county: str) -> Flask:
         data = topojson.joinpath(name)
         if not name.endswith(".json") or "/" in name or not data.is_file():
             return Response("not found", status=404)
-        return Response(data.read_bytes(), mimetype="application/json")
+        # Kept a day, as Tiltakskart serves its base map (app.served.install_caching).
+        headers = {"Cache-Control": "public, max-age=86400"}
+        return Response(data.read_bytes(), mimetype="application/json", headers=headers)
 
     server.add_url_rule("/topojson/<name>", "topojson", base_map)
     return server

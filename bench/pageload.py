@@ -4,7 +4,8 @@ with only the partial Plotly bundle and the geometry, no Dash; a static page wit
 shapes as inline SVG), all under gunicorn with the same settings (-c python:app.gunicorn_conf)
 and the same simplified boundaries, measured in the same run in headless Chromium (1366×768).
 The runs are interleaved: run k measures every page, starting with the k-th in turn. Prints
-medians over --runs repetitions (and, for times, the range of the runs):
+medians over --runs repetitions (and, for times, the range of all samples: one per run for
+page loads, one per change for changes):
 
   first load      HTTP cache cleared (CDP Network.clearBrowserCache), then the page opened.
                   Bytes transferred = sum of the Performance API's transferSize over the
@@ -12,8 +13,9 @@ medians over --runs repetitions (and, for times, the range of the runs):
                   500 ms after the map painted; also the decoded (uncompressed) bytes and the
                   request count.
   map paint       ms from navigation start until `#map` holds every municipality's path
-                  (.choroplethlocation) with a fill set (not SVG's default black), checked in
-                  the page each animation frame by a probe installed before any page script.
+                  (.choroplethlocation) and each that has an outline (one outside the view has
+                  none) has a fill set (not SVG's default black), checked in the page each
+                  animation frame by a probe installed before any page script.
   reload          the same page reloaded (F5) with a warm HTTP cache: bytes, time to map paint.
   revisit         the page opened again from about:blank (a link, the address bar) with the
                   cache as it is.
@@ -106,14 +108,19 @@ PROBE = """
   addEventListener('mousedown', () => { b.input = performance.now(); }, true);
   const filled = p => {
     const fill = p.style.fill || p.getAttribute('fill');  // Plotly sets the attribute
-    return !!fill && fill !== 'none' && fill !== 'transparent' && fill !== 'rgba(0, 0, 0, 0)'
-      && (p.getAttribute('d') || '').length > 1;
+    return !!fill && fill !== 'none' && fill !== 'transparent' && fill !== 'rgba(0, 0, 0, 0)';
   };
+  // A path outside the map's view (a national map opens on one county) has no outline to
+  // paint: Plotly leaves its `d` empty. Every path with an outline must be filled.
+  const drawn = p => (p.getAttribute('d') || '').length > 1;
   const frame = () => {
     if (document.body) {
       if (b.painted === null) {
-        const paths = document.querySelectorAll('#map .choroplethlocation');
-        if (paths.length >= EXPECTED && [...paths].every(filled)) b.painted = performance.now();
+        const paths = [...document.querySelectorAll('#map .choroplethlocation')];
+        const outlined = paths.filter(drawn);
+        if (paths.length >= EXPECTED && outlined.length && outlined.every(filled)) {
+          b.painted = performance.now();
+        }
       }
       document.querySelectorAll('.js-plotly-plot').forEach(gd => {
         if (gd.__benchHooked || !gd.on) return;
@@ -543,42 +550,60 @@ def point_at(driver, script: str, *args) -> None:
     ActionChains(driver).reset_actions()
 
 
+# The options' texts, and the position of the one whose text is arguments[1] (-1: none).
+OPTION_TEXTS = "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())"
+ANSWERED = """return performance.getEntriesByType('resource')
+  .filter(e => e.name.includes('_dash-update-component') && e.startTime >= arguments[0])
+  .map(e => e.responseEnd)"""
+
+
 def plan_change(driver, results: Results, changes: int) -> None:
-    """Choose a plan in the plan dropdown `changes` times (the first and second plan in turn),
-    with real clicks; time from the mousedown on the option to the next repaint of `#map`."""
+    """Choose a plan in the plan dropdown `changes` times (the first and the second plan of the
+    list, by their text, in turn), with real clicks; time from the mousedown on the option to
+    the first repaint of `#map` after a callback answered. The dropdown must then show the
+    chosen plan."""
+    plans: list[str] = []
     for turn in range(changes):
         point_at(driver, OPEN_PLAN + "const e = b;")
         deadline = time.monotonic() + CHANGE_TIMEOUT
-        while not driver.execute_script(
-            "return document.querySelectorAll(arguments[0]).length >= 2", PLAN_OPTIONS
-        ):
+        while len(texts := driver.execute_script(OPTION_TEXTS, PLAN_OPTIONS)) < 2:
             if time.monotonic() > deadline:
                 raise BenchError("the plan dropdown did not open")
             time.sleep(0.03)
+        plans = plans or [t for t in texts if t][:2]
+        chosen = plans[turn % 2]
         before = driver.execute_script("return window.__bench.input")
         take_log(driver)
         events: list[dict] = []
         point_at(
             driver,
-            "const e = document.querySelectorAll(arguments[0])[arguments[1]];"
+            "const e = [...document.querySelectorAll(arguments[0])]"
+            ".find(o => o.innerText.trim() === arguments[1]);"
             "e && e.scrollIntoView({block: 'nearest'})",
             PLAN_OPTIONS,
-            turn % 2,
+            chosen,
         )
         while True:
             events += take_log(driver)
             t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
-            hit = next((t for t, gid, _ in plots if gid == "map" and t > t0), None)
+            answered = driver.execute_script(ANSWERED, t0) if t0 > before else []
+            hit = next(
+                (t for t, gid, _ in plots if gid == "map" and answered and t > min(answered)),
+                None,
+            )
             if t0 > before and hit is not None:
                 break
             if time.monotonic() > deadline:
-                raise BenchError("plan change: map not repainted")
+                raise BenchError(f"plan change to {chosen!r}: map not repainted")
             time.sleep(0.03)
         if driver.execute_script("return !!document.querySelector('.dash-dropdown-content')"):
             from selenium.webdriver.common.action_chains import ActionChains
             from selenium.webdriver.common.keys import Keys
 
             ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        shown = driver.execute_script("return document.getElementById('plan').innerText")
+        if chosen not in shown:
+            raise BenchError(f"plan change: the dropdown shows {shown!r}, not {chosen!r}")
         settle(driver, events, hit, 300)
         record_change(driver, results, "plan", events, t0, hit)
 
@@ -653,7 +678,8 @@ def median(results: Results, key: str) -> float | None:
 
 
 def cell(results: Results, key: str, unit: str) -> str:
-    """The median, and for times the range of the runs: '966 (940–1010)'."""
+    """The median, and for times the range of all samples (each run's, or each change's):
+    '966 (940–1010)'."""
     value = median(results, key)
     if value is None or unit != "ms" or len(results.samples[key]) < 2:
         return number(value, unit)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.figures import VIA_COLOURS
-from geo.outputs.webmap import PALETTE, text_colour
+from geo.outputs.palette import PALETTE, text_colour
 
 ASSETS = Path(__file__).resolve().parents[1] / "app" / "assets"
 CSS = (ASSETS / "style.css").read_text()

@@ -57,3 +57,11 @@ def test_only_files_dash_serves_are_read(tmp_path: Path):
         bundle.resource("/other/assets/x.js", "/prefix/", tmp_path)
     with pytest.raises(ValueError, match="not a file Dash serves"):
         bundle.resource("/etc/passwd", "/", tmp_path)
+
+
+def test_a_tag_the_bundle_cannot_read_stops_the_start():
+    tags = (
+        '<script src="/assets/a.js"></script>\n<script type="module" src="/assets/b.mjs"></script>'
+    )
+    with pytest.raises(RuntimeError, match="read 1 of the 2 <script> tags"):
+        bundle.check_all_read(tags, len(bundle.urls_in(tags)), "script")

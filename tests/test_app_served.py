@@ -63,9 +63,13 @@ def test_a_reload_revalidates_the_layout(dash_app):
 
 def test_the_page_leaves_out_unused_scripts_and_the_python_version(dash_app):
     page = dash_app.server.test_client().get("/").get_data(as_text=True)
+    bundled = dash_app.first_load.sources  # what the page's bundle and stylesheet hold
+    assert [s for s in bundled if "dash_renderer" in s] and [
+        s for s in bundled if "async-graph" in s
+    ]
+    assert not [s for s in bundled if "polyfill@" in s or "dash_table/bundle" in s]
+    assert not [s for s in bundled if "dash_ag_grid" in s]  # loaded with its view
     assert "polyfill@" not in page and "dash_table/bundle" not in page
-    scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert scripts and not [s for s in scripts if "dash_ag_grid" in s]  # loaded with its view
     assert "python_version" not in page
     assert "/_tiltakskart/plotly-" in page
 
@@ -83,14 +87,28 @@ def test_the_page_is_a_handful_of_files(dash_app):
         "dash_renderer-and-more",
     ]
     assert len(re.findall(r'<link rel="stylesheet"', page)) == 1
-    assert 'data-answers="/_dash-layout"' in page and 'data-answers="/_dash-dependencies"' in page
-    inline = page.split('data-answers="/_dash-layout">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(inline) == json.loads(client.get("/_dash-layout").get_data(as_text=True))
+    for route in ("_dash-layout", "_dash-dependencies"):
+        inline = page.split(f'data-answers="/{route}">', 1)[1].split("</script>", 1)[0]
+        assert json.loads(inline) == json.loads(client.get(f"/{route}").get_data(as_text=True))
+    layout = client.get("/_dash-layout").get_data(as_text=True).replace("\\u002f", "/")
+    geometry = client.get(scripts[1]).get_data(as_text=True)
+    key = re.match(r'\(window\.PlotlyGeoAssets = [^)]*\)\[("[^"]+")\]', geometry)
+    assert key and key[1] in layout  # set under the URL the map's figure names
     for url in scripts:
         assert client.get(url).status_code == 200
     background = client.get("/?bakgrunn=1").get_data(as_text=True)
     assert "/_tiltakskart/plotly-" not in re.findall(r'<script src="([^"]+)"', background)[0]
     assert len(re.findall(r'<script src="', background)) == 2
+
+
+def test_other_dcc_chunks_are_sent_on_from_the_bundles_folder(dash_app):
+    """webpack asks for a chunk the bundle does not hold beside the bundle: it is sent on to
+    the file Dash serves."""
+    client = dash_app.server.test_client()
+    moved = client.get("/_tiltakskart/async-upload.js")
+    assert moved.status_code == 302
+    assert client.get(moved.headers["Location"]).status_code == 200
+    assert client.get("/_tiltakskart/async-nothing.js").status_code == 404
 
 
 def test_start_up_data_is_kept_out_of_the_collector(app_bundle):

@@ -272,6 +272,19 @@ def test_a_checked_copy_is_read_back_while_the_file_is_unchanged(
     with pytest.raises(BoundaryError, match="no boundary for 3199"):
         read_boundary_file(source, "31", [*OSTFOLD, "3199"], cache)
 
+    # A copy that cannot be written (here pyogrio's own error, as for a read-only folder or a
+    # full disk): the file is read each time, nothing fails.
+    from pyogrio.errors import DataSourceError
+
+    def full_disk(*_args, **_kwargs):
+        raise DataSourceError("No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_write_exact_gpkg", full_disk)
+        unkept = read_boundary_file(source, "31", OSTFOLD, tmp_path / "elsewhere")
+    assert list(unkept.frame["kommunenummer"]) == OSTFOLD and unkept.warnings == first.warnings
+    assert not list((tmp_path / "elsewhere").glob("boundary-file-*"))
+
     later = source.stat().st_mtime_ns + 10**9
     os.utime(source, ns=(later, later))
     with monkeypatch.context() as patch:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import plotly.offline
@@ -202,3 +204,11 @@ def test_the_committed_plotly_bundle_is_the_pinned_version():
     built = re.search(r"plotly\.js \(tiltakskart[^)]*\) v(\d+\.\d+\.\d+)", head)
     assert built and built[1] == pinned
     assert plotly.offline.get_plotlyjs_version() == pinned
+
+
+def test_starting_the_app_does_not_load_folium():
+    """folium (the HTML map download) takes a tenth of a second to import: the app loads it
+    when a map is first asked for, not at every start (bench/startup.py)."""
+    code = "import sys, app.main; print('folium' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip() == "False", done.stderr[-500:]

@@ -118,7 +118,8 @@ def read_municipality_names(
     table = None
     if cache_dir is not None:
         for scope in (county, None):
-            if (found := read_checked_copy(path, scope, Path(cache_dir))) is not None:
+            copy = _checked_copy(path, scope, Path(cache_dir))
+            if copy is not None and (found := read_checked_copy(copy, path, False)) is not None:
                 table = found.frame[found.frame[NUMBER_COLUMN].str.startswith(county)]
                 break
     if table is None or table.empty:
@@ -184,7 +185,9 @@ def read_boundary_file(
     path, size and modification time): all of Norway's file takes 1.5 s to read and repair,
     its checked copy a fraction of that."""
     path = Path(path)
-    if cache_dir is not None and (found := read_checked_copy(path, county, Path(cache_dir))):
+    # Named before the file is read: a file replaced meanwhile is not kept under its name.
+    copy = _checked_copy(path, county, Path(cache_dir)) if cache_dir is not None else None
+    if copy is not None and (found := read_checked_copy(copy, path)):
         missing = sorted(set(expected or ()) - set(found.frame[NUMBER_COLUMN]))
         if missing:
             raise BoundaryError(f"no boundary for {', '.join(missing)}", value=str(path))
@@ -192,8 +195,8 @@ def read_boundary_file(
     warnings: list[str] = []
     table = _renumber(_read_table(path, read_geometry=True), path, county, warnings)
     frame = validate(table, expected, str(path), warnings)
-    if cache_dir is not None:
-        write_checked_copy(frame, warnings, path, county, Path(cache_dir))
+    if copy is not None:
+        write_checked_copy(frame, warnings, path, copy)
     return Boundaries(frame, "file", str(path), None, warnings)
 
 
@@ -222,41 +225,50 @@ def _write_exact_gpkg(frame: gpd.GeoDataFrame, path: Path) -> None:
     )
 
 
-def read_checked_copy(path: Path, county: str | None, cache_dir: Path) -> Boundaries | None:
-    """The checked copy of a boundary file, if one was made of the file as it is now. The
-    sidecar (written last) holds the reading's warnings and the copy's row count; a copy
-    without it, or that does not match it, is not used."""
-    names = _checked_copy(path, county, cache_dir)
-    if names is None or not (is_plain_file(names[0]) and is_plain_file(names[1])):
+def read_checked_copy(
+    copy: tuple[Path, Path], path: Path, read_geometry: bool = True
+) -> Boundaries | None:
+    """The checked copy (GeoPackage, sidecar) of the boundary file `path`, if it was made of
+    the file as it is now. The sidecar (written last) holds the reading's warnings and the
+    copy's row count; a copy without it, or that does not match it, is not used. Without
+    `read_geometry`, the numbers and names only (a GeoDataFrame without geometry)."""
+    import pyogrio
+
+    if not (is_plain_file(copy[0]) and is_plain_file(copy[1])):
         return None
     try:
-        side = json.loads(names[1].read_text(encoding="utf-8"))
-        frame = gpd.read_file(names[0], layer="kommuner", engine="pyogrio")
+        side = json.loads(copy[1].read_text(encoding="utf-8"))
         warnings = [str(w) for w in side["warnings"]]
-        if len(frame) != int(side["rows"]) or frame.crs is None or frame.geometry.isna().any():
+        if read_geometry:
+            frame = gpd.read_file(copy[0], layer="kommuner", engine="pyogrio")
+            usable = frame.crs is not None and not frame.geometry.isna().any()
+            frame = frame.to_crs(WEB_CRS)
+        else:
+            frame = pyogrio.read_dataframe(
+                copy[0], layer="kommuner", read_geometry=False, columns=[NUMBER_COLUMN, NAME_COLUMN]
+            )
+            usable = True
+        if not usable or len(frame) != int(side["rows"]):
             return None
+        frame[NUMBER_COLUMN] = frame[NUMBER_COLUMN].astype(str)
     except Exception as exc:  # a damaged copy is made again
         log.info("the checked copy of %s is not usable (%s); reading the file", path.name, exc)
         return None
-    frame[NUMBER_COLUMN] = frame[NUMBER_COLUMN].astype(str)
-    return Boundaries(frame.to_crs(WEB_CRS), "file", str(path), None, warnings)
+    return Boundaries(frame, "file", str(path), None, warnings)
 
 
 def write_checked_copy(
-    frame: gpd.GeoDataFrame, warnings: list[str], path: Path, county: str | None, cache_dir: Path
+    frame: gpd.GeoDataFrame, warnings: list[str], path: Path, copy: tuple[Path, Path]
 ) -> None:
-    """Keep a checked boundary set for the next start; a folder that cannot be written is
-    logged, not an error (the file is then read each time)."""
-    names = _checked_copy(path, county, cache_dir)
-    if names is None:
-        return
+    """Keep a checked boundary set for the next start; a folder that cannot be written (or a
+    full disk) is logged, not an error: the file is then read each time."""
     side = json.dumps({"source": str(path), "rows": len(frame), "warnings": warnings})
     try:
-        private_folder(cache_dir)
-        write_cache_atomic(names[0], lambda tmp: _write_exact_gpkg(frame, tmp))
-        write_cache_atomic(names[1], lambda tmp: tmp.write_text(side, encoding="utf-8"))
-    except OSError as exc:
-        log.info("no checked copy of %s kept in %s (%s)", path.name, cache_dir, exc)
+        private_folder(copy[0].parent)
+        write_cache_atomic(copy[0], lambda tmp: _write_exact_gpkg(frame, tmp))
+        write_cache_atomic(copy[1], lambda tmp: tmp.write_text(side, encoding="utf-8"))
+    except Exception as exc:  # OSError, or pyogrio's own errors for the GeoPackage
+        log.info("no checked copy of %s kept in %s (%s)", path.name, copy[0].parent, exc)
 
 
 # --- The bundled snapshot ----------------------------------------------------------------------

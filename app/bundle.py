@@ -39,7 +39,9 @@ STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
 SOURCE_MAP = re.compile(rb"^\s*//# sourceMappingURL=\S*\s*$", re.MULTILINE)
 SUITES = "_dash-component-suites/"
 ASSETS = "assets/"
-FAST = 5  # brotli quality: what Dash's compressor used for these files, ~20× faster than 9
+# brotli quality: what Dash's compressor used for these files; 3× faster than 9 for 1 % more
+# bytes (Norway's geometry: 191 kB against 189 kB, 18 ms against 52 ms)
+FAST = 5
 
 # Answers the renderer's first fetch of its layout and of its callbacks from the page.
 FIRST_ANSWERS = """<script>
@@ -151,7 +153,7 @@ def geometry_script(url: str, geojson: str) -> served.Served:
         "(window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}})"
         f"[{json.dumps(url)}] = {shapes};\n"
     )
-    return served.script(text.encode("utf-8"), "geo")
+    return served.script(text.encode("utf-8"), "geo", quality=FAST)
 
 
 def json_in_html(text: str) -> str:

@@ -262,7 +262,7 @@ def create_app(
     )
     served.install_caching(app.server, prefix)
     # Everything built above lives as long as the app: freeze it, so a full collection that
-    # happens during a callback does not walk it (bench/scale.py measures the recolour).
-    gc.collect()
+    # happens during a callback does not walk it (bench/scale.py measures the recolour). No
+    # collection first: it found some 50 unreachable objects and took 0.1 s of every start.
     gc.freeze()
     return app

@@ -69,6 +69,7 @@ def plotly_page(plotly_url: str, geo_url: str, numbers: list[str], names: list[s
     }
     return f"""<!DOCTYPE html>
 <html lang="nb"><head><meta charset="utf-8"><title>Plotly alene</title>
+<link rel="icon" href="data:,">
 <link rel="preload" as="fetch" crossorigin="anonymous" href="{geo_url}">
 <script src="{plotly_url}"></script></head>
 <body><div id="map" style="height: calc(100vh - 160px); min-height: 480px"></div>
@@ -113,7 +114,8 @@ def svg_page(geojson: dict) -> str:
             f"<title>{html.escape(number)}</title></path>"
         )
     return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>Statisk SVG</title></head>
+<html lang="nb"><head><meta charset="utf-8"><title>Statisk SVG</title>
+<link rel="icon" href="data:,"></head>
 <body><div id="map"><svg viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">
 {"".join(paths)}</svg></div></body></html>"""
 

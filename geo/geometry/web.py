@@ -8,7 +8,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -270,7 +270,9 @@ def cached_web_shapes(
     national = not frame["kommunenummer"].isin(home).all()
     simplified, precision = simplified_for_web(frame, tolerance_m, national)
     shapes = web_shapes(simplified, home, precision)
-    record = {k: v for k, v in asdict(shapes).items() if k in CACHED_FIELDS}
+    # The fields themselves (json writes tuples as lists): asdict would deep-copy the parsed
+    # GeoJSON first, half a second for all of Norway, to leave it out.
+    record = {k: getattr(shapes, k) for k in sorted(CACHED_FIELDS)}
     try:
         private_folder(path.parent)
         text = json.dumps(record, ensure_ascii=False)

@@ -16,11 +16,9 @@ content-named, compressed, kept for good). Run under gunicorn from the project r
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
-import os
 import sys
 from importlib.resources import files
 from pathlib import Path
@@ -34,8 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app import served  # noqa: E402
-from bench.naive_app import load_shapes  # noqa: E402
-from geo.settings import DEFAULT_COUNTY  # noqa: E402
+from bench.naive_app import boundaries_from_env, lazy_server, load_shapes  # noqa: E402
 
 WIDTH, HEIGHT = 1000, 600  # the SVG's drawing box (CSS pixels)
 BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
@@ -154,25 +151,12 @@ def create_server(path: Path, county: str) -> Flask:
     return server
 
 
-def make_server() -> Flask:
-    county = os.environ.get("FLOORS_COUNTY", "").strip() or DEFAULT_COUNTY
-    default = "norge-kommuner-2024.geojson" if county == "all" else "ostfold-kommuner-2024.geojson"
-    path = Path(
-        os.environ.get("FLOORS_BOUNDARIES") or ROOT.parent / "shared" / "kommuner" / default
-    )
-    return create_server(path, county)
+def make_server():
+    """The Flask server, configured by FLOORS_BOUNDARIES and FLOORS_COUNTY."""
+    return create_server(*boundaries_from_env("FLOORS"))
 
 
-@functools.cache
-def _server() -> Flask:
-    return make_server()
-
-
-def __getattr__(name: str):
-    """`server` made when gunicorn asks for it."""
-    if name == "server":
-        return _server()
-    raise AttributeError(name)
+__getattr__ = lazy_server(make_server)
 
 
 if __name__ == "__main__":

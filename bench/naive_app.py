@@ -18,6 +18,7 @@ import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -116,24 +117,38 @@ def create_app(path: Path, county: str) -> Dash:
     return app
 
 
+# What the bench's WSGI apps (this one and bench/floors.py) share: the boundary file and county
+# from the environment, and a `server` made only when gunicorn asks for it, so that importing
+# one of them for its functions builds nothing.
+SHARED = ROOT.parent / "shared" / "kommuner"
+
+
+def boundaries_from_env(prefix: str) -> tuple[Path, str]:
+    """(boundary file, county) from `{prefix}_BOUNDARIES` and `{prefix}_COUNTY`; by default
+    the shared file of the county (all of Norway for `all`)."""
+    county = os.environ.get(f"{prefix}_COUNTY", "").strip() or DEFAULT_COUNTY
+    default = "norge-kommuner-2024.geojson" if county == "all" else "ostfold-kommuner-2024.geojson"
+    return Path(os.environ.get(f"{prefix}_BOUNDARIES") or SHARED / default), county
+
+
+def lazy_server(make: Callable[[], object]) -> Callable[[str], object]:
+    """A module `__getattr__` that answers `server` with `make()`, made once."""
+    made = functools.cache(make)
+
+    def module_getattr(name: str) -> object:
+        if name == "server":
+            return made()
+        raise AttributeError(name)
+
+    return module_getattr
+
+
 def make_server():
     """The Flask server, configured by NAIVE_BOUNDARIES and NAIVE_COUNTY."""
-    county = os.environ.get("NAIVE_COUNTY", "").strip() or DEFAULT_COUNTY
-    default = "norge-kommuner-2024.geojson" if county == "all" else "ostfold-kommuner-2024.geojson"
-    path = Path(os.environ.get("NAIVE_BOUNDARIES") or ROOT.parent / "shared" / "kommuner" / default)
-    return create_app(path, county).server
+    return create_app(*boundaries_from_env("NAIVE")).server
 
 
-@functools.cache
-def _server():
-    return make_server()
-
-
-def __getattr__(name: str):
-    """`server` made when gunicorn asks for it, so that importing load_shapes builds nothing."""
-    if name == "server":
-        return _server()
-    raise AttributeError(name)
+__getattr__ = lazy_server(make_server)
 
 
 if __name__ == "__main__":

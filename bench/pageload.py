@@ -458,24 +458,51 @@ def page_load(driver, url: str, phase: str, results: Results) -> None:
     results.warnings += http_errors(events)
 
 
-def click_label(driver, text: str) -> None:
-    """A real pointer click at the centre of the visible label `text` (as bench/browser.py)."""
+def point_at(driver, script: str, *args, missing: str = "nothing to click") -> None:
+    """A real pointer click at the centre of the element `script` puts in `e` (as
+    bench/browser.py); BenchError(`missing`) when there is none."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
 
     rect = driver.execute_script(
-        "const l = [...document.querySelectorAll('label')]"
-        ".find(l => l.textContent.trim() === arguments[0] && l.offsetParent !== null);"
-        "if (!l) return null; l.scrollIntoView({block: 'nearest'});"
-        "const r = l.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];",
-        text,
+        script + "; if (!e) return null; const r = e.getBoundingClientRect();"
+        "return [r.x + r.width / 2, r.y + r.height / 2];",
+        *args,
     )
     if rect is None:
-        raise BenchError(f"no visible label {text!r}")
+        raise BenchError(missing)
     actions = ActionBuilder(driver)
     actions.pointer_action.move_to_location(round(rect[0]), round(rect[1])).click()
     actions.perform()
     ActionChains(driver).reset_actions()
+
+
+def click_label(driver, text: str) -> None:
+    """A real pointer click at the centre of the visible label `text`."""
+    point_at(
+        driver,
+        "const e = [...document.querySelectorAll('label')]"
+        ".find(l => l.textContent.trim() === arguments[0] && l.offsetParent !== null);"
+        "e && e.scrollIntoView({block: 'nearest'})",
+        text,
+        missing=f"no visible label {text!r}",
+    )
+
+
+def wait_for_repaint(driver, before: float, what: str, repaint) -> tuple[list[dict], float, float]:
+    """Poll until the page has stamped an input after `before` and `repaint(t0, plots)` gives
+    the time of the repaint that answers it; (the CDP events meanwhile, input, repaint)."""
+    events: list[dict] = []
+    deadline = time.monotonic() + CHANGE_TIMEOUT
+    while True:
+        events += take_log(driver)
+        t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
+        hit = repaint(t0, plots) if t0 > before else None
+        if hit is not None:
+            return events, t0, hit
+        if time.monotonic() > deadline:
+            raise BenchError(f"{what}: map not repainted")
+        time.sleep(0.03)
 
 
 def filter_change(driver, results: Results, changes: int) -> None:
@@ -487,21 +514,16 @@ def filter_change(driver, results: Results, changes: int) -> None:
         word, label = next((w, lab) for w, lab in METRICS if not title.startswith(w))
         before = driver.execute_script("return window.__bench.input")
         take_log(driver)
-        events: list[dict] = []
         click_label(driver, label)
-        deadline = time.monotonic() + CHANGE_TIMEOUT
-        while True:
-            events += take_log(driver)
-            t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
-            hit = next(
+        events, t0, hit = wait_for_repaint(
+            driver,
+            before,
+            f"filter change to {word!r}",
+            lambda t0, plots, word=word: next(
                 (t for t, gid, text in plots if gid == "map" and t > t0 and text.startswith(word)),
                 None,
-            )
-            if t0 > before and hit is not None:
-                break
-            if time.monotonic() > deadline:
-                raise BenchError(f"filter change to {word!r}: map not repainted")
-            time.sleep(0.03)
+            ),
+        )
         settle(driver, events, hit, 300)
         record_change(driver, results, "metric", events, t0, hit)
 
@@ -532,25 +554,7 @@ OPEN_PLAN = "const b = document.getElementById('plan'); b.scrollIntoView({block:
 PLAN_OPTIONS = ".dash-dropdown-content .dash-dropdown-option"
 
 
-def point_at(driver, script: str, *args) -> None:
-    """A real pointer click at the centre of the element `script` returns (None: BenchError)."""
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.actions.action_builder import ActionBuilder
-
-    rect = driver.execute_script(
-        script + "; if (!e) return null; const r = e.getBoundingClientRect();"
-        "return [r.x + r.width / 2, r.y + r.height / 2];",
-        *args,
-    )
-    if rect is None:
-        raise BenchError("nothing to click")
-    actions = ActionBuilder(driver)
-    actions.pointer_action.move_to_location(round(rect[0]), round(rect[1])).click()
-    actions.perform()
-    ActionChains(driver).reset_actions()
-
-
-# The options' texts, and the position of the one whose text is arguments[1] (-1: none).
+# The texts of the open dropdown's options.
 OPTION_TEXTS = "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())"
 ANSWERED = """return performance.getEntriesByType('resource')
   .filter(e => e.name.includes('_dash-update-component') && e.startTime >= arguments[0])
@@ -574,7 +578,6 @@ def plan_change(driver, results: Results, changes: int) -> None:
         chosen = plans[turn % 2]
         before = driver.execute_script("return window.__bench.input")
         take_log(driver)
-        events: list[dict] = []
         point_at(
             driver,
             "const e = [...document.querySelectorAll(arguments[0])]"
@@ -583,19 +586,17 @@ def plan_change(driver, results: Results, changes: int) -> None:
             PLAN_OPTIONS,
             chosen,
         )
-        while True:
-            events += take_log(driver)
-            t0, plots = driver.execute_script("return [window.__bench.input, window.__bench.plots]")
-            answered = driver.execute_script(ANSWERED, t0) if t0 > before else []
-            hit = next(
+
+        def after_an_answer(t0: float, plots: list) -> float | None:
+            answered = driver.execute_script(ANSWERED, t0)
+            return next(
                 (t for t, gid, _ in plots if gid == "map" and answered and t > min(answered)),
                 None,
             )
-            if t0 > before and hit is not None:
-                break
-            if time.monotonic() > deadline:
-                raise BenchError(f"plan change to {chosen!r}: map not repainted")
-            time.sleep(0.03)
+
+        events, t0, hit = wait_for_repaint(
+            driver, before, f"plan change to {chosen!r}", after_an_answer
+        )
         if driver.execute_script("return !!document.querySelector('.dash-dropdown-content')"):
             from selenium.webdriver.common.action_chains import ActionChains
             from selenium.webdriver.common.keys import Keys

@@ -29,6 +29,27 @@ INDEX = """<!DOCTYPE html>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
+        <script>
+            // Plotly for dcc.Graph: our partial bundle (geo maps and bars), unless the page asks
+            // for the background map, which needs Dash's full bundle (MapLibre). Dash sets the
+            // URL it would load; the getter answers with ours. Fetched early (before the
+            // stylesheet, which an inline script would wait for), used once.
+            (function () {
+                var ours = "__PLOTLY_URL__", dash = null;
+                var full = /[?&]bakgrunn=1(&|$)/.test(window.location.search);
+                window.tiltakskartFullPlotly = full;
+                Object.defineProperty(window, "_dashPlotlyJSURL", {
+                    configurable: true,
+                    get: function () { return full ? dash : ours; },
+                    set: function (url) { dash = url; },
+                });
+                if (!full) {
+                    var link = document.createElement("link");
+                    link.rel = "preload"; link.as = "script"; link.href = ours;
+                    document.head.appendChild(link);
+                }
+            })();
+        </script>
         {%css%}
     </head>
     <body>
@@ -43,7 +64,7 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-# The page asks for the background map (Dash's full Plotly bundle).
+# The page asks for the background map (Dash's full Plotly bundle): as the page's script tests.
 BACKGROUND = re.compile(r"(^|&)bakgrunn=1(&|$)")
 # Scripts Dash puts on every page that this app does not use: Babel's polyfill for browsers
 # older than ES2017 (Dash's own bundles and every current browser do without it) and
@@ -71,14 +92,12 @@ class TiltakskartDash(Dash):
         if first is None:
             kwargs["scripts"] = self.kept_scripts(str(kwargs.get("scripts", "")))
         else:
-            # Plotly for dcc.Graph: our partial bundle (geo maps and bars), run as soon as it
-            # has arrived, before Dash's scripts, so the map is drawn the moment its graph
-            # mounts. A page that asks for the background map (MapLibre) gets none: the graph
-            # then loads Dash's full bundle itself. The router reads which (app/assets).
-            full = bool(BACKGROUND.search(request.query_string.decode("latin-1")))
-            plotly = "" if full else f'<script src="{self.plotly_url}"></script>\n'
-            flag = f"<script>window.tiltakskartFullPlotly = {str(full).lower()};</script>\n"
-            kwargs.update(scripts=flag + plotly + first.body, css=first.head, favicon=first.favicon)
+            scripts = first.body
+            if self.plotly_url and not BACKGROUND.search(request.query_string.decode("latin-1")):
+                # Plotly runs as soon as it has arrived, before Dash's scripts: the map is drawn
+                # the moment its graph mounts, instead of after Plotly is fetched and run then.
+                scripts = f'<script src="{self.plotly_url}"></script>\n{scripts}'
+            kwargs.update(scripts=scripts, css=first.head, favicon=first.favicon)
         return super().interpolate_index(**kwargs)
 
     def build_first_load(self, geometries: dict[str, str]) -> bundle.FirstLoad:
@@ -181,7 +200,7 @@ def create_app(
     # server little per response; Dash would otherwise use gzip only.
     app.server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=5)
     app.plotly_url = served.url_of(prefix, plotly)
-    app.index_string = INDEX
+    app.index_string = INDEX.replace("__PLOTLY_URL__", app.plotly_url)
     # Plotly reads the first figure's geometry from a script (app.bundle): these files are for
     # the other figures and other clients, compressed at the faster level.
     shapes = {kind: served.geometry(s.text, bundle.FAST) for kind, s in programme.web.items()}
